@@ -1,0 +1,11 @@
+// Starts kinesis-mock and ties its life to the JVM that launched it: that JVM holds our stdin
+// open and never writes to it, so end-of-file on stdin means the JVM is gone (even after SIGKILL,
+// when no shutdown hook runs) and we exit with it.
+'use strict';
+const path = require('path');
+const exitWithParent = () => process.exit(0);
+process.stdin.on('end', exitWithParent);
+process.stdin.on('close', exitWithParent);
+process.stdin.on('error', exitWithParent);
+process.stdin.resume();
+require(path.resolve(process.argv[2]));
