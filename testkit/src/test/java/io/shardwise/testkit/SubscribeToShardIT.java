@@ -1,0 +1,71 @@
+package io.shardwise.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.ConsumerStatus;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEvent;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEventStream;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHandler;
+
+@ShardwiseTest
+class SubscribeToShardIT {
+
+    @Test
+    void deliversRecordsOverHttp2Cleartext(TestStream stream, LocalEngines engines) throws Exception {
+        assertThat(engines.kinesisEndpoint().getScheme()).isEqualTo("http");
+        List<String> sent = List.of("one", "two", "three", "four", "five");
+        engines.kinesisClient().putRecords(b -> b.streamName(stream.name()).records(sent.stream()
+                .map(s -> PutRecordsRequestEntry.builder().partitionKey(s)
+                        .data(SdkBytes.fromString(s, StandardCharsets.UTF_8)).build())
+                .toList()));
+
+        KinesisAsyncClient http2 = engines.kinesisHttp2AsyncClient();
+        String consumerArn = http2.registerStreamConsumer(b -> b.streamARN(stream.arn()).consumerName("fan-out"))
+                .get(30, TimeUnit.SECONDS).consumer().consumerARN();
+        awaitActive(http2, consumerArn);
+
+        List<String> received = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> allReceived = new CompletableFuture<>();
+        SubscribeToShardResponseHandler handler = SubscribeToShardResponseHandler.builder()
+                .onError(allReceived::completeExceptionally)
+                .subscriber(SubscribeToShardResponseHandler.Visitor.builder()
+                        .onSubscribeToShardEvent((SubscribeToShardEvent event) -> {
+                            event.records().forEach(r -> received.add(r.data().asUtf8String()));
+                            if (received.size() >= sent.size()) {
+                                allReceived.complete(null);
+                            }
+                        }).build())
+                .build();
+        CompletableFuture<Void> subscription = http2.subscribeToShard(b -> b.consumerARN(consumerArn)
+                .shardId("shardId-000000000000")
+                .startingPosition(p -> p.type(ShardIteratorType.TRIM_HORIZON)), handler);
+        try {
+            allReceived.get(60, TimeUnit.SECONDS);
+        } finally {
+            subscription.cancel(true);
+        }
+        assertThat(received).containsExactlyElementsOf(sent);
+    }
+
+    private static void awaitActive(KinesisAsyncClient client, String consumerArn) throws Exception {
+        for (int i = 0; i < 600; i++) {
+            ConsumerStatus status = client.describeStreamConsumer(b -> b.consumerARN(consumerArn))
+                    .get(30, TimeUnit.SECONDS).consumerDescription().consumerStatus();
+            if (status == ConsumerStatus.ACTIVE) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("consumer " + consumerArn + " never became ACTIVE");
+    }
+}
