@@ -1,0 +1,261 @@
+package io.shardwise.aggregation;
+
+import com.google.protobuf.CodedOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Collects user records for one target (one shard) into a KPL aggregated record.
+ *
+ * <p>Size accounting is exact to the byte: the aggregator tracks the serialized size of both key
+ * tables and of every record entry (tags, varint lengths, indexes, data) plus magic, checksum and
+ * the outer partition key, so {@link #sizeBytesWith} tells before adding whether a record still fits
+ * and {@link #emit()} never returns a record larger than {@code maxBytes}. Sizes are what Kinesis
+ * counts: data length plus the UTF-8 length of the partition key.
+ *
+ * <p>Payloads are not copied when added: the aggregator keeps a reference until {@link #emit()},
+ * which writes every byte once into the result. Do not modify a payload after adding it.
+ *
+ * <p>Not thread-safe: use one aggregator per target and thread.
+ */
+public final class RecordAggregator {
+
+    /** The KPL's default limit for an aggregated record. */
+    public static final int DEFAULT_MAX_BYTES = 51_200;
+    /** The largest {@code maxBytes}: a stream raised to 10 MiB records. */
+    public static final int MAX_BYTES_LIMIT = 10 * 1024 * 1024;
+    /** By default only {@code maxBytes} bounds an aggregate, as in the KPL. */
+    public static final int DEFAULT_MAX_RECORDS = Integer.MAX_VALUE;
+
+    private static final int OUTER_KEY_BYTES = AggregateFormat.AGGREGATE_PARTITION_KEY.length();
+
+    private final int maxBytes;
+    private final int maxRecords;
+    private final KeyTable partitionKeys = new KeyTable();
+    private final KeyTable explicitHashKeys = new KeyTable();
+
+    private int count;
+    private int[] partitionKeyIndexes = new int[16];
+    private int[] explicitHashKeyIndexes = new int[16];
+    private byte[][] payloads = new byte[16][];
+    /** Serialized size of all record entries (field 3 of AggregatedRecord). */
+    private long recordsSize;
+    private String firstPartitionKey;
+    private String firstExplicitHashKey;
+
+    /** An aggregator with the KPL defaults: 51,200 bytes, no record count limit. */
+    public RecordAggregator() {
+        this(DEFAULT_MAX_BYTES, DEFAULT_MAX_RECORDS);
+    }
+
+    /**
+     * @param maxBytes the largest record to emit, 1 .. {@link #MAX_BYTES_LIMIT}
+     * @param maxRecords the most user records per aggregate, at least 1
+     * @throws IllegalArgumentException naming the value and the limit when out of range
+     */
+    public RecordAggregator(int maxBytes, int maxRecords) {
+        if (maxBytes < 1 || maxBytes > MAX_BYTES_LIMIT) {
+            throw new IllegalArgumentException("maxBytes " + maxBytes + " must be in 1.." + MAX_BYTES_LIMIT);
+        }
+        if (maxRecords < 1) {
+            throw new IllegalArgumentException("maxRecords " + maxRecords + " must be at least 1");
+        }
+        this.maxBytes = maxBytes;
+        this.maxRecords = maxRecords;
+    }
+
+    /**
+     * Adds the record if the emitted record would stay within {@code maxBytes} and the count within
+     * {@code maxRecords}; otherwise returns false and changes nothing. An empty aggregator accepts
+     * any record whose plain form fits; a record that never fits returns false even then (send it
+     * plain yourself).
+     *
+     * @throws InvalidHashKeyException when {@code explicitHashKey} is given and invalid
+     */
+    public boolean tryAdd(String partitionKey, String explicitHashKey, byte[] data) {
+        Objects.requireNonNull(partitionKey, "partitionKey");
+        Objects.requireNonNull(data, "data");
+        if (explicitHashKey != null) {
+            HashKeys.checkExplicit(explicitHashKey);
+        }
+        if (count >= maxRecords) {
+            return false;
+        }
+        int pkIndex = partitionKeys.indexOf(partitionKey);
+        int ehkIndex = explicitHashKey == null ? -1 : explicitHashKeys.indexOf(explicitHashKey);
+        if (sizeWith(partitionKey, pkIndex, explicitHashKey, ehkIndex, data.length) > maxBytes) {
+            return false;
+        }
+        if (pkIndex < 0) {
+            pkIndex = partitionKeys.add(partitionKey);
+        }
+        if (explicitHashKey != null && ehkIndex < 0) {
+            ehkIndex = explicitHashKeys.add(explicitHashKey);
+        }
+        append(pkIndex, ehkIndex, data);
+        if (count == 1) {
+            firstPartitionKey = partitionKey;
+            firstExplicitHashKey = explicitHashKey;
+        }
+        return true;
+    }
+
+    /** Same as {@code tryAdd(r.partitionKey(), r.explicitHashKey(), r.data())}. */
+    public boolean tryAdd(UserRecord record) {
+        return tryAdd(record.partitionKey(), record.explicitHashKey(), record.data());
+    }
+
+    /** Exact size of the record {@link #emit()} would return now (plain form for one record); 0 when empty. */
+    public int sizeBytes() {
+        if (count == 0) {
+            return 0;
+        }
+        if (count == 1) {
+            return Utf8.encodedLength(firstPartitionKey) + payloads[0].length;
+        }
+        return clamp(aggregateSize(partitionKeys.serializedSize(), explicitHashKeys.serializedSize(), recordsSize));
+    }
+
+    /** Exact size {@link #emit()} would return if this record were added; no copy, no change. */
+    public int sizeBytesWith(String partitionKey, String explicitHashKey, int dataLength) {
+        int pkIndex = partitionKeys.indexOf(partitionKey);
+        int ehkIndex = explicitHashKey == null ? -1 : explicitHashKeys.indexOf(explicitHashKey);
+        return clamp(sizeWith(partitionKey, pkIndex, explicitHashKey, ehkIndex, dataLength));
+    }
+
+    /** How many user records the aggregator holds. */
+    public int recordCount() {
+        return count;
+    }
+
+    /** True when no record was added since the last {@link #emit()}. */
+    public boolean isEmpty() {
+        return count == 0;
+    }
+
+    /** The byte limit of this aggregator. */
+    public int maxBytes() {
+        return maxBytes;
+    }
+
+    /** The record count limit of this aggregator. */
+    public int maxRecords() {
+        return maxRecords;
+    }
+
+    /**
+     * Builds the Kinesis record and resets the aggregator. One user record gives a plain record
+     * under its own key; two or more give a KPL aggregate with partition key {@code "a"} and the
+     * first user record's hash key as explicit hash key, so it lands on that record's shard.
+     *
+     * @throws IllegalStateException when empty
+     */
+    public KinesisRecord emit() {
+        if (count == 0) {
+            throw new IllegalStateException("nothing to emit: the aggregator is empty");
+        }
+        try {
+            if (count == 1) {
+                return new KinesisRecord(firstPartitionKey, firstExplicitHashKey, payloads[0], 1, false);
+            }
+            String outerHashKey = HashKeys.effective(firstPartitionKey, firstExplicitHashKey).toString();
+            return new KinesisRecord(AggregateFormat.AGGREGATE_PARTITION_KEY, outerHashKey, encode(), count, true);
+        } finally {
+            reset();
+        }
+    }
+
+    private byte[] encode() {
+        int messageSize = (int) (partitionKeys.serializedSize() + explicitHashKeys.serializedSize() + recordsSize);
+        byte[] out = new byte[messageSize + AggregateFormat.FRAME_BYTES];
+        System.arraycopy(AggregateFormat.MAGIC, 0, out, 0, AggregateFormat.MAGIC.length);
+        int messageOffset = AggregateFormat.MAGIC.length;
+        CodedOutputStream message = CodedOutputStream.newInstance(out, messageOffset, messageSize);
+        try {
+            partitionKeys.writeTo(message, AggregateFormat.PARTITION_KEY_TABLE);
+            explicitHashKeys.writeTo(message, AggregateFormat.EXPLICIT_HASH_KEY_TABLE);
+            for (int i = 0; i < count; i++) {
+                writeRecord(message, partitionKeyIndexes[i], explicitHashKeyIndexes[i], payloads[i]);
+            }
+            message.checkNoSpaceLeft();
+        } catch (IOException | IllegalStateException e) {
+            throw new IllegalStateException("size accounting disagrees with the encoder (a bug)", e);
+        }
+        Md5.local().digest(out, messageOffset, messageSize, out, messageOffset + messageSize);
+        return out;
+    }
+
+    private static void writeRecord(CodedOutputStream out, int pkIndex, int ehkIndex, byte[] data) throws IOException {
+        out.writeUInt32NoTag(AggregateFormat.TAG_RECORDS);
+        out.writeUInt32NoTag(recordSize(pkIndex, ehkIndex, data.length));
+        out.writeUInt64(AggregateFormat.PARTITION_KEY_INDEX, pkIndex);
+        if (ehkIndex >= 0) {
+            out.writeUInt64(AggregateFormat.EXPLICIT_HASH_KEY_INDEX, ehkIndex);
+        }
+        out.writeByteArray(AggregateFormat.DATA, data);
+    }
+
+    private long sizeWith(String partitionKey, int pkIndex, String explicitHashKey, int ehkIndex, int dataLength) {
+        if (count == 0) {
+            return (long) Utf8.encodedLength(partitionKey) + dataLength;
+        }
+        long pkTable = partitionKeys.serializedSize();
+        if (pkIndex < 0) {
+            pkIndex = partitionKeys.size();
+            pkTable += KeyTable.entrySize(Utf8.encodedLength(partitionKey));
+        }
+        long ehkTable = explicitHashKeys.serializedSize();
+        if (explicitHashKey != null && ehkIndex < 0) {
+            ehkIndex = explicitHashKeys.size();
+            ehkTable += KeyTable.entrySize(Utf8.encodedLength(explicitHashKey));
+        }
+        return aggregateSize(pkTable, ehkTable, recordsSize + recordEntrySize(pkIndex, ehkIndex, dataLength));
+    }
+
+    private static long aggregateSize(long pkTable, long ehkTable, long records) {
+        return AggregateFormat.FRAME_BYTES + pkTable + ehkTable + records + OUTER_KEY_BYTES;
+    }
+
+    /** Bytes of one entry in field 3: tag, length, then the Record message. */
+    private static long recordEntrySize(int pkIndex, int ehkIndex, int dataLength) {
+        int size = recordSize(pkIndex, ehkIndex, dataLength);
+        return 1L + CodedOutputStream.computeUInt32SizeNoTag(size) + size;
+    }
+
+    /** Bytes of one Record message; saturates instead of overflowing for absurd lengths. */
+    private static int recordSize(int pkIndex, int ehkIndex, int dataLength) {
+        long size = 1L + CodedOutputStream.computeUInt64SizeNoTag(pkIndex)
+                + (ehkIndex >= 0 ? 1L + CodedOutputStream.computeUInt64SizeNoTag(ehkIndex) : 0L)
+                + 1L + CodedOutputStream.computeUInt32SizeNoTag(dataLength) + dataLength;
+        return clamp(size);
+    }
+
+    private void append(int pkIndex, int ehkIndex, byte[] data) {
+        if (count == payloads.length) {
+            int capacity = count * 2;
+            partitionKeyIndexes = Arrays.copyOf(partitionKeyIndexes, capacity);
+            explicitHashKeyIndexes = Arrays.copyOf(explicitHashKeyIndexes, capacity);
+            payloads = Arrays.copyOf(payloads, capacity);
+        }
+        partitionKeyIndexes[count] = pkIndex;
+        explicitHashKeyIndexes[count] = ehkIndex;
+        payloads[count] = data;
+        recordsSize += recordEntrySize(pkIndex, ehkIndex, data.length);
+        count++;
+    }
+
+    private void reset() {
+        Arrays.fill(payloads, 0, count, null);
+        partitionKeys.clear();
+        explicitHashKeys.clear();
+        count = 0;
+        recordsSize = 0;
+        firstPartitionKey = null;
+        firstExplicitHashKey = null;
+    }
+
+    private static int clamp(long size) {
+        return (int) Math.min(Integer.MAX_VALUE, size);
+    }
+}
