@@ -1,0 +1,19 @@
+package io.shardwise.lambda;
+
+import java.util.List;
+
+/**
+ * One Kinesis record of an event and the user records it holds (one for a plain or undecodable
+ * record, several for a KPL aggregate). Failures are reported by its sequence number.
+ */
+record ParentRecord(String eventSourceArn, String shardId, String sequenceNumber, boolean aggregated,
+                    List<KinesisUserRecord> userRecords) {
+
+    /** The shard this record belongs to, for per-shard bookkeeping. */
+    ShardKey shard() {
+        return new ShardKey(eventSourceArn, shardId);
+    }
+
+    record ShardKey(String eventSourceArn, String shardId) {
+    }
+}

@@ -1,0 +1,57 @@
+package io.shardwise.lambda;
+
+import java.math.BigInteger;
+import java.util.Objects;
+
+/**
+ * A user record's place in its shard: the Kinesis sequence number of its (parent) record and its
+ * sub-sequence number inside that record (0 for a plain record).
+ *
+ * <p>Positions order by sequence number as a decimal integer, then by sub-sequence number.
+ *
+ * @param sequenceNumber decimal sequence number, as Kinesis gives it
+ * @param subSequenceNumber index of the user record inside its aggregate, 0 or more
+ */
+public record RecordPosition(String sequenceNumber, long subSequenceNumber) implements Comparable<RecordPosition> {
+
+    /** Kinesis sequence numbers have at most 129 decimal digits (the API's pattern). */
+    static final int MAX_SEQUENCE_DIGITS = 129;
+
+    public RecordPosition {
+        Objects.requireNonNull(sequenceNumber, "sequenceNumber");
+        if (sequenceNumber.isEmpty() || sequenceNumber.length() > MAX_SEQUENCE_DIGITS
+                || !sequenceNumber.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new IllegalArgumentException("sequenceNumber must be 1 to " + MAX_SEQUENCE_DIGITS
+                    + " decimal digits, was '" + sequenceNumber + "'");
+        }
+        if (subSequenceNumber < 0) {
+            throw new IllegalArgumentException("subSequenceNumber must be >= 0, was " + subSequenceNumber);
+        }
+    }
+
+    @Override
+    public int compareTo(RecordPosition other) {
+        int bySequence = new BigInteger(sequenceNumber).compareTo(new BigInteger(other.sequenceNumber));
+        return bySequence != 0 ? bySequence : Long.compare(subSequenceNumber, other.subSequenceNumber);
+    }
+
+    /** True when this position is after {@code other}. */
+    public boolean isAfter(RecordPosition other) {
+        return compareTo(other) > 0;
+    }
+
+    /**
+     * A string whose lexicographic order is the position order (zero-padded digits), so that a
+     * store can compare positions in a conditional write.
+     */
+    String sortableKey() {
+        String sequence = new BigInteger(sequenceNumber).toString();
+        return "0".repeat(MAX_SEQUENCE_DIGITS - sequence.length()) + sequence
+                + ':' + String.format("%020d", subSequenceNumber);
+    }
+
+    @Override
+    public String toString() {
+        return sequenceNumber + "/" + subSequenceNumber;
+    }
+}
