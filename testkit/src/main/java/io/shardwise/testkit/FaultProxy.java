@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +63,7 @@ public final class FaultProxy implements AutoCloseable {
         this.rules = builder.rules.build();
         this.stall = new FaultStall(builder.stallMode, builder.stalled);
         this.injector = new FaultInjector(upstream, () -> rules, new FaultDice(builder.seed), tally, stall,
-                new ShardLimiter(System::nanoTime));
+                new ShardLimiter(builder.nanoClock));
         this.server = new ServerSocket();
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), builder.port));
         this.acceptor = new Thread(this::acceptLoop, "fault-proxy-accept-" + server.getLocalPort());
@@ -172,6 +173,7 @@ public final class FaultProxy implements AutoCloseable {
         private int port;
         private boolean stalled;
         private StallMode stallMode = StallMode.HOLD;
+        private LongSupplier nanoClock = System::nanoTime;
 
         private Builder(URI upstream) {
             this.upstream = Objects.requireNonNull(upstream, "upstream");
@@ -252,6 +254,12 @@ public final class FaultProxy implements AutoCloseable {
         /** What a stall does; default {@link StallMode#HOLD}. */
         public Builder stallMode(StallMode mode) {
             this.stallMode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** The time source of the shard limits, in nanoseconds; tests freeze or step it. */
+        Builder nanoClock(LongSupplier clock) {
+            this.nanoClock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
