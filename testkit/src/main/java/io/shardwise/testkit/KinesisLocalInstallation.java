@@ -38,7 +38,7 @@ final class KinesisLocalInstallation {
 
     private final Path directory;
 
-    private KinesisLocalInstallation(Path directory) {
+    KinesisLocalInstallation(Path directory) {
         this.directory = directory;
     }
 

@@ -208,6 +208,10 @@ public final class LocalEngines implements AutoCloseable {
      * prefix, made safe for stream and table names, then a random part and a counter.
      */
     public String uniqueName(String prefix) {
+        return newUniqueName(prefix);
+    }
+
+    static String newUniqueName(String prefix) {
         String safe = NAME_UNSAFE.matcher(prefix == null || prefix.isEmpty() ? "shardwise" : prefix).replaceAll("-");
         if (safe.length() > NAME_PREFIX_MAX) {
             safe = safe.substring(0, NAME_PREFIX_MAX);
@@ -256,7 +260,7 @@ public final class LocalEngines implements AutoCloseable {
         return resource;
     }
 
-    private static KinesisAsyncClient newKinesisAsyncClient(URI endpoint, Protocol protocol) {
+    static KinesisAsyncClient newKinesisAsyncClient(URI endpoint, Protocol protocol) {
         return KinesisAsyncClient.builder()
                 .endpointOverride(endpoint).region(REGION).credentialsProvider(CREDENTIALS)
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(protocol).maxConcurrency(64))

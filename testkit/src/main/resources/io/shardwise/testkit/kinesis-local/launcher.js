@@ -3,7 +3,18 @@
 // when no shutdown hook runs) and we exit with it.
 'use strict';
 const path = require('path');
-const exitWithParent = () => process.exit(0);
+// Taken before kinesis-mock loads: its runtime replaces process.exit with one that first runs its
+// own shutdown, which does not always finish.
+const exitNow = process.exit.bind(process);
+let exiting = false;
+const exitWithParent = () => {
+  if (exiting) {
+    return;
+  }
+  exiting = true;
+  process.stderr.write('shardwise launcher: stdin closed, the JVM that started kinesis-mock is gone; exiting\n');
+  exitNow(0);
+};
 process.stdin.on('end', exitWithParent);
 process.stdin.on('close', exitWithParent);
 process.stdin.on('error', exitWithParent);

@@ -1,0 +1,73 @@
+package io.shardwise.testkit;
+
+import static io.shardwise.testkit.EnginePlan.Source.EMBEDDED;
+import static io.shardwise.testkit.EnginePlan.Source.EXTERNAL;
+import static io.shardwise.testkit.EnginePlan.Source.LOCALSTACK;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+
+class EnginePlanTest {
+
+    private final AtomicInteger dockerProbes = new AtomicInteger();
+
+    private BooleanSupplier docker(boolean answers) {
+        return () -> {
+            dockerProbes.incrementAndGet();
+            return answers;
+        };
+    }
+
+    @Test
+    void endpointsFromTheEnvironmentComeFirstAndDockerIsNotAsked() {
+        Map<String, String> env = Map.of(EnginePlan.KINESIS_ENDPOINT_VARIABLE, "http://127.0.0.1:4566",
+                EnginePlan.DYNAMODB_ENDPOINT_VARIABLE, "http://127.0.0.1:4566");
+
+        assertThat(EnginePlan.choose(env, docker(true))).isEqualTo(new EnginePlan(EXTERNAL, EXTERNAL));
+        assertThat(dockerProbes).hasValue(0);
+    }
+
+    @Test
+    void localStackWhenDockerAnswers() {
+        EnginePlan plan = EnginePlan.choose(Map.of(), docker(true));
+
+        assertThat(plan).isEqualTo(new EnginePlan(LOCALSTACK, LOCALSTACK));
+        assertThat(plan.needsLocalStack()).isTrue();
+    }
+
+    @Test
+    void embeddedEnginesWithoutDocker() {
+        EnginePlan plan = EnginePlan.choose(Map.of(), docker(false));
+
+        assertThat(plan).isEqualTo(new EnginePlan(EMBEDDED, EMBEDDED));
+        assertThat(plan.needsLocalStack()).isFalse();
+    }
+
+    @Test
+    void anEngineNotGivenFallsBackOnItsOwn() {
+        Map<String, String> env = Map.of(EnginePlan.KINESIS_ENDPOINT_VARIABLE, "http://127.0.0.1:4566");
+
+        assertThat(EnginePlan.choose(env, docker(false))).isEqualTo(new EnginePlan(EXTERNAL, EMBEDDED));
+        assertThat(EnginePlan.choose(Map.of(EnginePlan.DYNAMODB_ENDPOINT_VARIABLE, "http://h:8000"), docker(true)))
+                .isEqualTo(new EnginePlan(LOCALSTACK, EXTERNAL));
+    }
+
+    @Test
+    void blankVariablesCountAsUnset() {
+        Map<String, String> env = Map.of(EnginePlan.KINESIS_ENDPOINT_VARIABLE, " ",
+                EnginePlan.DYNAMODB_ENDPOINT_VARIABLE, "");
+
+        assertThat(EnginePlan.choose(env, docker(false))).isEqualTo(new EnginePlan(EMBEDDED, EMBEDDED));
+    }
+
+    @Test
+    void localStackCanBeTurnedOffWithoutAskingDocker() {
+        EnginePlan plan = EnginePlan.choose(Map.of(EnginePlan.LOCALSTACK_VARIABLE, "false"), docker(true));
+
+        assertThat(plan).isEqualTo(new EnginePlan(EMBEDDED, EMBEDDED));
+        assertThat(dockerProbes).hasValue(0);
+    }
+}
