@@ -1,0 +1,40 @@
+package io.shardwise.consumer;
+
+/**
+ * The consumer's measurements. {@link #NONE} when no registry is given, {@link MicrometerMetrics}
+ * otherwise (Micrometer is an optional dependency: only that class touches it).
+ */
+interface ConsumerMetrics {
+    default void millisBehindLatest(String shardId, long millis) {
+    }
+
+    default void processed(String shardId, int records, long bytes, long nanos) {
+    }
+
+    default void leasesHeld(int count) {
+    }
+
+    default void leaseTaken() {
+    }
+
+    default void leaseStolen() {
+    }
+
+    default void leaseLost() {
+    }
+
+    default void checkpointed(long nanos) {
+    }
+
+    default void dynamoThrottled() {
+    }
+
+    default void leaseTableWrite() {
+    }
+
+    default void outsideShardRange(int count) {
+    }
+
+    ConsumerMetrics NONE = new ConsumerMetrics() {
+    };
+}

@@ -1,0 +1,260 @@
+package io.shardwise.consumer;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the lease rounds of one worker: every take interval it scans the table, notices leases it
+ * lost or was asked to hand over, adopts leases handed to it, takes free and expired leases, asks
+ * overloaded workers for leases, syncs shards now and then, and removes finished parents whose
+ * children made progress. It starts one {@link ShardWorker} per held lease.
+ *
+ * <p>Expiry: a Shardwise owner is dead when its liveness counter has not moved for the failover
+ * time on this worker's clock; an owner without a liveness item (a KCL worker) is dead when the
+ * lease's own counter has not moved for that time, as in the KCL.
+ */
+final class LeaseCoordinator implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LeaseCoordinator.class);
+
+    private final ConsumerSettings settings;
+    private final LeaseTable table;
+    private final ShardSync shardSync;
+    private final ConsumerMetrics metrics;
+    private final RecordProcessorFactory processors;
+    private final RetrieverFactory retrievers;
+    private final ExpiryTracker expiry;
+    private final Map<String, ShardWorker> running = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService rounds;
+    private final ExecutorService shardThreads;
+    private final AtomicBoolean syncNeeded = new AtomicBoolean(true);
+    private final AtomicInteger threadNumber = new AtomicInteger();
+    private volatile WorkerLiveness liveness;
+    private volatile boolean closing;
+    private long lastSyncNanos;
+
+    LeaseCoordinator(ConsumerSettings settings, LeaseTable table, ShardSync shardSync, ConsumerMetrics metrics,
+                     RecordProcessorFactory processors, RetrieverFactory retrievers) {
+        this.settings = settings;
+        this.table = table;
+        this.shardSync = shardSync;
+        this.metrics = metrics;
+        this.processors = processors;
+        this.retrievers = retrievers;
+        this.expiry = new ExpiryTracker(settings.failoverTime().toNanos(), System::nanoTime);
+        this.rounds = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "shardwise-leases-"
+                + settings.workerId()));
+        this.shardThreads = Executors.newCachedThreadPool(r -> daemon(r, "shardwise-shard-"
+                + threadNumber.incrementAndGet()));
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    void start(WorkerLiveness workerLiveness) {
+        this.liveness = workerLiveness;
+        rounds.scheduleWithFixedDelay(this::safeRound, 0, settings.takeInterval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Self-fencing: stop every shard at once (called by the heartbeat when it fell behind). */
+    void stopAllShards() {
+        running.values().forEach(ShardWorker::leaseLost);
+    }
+
+    Set<String> heldShards() {
+        return Set.copyOf(running.keySet());
+    }
+
+    private void safeRound() {
+        try {
+            round();
+        } catch (RuntimeException e) {
+            if (e.getClass().getSimpleName().contains("Throttl")
+                    || String.valueOf(e.getMessage()).contains("Throughput")) {
+                metrics.dynamoThrottled();
+            }
+            log.warn("Lease round of {} failed: {}", settings.workerId(), e.toString());
+        }
+    }
+
+    void round() {
+        if (closing) {
+            return;
+        }
+        TableSnapshot snapshot = table.scan();
+        String me = settings.workerId();
+        Map<String, Lease> byKey = new HashMap<>();
+        Set<String> keys = new HashSet<>();
+        for (Lease lease : snapshot.leases()) {
+            byKey.put(lease.leaseKey(), lease);
+            expiry.observe("lease:" + lease.leaseKey(), lease.counter());
+            keys.add("lease:" + lease.leaseKey());
+        }
+        snapshot.workerCounters().forEach((worker, counter) -> {
+            expiry.observe("worker:" + worker, counter);
+            keys.add("worker:" + worker);
+        });
+        expiry.retainOnly(keys);
+
+        checkHeldLeases(byKey);
+        if (closing || !liveness.isAlive()) {
+            return;
+        }
+        syncShardsIfDue(snapshot);
+
+        Set<String> live = new HashSet<>();
+        live.add(me);
+        snapshot.workerCounters().keySet().stream().filter(w -> !expiry.isExpired("worker:" + w)).forEach(live::add);
+        List<Lease> workable = snapshot.leases().stream()
+                .filter(l -> !l.isFinished() && parentsDone(l, byKey))
+                .toList();
+        for (Lease lease : workable) {
+            if (lease.owner() != null && !snapshot.workerCounters().containsKey(lease.owner())
+                    && !expiry.isExpired("lease:" + lease.leaseKey())) {
+                live.add(lease.owner());
+            }
+        }
+
+        // Leases the table says are mine but that run nowhere here (handed to me, or kept across a restart).
+        for (Lease lease : workable) {
+            if (me.equals(lease.owner()) && !running.containsKey(lease.leaseKey())) {
+                table.take(lease, me).ifPresent(taken -> startWorker(taken, "adopted"));
+            }
+        }
+
+        LeaseBalancer.Plan plan = LeaseBalancer.plan(me, workable, live,
+                l -> !running.containsKey(l.leaseKey()) && !me.equals(l.owner()) && isAvailable(l, snapshot),
+                l -> snapshot.workerCounters().containsKey(l.owner()), settings.maxStealsPerRound());
+        for (Lease lease : plan.takes()) {
+            table.take(lease, me).ifPresent(taken -> {
+                metrics.leaseTaken();
+                startWorker(taken, lease.owner() == null ? "free" : "expired (owner " + lease.owner() + ")");
+            });
+        }
+        for (Lease lease : plan.handoffRequests()) {
+            if (table.requestHandoff(lease, me)) {
+                metrics.leaseStolen();
+                log.info("Worker {} asked {} to hand over {}", me, lease.owner(), lease.leaseKey());
+            }
+        }
+        removeFinishedParents(snapshot.leases(), byKey);
+        metrics.leasesHeld(running.size());
+    }
+
+    private boolean isAvailable(Lease lease, TableSnapshot snapshot) {
+        if (lease.owner() == null) {
+            return true;
+        }
+        if (snapshot.workerCounters().containsKey(lease.owner())) {
+            return expiry.isExpired("worker:" + lease.owner());
+        }
+        return expiry.isExpired("lease:" + lease.leaseKey());
+    }
+
+    /** A child starts only when every parent is finished (or gone: finished and cleaned up, or expired from the stream). */
+    private static boolean parentsDone(Lease lease, Map<String, Lease> byKey) {
+        if (lease.checkpoint().isPosition()) {
+            return true;
+        }
+        for (String parent : lease.parentShardIds()) {
+            Lease p = byKey.get(parent);
+            if (p != null && !p.isFinished()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void checkHeldLeases(Map<String, Lease> byKey) {
+        String me = settings.workerId();
+        for (ShardWorker worker : running.values()) {
+            Lease lease = byKey.get(worker.shardId());
+            long known = worker.held().counter();
+            if (lease == null) {
+                log.warn("Lease of {} disappeared from the table", worker.shardId());
+                worker.leaseLost();
+            } else if (!me.equals(lease.owner()) && lease.counter() >= known) {
+                log.info("Worker {} lost {} to {}", me, worker.shardId(), lease.owner());
+                worker.leaseLost();
+            } else if (me.equals(lease.owner()) && lease.counter() > known) {
+                log.warn("Lease of {} was written by someone else (counter {} > {})", worker.shardId(),
+                        lease.counter(), known);
+                worker.leaseLost();
+            } else if (me.equals(lease.owner()) && lease.handoffTo() != null) {
+                worker.requestShutdown(lease.handoffTo());
+            }
+        }
+    }
+
+    private void syncShardsIfDue(TableSnapshot snapshot) {
+        long now = System.nanoTime();
+        if (syncNeeded.getAndSet(false) || now - lastSyncNanos >= settings.shardSyncInterval().toNanos()) {
+            lastSyncNanos = now;
+            try {
+                shardSync.sync(snapshot);
+            } catch (RuntimeException e) {
+                syncNeeded.set(true);
+                log.warn("Shard sync failed: {}", e.toString());
+            }
+        }
+    }
+
+    private void removeFinishedParents(List<Lease> leases, Map<String, Lease> byKey) {
+        for (Lease parent : leases) {
+            if (!parent.isFinished()) {
+                continue;
+            }
+            List<Lease> children = leases.stream().filter(l -> l.parentShardIds().contains(parent.leaseKey())).toList();
+            boolean childrenProgressed = !children.isEmpty() && children.stream()
+                    .allMatch(c -> c.checkpoint().isPosition() || c.isFinished());
+            boolean knownChildrenPresent = parent.childShardIds().stream().allMatch(byKey::containsKey);
+            if (childrenProgressed && knownChildrenPresent && table.deleteFinished(parent.leaseKey())) {
+                log.info("Removed finished parent lease {}", parent.leaseKey());
+            }
+        }
+    }
+
+    private void startWorker(Lease lease, String how) {
+        HeldLease held = new HeldLease(settings.workerId(), lease);
+        ShardWorker worker = new ShardWorker(held, settings, table, metrics, processors, retrievers,
+                w -> running.remove(w.shardId(), w), () -> syncNeeded.set(true));
+        running.put(lease.leaseKey(), worker);
+        log.info("Worker {} took {} ({}) at {}", settings.workerId(), lease.leaseKey(), how, lease.checkpoint());
+        shardThreads.execute(worker);
+    }
+
+    /** Graceful stop: no more takes; every shard is asked to checkpoint and its lease released. */
+    @Override
+    public void close() {
+        closing = true;
+        rounds.shutdown();
+        try {
+            rounds.awaitTermination(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        running.values().forEach(w -> w.requestShutdown(null));
+        shardThreads.shutdown();
+        try {
+            if (!shardThreads.awaitTermination(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("Shards {} did not stop within {}", running.keySet(), settings.shutdownTimeout());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,334 @@
+package io.shardwise.consumer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.TableStatus;
+import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
+
+/**
+ * The lease table in the KCL's schema: one item per shard keyed by {@code leaseKey}, plus one
+ * liveness item per Shardwise worker keyed {@code __worker__#<workerId>}.
+ *
+ * <p>Every write to a shard lease is conditional on its {@code leaseCounter} (and, for the holder's
+ * writes, on {@code leaseOwner}) and bumps the counter, so a worker that lost a lease is fenced: its
+ * next write fails with {@link ConditionalCheckFailedException}, reported here as an empty result.
+ */
+final class LeaseTable {
+    static final String LEASE_KEY = "leaseKey";
+    static final String OWNER = "leaseOwner";
+    static final String COUNTER = "leaseCounter";
+    static final String CHECKPOINT = "checkpoint";
+    static final String CHECKPOINT_SUB = "checkpointSubSequenceNumber";
+    static final String OWNER_SWITCHES = "ownerSwitchesSinceCheckpoint";
+    static final String PARENTS = "parentShardId";
+    static final String CHILDREN = "childShardIds";
+    static final String STARTING_HASH_KEY = "startingHashKey";
+    static final String ENDING_HASH_KEY = "endingHashKey";
+    static final String PENDING = "pendingCheckpoint";
+    static final String PENDING_SUB = "pendingCheckpointSubSequenceNumber";
+    static final String PENDING_STATE = "pendingCheckpointState";
+    /** Shardwise's own attribute: the worker a rebalancing steal asked the owner to hand the lease to. */
+    static final String HANDOFF_TO = "shardwiseHandoffTo";
+    static final String WORKER_PREFIX = "__worker__#";
+
+    private final DynamoDbClient dynamo;
+    private final String tableName;
+    private final Duration callTimeout;
+    private final ConsumerMetrics metrics;
+
+    LeaseTable(DynamoDbClient dynamo, String tableName, Duration callTimeout, ConsumerMetrics metrics) {
+        this.dynamo = dynamo;
+        this.tableName = tableName;
+        this.callTimeout = callTimeout;
+        this.metrics = metrics;
+    }
+
+    String name() {
+        return tableName;
+    }
+
+    /** Creates the table (hash key leaseKey, on-demand) when missing and waits until it is active. */
+    void createIfMissing() {
+        try {
+            if (dynamo.describeTable(b -> b.tableName(tableName)).table().tableStatus() == TableStatus.ACTIVE) {
+                return;
+            }
+        } catch (ResourceNotFoundException missing) {
+            try {
+                dynamo.createTable(b -> b.tableName(tableName)
+                        .keySchema(KeySchemaElement.builder().attributeName(LEASE_KEY).keyType(KeyType.HASH).build())
+                        .attributeDefinitions(AttributeDefinition.builder().attributeName(LEASE_KEY)
+                                .attributeType(ScalarAttributeType.S).build())
+                        .billingMode(BillingMode.PAY_PER_REQUEST));
+            } catch (ResourceInUseException createdByAnotherWorker) {
+                // fine: wait for it below
+            }
+        }
+        dynamo.waiter().waitUntilTableExists(b -> b.tableName(tableName));
+    }
+
+    /** A consistent scan of the whole table (paginated). */
+    TableSnapshot scan() {
+        List<Lease> leases = new ArrayList<>();
+        Map<String, Long> workers = new HashMap<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            ScanRequest.Builder request = ScanRequest.builder().tableName(tableName).consistentRead(true)
+                    .overrideConfiguration(c -> c.apiCallTimeout(callTimeout));
+            if (start != null) {
+                request.exclusiveStartKey(start);
+            }
+            ScanResponse response = dynamo.scan(request.build());
+            for (Map<String, AttributeValue> item : response.items()) {
+                String key = item.get(LEASE_KEY).s();
+                if (key.startsWith(WORKER_PREFIX)) {
+                    workers.put(key.substring(WORKER_PREFIX.length()), number(item, COUNTER, 0));
+                } else {
+                    leases.add(toLease(item));
+                }
+            }
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey() : null;
+        } while (start != null);
+        return new TableSnapshot(leases, workers);
+    }
+
+    Optional<Lease> get(String leaseKey) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(tableName).consistentRead(true)
+                .key(Map.of(LEASE_KEY, s(leaseKey)))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toLease(item));
+    }
+
+    /** Creates a lease for a shard unless one exists. Returns true when this call created it. */
+    boolean createLease(String shardId, Checkpoint checkpoint, Set<String> parents, String startingHashKey,
+                        String endingHashKey) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(LEASE_KEY, s(shardId));
+        item.put(COUNTER, n(0));
+        item.put(CHECKPOINT, s(checkpoint.sequenceNumber()));
+        item.put(CHECKPOINT_SUB, n(checkpoint.subSequenceNumber()));
+        item.put(OWNER_SWITCHES, n(0));
+        if (!parents.isEmpty()) {
+            item.put(PARENTS, AttributeValue.builder().ss(parents).build());
+        }
+        if (startingHashKey != null) {
+            item.put(STARTING_HASH_KEY, s(startingHashKey));
+            item.put(ENDING_HASH_KEY, s(endingHashKey));
+        }
+        try {
+            dynamo.putItem(b -> b.tableName(tableName).item(item).conditionExpression("attribute_not_exists(#k)")
+                    .expressionAttributeNames(Map.of("#k", LEASE_KEY)));
+            metrics.leaseTableWrite();
+            return true;
+        } catch (ConditionalCheckFailedException exists) {
+            return false;
+        }
+    }
+
+    /** Takes a free or expired lease: conditional on the counter this worker observed. */
+    Optional<Lease> take(Lease observed, String newOwner) {
+        return update(observed.leaseKey(), observed.counter(), null,
+                "SET #o = :o, #c = :next, #sw = if_not_exists(#sw, :zero) + :one REMOVE #h",
+                Map.of(":o", s(newOwner), ":zero", n(0), ":one", n(1)), Map.of("#o", OWNER, "#sw", OWNER_SWITCHES,
+                        "#h", HANDOFF_TO));
+    }
+
+    /** The holder hands its lease directly to another worker (graceful rebalancing). */
+    Optional<Lease> transfer(String leaseKey, long counter, String owner, String newOwner) {
+        return update(leaseKey, counter, owner,
+                "SET #o = :o, #c = :next, #sw = if_not_exists(#sw, :zero) + :one REMOVE #h",
+                Map.of(":o", s(newOwner), ":zero", n(0), ":one", n(1)), Map.of("#o", OWNER, "#sw", OWNER_SWITCHES,
+                        "#h", HANDOFF_TO));
+    }
+
+    /** The holder gives its lease up: the owner is cleared, any worker may take it at once. */
+    Optional<Lease> release(String leaseKey, long counter, String owner) {
+        return update(leaseKey, counter, owner, "SET #c = :next REMOVE #o, #h", Map.of(),
+                Map.of("#o", OWNER, "#h", HANDOFF_TO));
+    }
+
+    /**
+     * Asks the owner (alive) to hand its lease to {@code requester}. Does not bump the counter, so the
+     * owner's next checkpoint still succeeds; the owner answers with {@link #transfer}.
+     */
+    boolean requestHandoff(Lease observed, String requester) {
+        try {
+            dynamo.updateItem(b -> b.tableName(tableName).key(Map.of(LEASE_KEY, s(observed.leaseKey())))
+                    .updateExpression("SET #h = :h")
+                    .conditionExpression("#c = :c AND #o = :o")
+                    .expressionAttributeNames(Map.of("#h", HANDOFF_TO, "#c", COUNTER, "#o", OWNER))
+                    .expressionAttributeValues(Map.of(":h", s(requester), ":c", n(observed.counter()),
+                            ":o", s(observed.owner())))
+                    .overrideConfiguration(c -> c.apiCallTimeout(callTimeout)));
+            metrics.leaseTableWrite();
+            return true;
+        } catch (ConditionalCheckFailedException changed) {
+            return false;
+        }
+    }
+
+    /** Writes a checkpoint (clearing any pending one), resetting ownerSwitchesSinceCheckpoint. */
+    Optional<Lease> checkpoint(String leaseKey, long counter, String owner, Checkpoint checkpoint,
+                               Set<String> childShardIds) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":cp", s(checkpoint.sequenceNumber()));
+        values.put(":sub", n(checkpoint.subSequenceNumber()));
+        values.put(":zero", n(0));
+        Map<String, String> names = new HashMap<>(Map.of("#cp", CHECKPOINT, "#sub", CHECKPOINT_SUB,
+                "#sw", OWNER_SWITCHES, "#p", PENDING, "#ps", PENDING_SUB, "#pst", PENDING_STATE));
+        String set = "SET #cp = :cp, #sub = :sub, #sw = :zero, #c = :next";
+        if (!childShardIds.isEmpty()) {
+            set += ", #ch = :ch";
+            names.put("#ch", CHILDREN);
+            values.put(":ch", AttributeValue.builder().ss(childShardIds).build());
+        }
+        return update(leaseKey, counter, owner, set + " REMOVE #p, #ps, #pst", values, names);
+    }
+
+    /** First phase of a two-phase checkpoint. */
+    Optional<Lease> prepare(String leaseKey, long counter, String owner, Checkpoint pending, byte[] state) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":p", s(pending.sequenceNumber()));
+        values.put(":ps", n(pending.subSequenceNumber()));
+        String set = "SET #p = :p, #ps = :ps, #c = :next";
+        Map<String, String> names = new HashMap<>(Map.of("#p", PENDING, "#ps", PENDING_SUB));
+        if (state != null) {
+            set += ", #pst = :pst";
+            names.put("#pst", PENDING_STATE);
+            values.put(":pst", AttributeValue.builder().b(SdkBytes.fromByteArray(state)).build());
+        }
+        return update(leaseKey, counter, owner, set, values, names);
+    }
+
+    /** Deletes a finished parent lease (only while it still says SHARD_END). */
+    boolean deleteFinished(String leaseKey) {
+        try {
+            dynamo.deleteItem(b -> b.tableName(tableName).key(Map.of(LEASE_KEY, s(leaseKey)))
+                    .conditionExpression("#cp = :end")
+                    .expressionAttributeNames(Map.of("#cp", CHECKPOINT))
+                    .expressionAttributeValues(Map.of(":end", s(Checkpoint.SHARD_END.sequenceNumber()))));
+            metrics.leaseTableWrite();
+            return true;
+        } catch (ConditionalCheckFailedException notFinished) {
+            return false;
+        }
+    }
+
+    /**
+     * One heartbeat: bumps this worker's liveness counter from {@code expected} (or creates the item).
+     * Returns the new counter, or empty when another process wrote the item (same worker id twice).
+     */
+    Optional<Long> heartbeat(String workerId, long expected) {
+        try {
+            Map<String, AttributeValue> attributes = dynamo.updateItem(b -> b.tableName(tableName)
+                    .key(Map.of(LEASE_KEY, s(WORKER_PREFIX + workerId)))
+                    .updateExpression("SET #c = :next, #o = :o")
+                    .conditionExpression("attribute_not_exists(#c) OR #c = :c")
+                    .expressionAttributeNames(Map.of("#c", COUNTER, "#o", OWNER))
+                    .expressionAttributeValues(Map.of(":next", n(expected + 1), ":c", n(expected), ":o", s(workerId)))
+                    .returnValues(ReturnValue.ALL_NEW)
+                    .overrideConfiguration(c -> c.apiCallTimeout(callTimeout))).attributes();
+            metrics.leaseTableWrite();
+            return Optional.of(number(attributes, COUNTER, expected + 1));
+        } catch (ConditionalCheckFailedException otherWriter) {
+            return Optional.empty();
+        }
+    }
+
+    /** Reads a worker's liveness counter (0 when it has none). */
+    long workerCounter(String workerId) {
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(tableName).consistentRead(true)
+                .key(Map.of(LEASE_KEY, s(WORKER_PREFIX + workerId)))).item();
+        return item == null ? 0 : number(item, COUNTER, 0);
+    }
+
+    void deleteWorker(String workerId) {
+        dynamo.deleteItem(b -> b.tableName(tableName).key(Map.of(LEASE_KEY, s(WORKER_PREFIX + workerId))));
+        metrics.leaseTableWrite();
+    }
+
+    private Optional<Lease> update(String leaseKey, long counter, String owner, String expression,
+                                   Map<String, AttributeValue> extraValues, Map<String, String> extraNames) {
+        Map<String, AttributeValue> values = new HashMap<>(extraValues);
+        values.put(":c", n(counter));
+        values.put(":next", n(counter + 1));
+        Map<String, String> names = new HashMap<>(extraNames);
+        names.put("#c", COUNTER);
+        String condition = "#c = :c";
+        if (owner != null) {
+            names.put("#own", OWNER);
+            values.put(":own", s(owner));
+            condition += " AND #own = :own";
+        }
+        UpdateItemRequest request = UpdateItemRequest.builder().tableName(tableName)
+                .key(Map.of(LEASE_KEY, s(leaseKey)))
+                .updateExpression(expression)
+                .conditionExpression(condition)
+                .expressionAttributeNames(names)
+                .expressionAttributeValues(values)
+                .returnValues(ReturnValue.ALL_NEW)
+                .overrideConfiguration(c -> c.apiCallTimeout(callTimeout))
+                .build();
+        try {
+            Map<String, AttributeValue> attributes = dynamo.updateItem(request).attributes();
+            metrics.leaseTableWrite();
+            return Optional.of(toLease(attributes));
+        } catch (ConditionalCheckFailedException fenced) {
+            return Optional.empty();
+        }
+    }
+
+    static Lease toLease(Map<String, AttributeValue> item) {
+        String pending = string(item, PENDING);
+        AttributeValue state = item.get(PENDING_STATE);
+        return new Lease(item.get(LEASE_KEY).s(), string(item, OWNER), number(item, COUNTER, 0),
+                Checkpoint.parse(string(item, CHECKPOINT), number(item, CHECKPOINT_SUB, 0), Checkpoint.TRIM_HORIZON),
+                pending == null ? null : Checkpoint.parse(pending, number(item, PENDING_SUB, 0), null),
+                state == null || state.b() == null ? null : state.b().asByteArray(),
+                number(item, OWNER_SWITCHES, 0), stringSet(item, PARENTS), stringSet(item, CHILDREN),
+                string(item, STARTING_HASH_KEY), string(item, ENDING_HASH_KEY), string(item, HANDOFF_TO));
+    }
+
+    private static String string(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null ? null : v.s();
+    }
+
+    private static long number(Map<String, AttributeValue> item, String name, long whenMissing) {
+        AttributeValue v = item.get(name);
+        return v == null || v.n() == null ? whenMissing : Long.parseLong(v.n());
+    }
+
+    private static Set<String> stringSet(Map<String, AttributeValue> item, String name) {
+        AttributeValue v = item.get(name);
+        return v == null || !v.hasSs() ? Set.of() : new HashSet<>(v.ss());
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.builder().s(value).build();
+    }
+
+    private static AttributeValue n(long value) {
+        return AttributeValue.builder().n(Long.toString(value)).build();
+    }
+}

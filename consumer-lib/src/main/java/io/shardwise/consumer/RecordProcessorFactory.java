@@ -1,0 +1,7 @@
+package io.shardwise.consumer;
+
+/** Creates one processor per shard lease this worker starts. */
+@FunctionalInterface
+public interface RecordProcessorFactory {
+    RecordProcessor create(String shardId);
+}

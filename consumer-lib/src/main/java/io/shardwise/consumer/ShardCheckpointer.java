@@ -1,0 +1,111 @@
+package io.shardwise.consumer;
+
+import java.util.Set;
+
+/**
+ * The {@link Checkpointer} of one shard worker. It refuses positions beyond the last record handed
+ * to the processor and positions behind the stored checkpoint; SHARD_END only once the shard ended.
+ */
+final class ShardCheckpointer implements Checkpointer {
+    private final HeldLease held;
+    private final LeaseTable table;
+    private final String workerId;
+    private final ConsumerMetrics metrics;
+    private volatile Checkpoint lastDelivered;
+    private volatile boolean shardEnded;
+    private volatile Set<String> childShardIds = Set.of();
+
+    ShardCheckpointer(HeldLease held, LeaseTable table, String workerId, ConsumerMetrics metrics) {
+        this.held = held;
+        this.table = table;
+        this.workerId = workerId;
+        this.metrics = metrics;
+        this.lastDelivered = held.checkpoint();
+    }
+
+    void delivered(Checkpoint position) {
+        lastDelivered = position;
+    }
+
+    Checkpoint lastDelivered() {
+        return lastDelivered;
+    }
+
+    void shardEnded(Set<String> children) {
+        childShardIds = Set.copyOf(children);
+        shardEnded = true;
+    }
+
+    @Override
+    public void checkpoint() {
+        if (shardEnded) {
+            checkpoint(Checkpoint.SHARD_END);
+        } else if (lastDelivered.isPosition()) {
+            checkpoint(lastDelivered);
+        }
+    }
+
+    @Override
+    public void checkpoint(ConsumerRecord record) {
+        checkpoint(record.position());
+    }
+
+    @Override
+    public void checkpoint(Checkpoint position) {
+        validate(position);
+        Checkpoint stored = held.checkpoint();
+        if (stored.equals(position)) {
+            return;
+        }
+        long start = System.nanoTime();
+        Set<String> children = position.isShardEnd() ? childShardIds : Set.of();
+        held.write(counter -> table.checkpoint(held.shardId(), counter, workerId, position, children), "checkpoint");
+        metrics.checkpointed(System.nanoTime() - start);
+    }
+
+    @Override
+    public PreparedCheckpoint prepareCheckpoint(Checkpoint position, byte[] applicationState) {
+        validate(position);
+        held.write(counter -> table.prepare(held.shardId(), counter, workerId, position, applicationState),
+                "prepare checkpoint");
+        return new PreparedCheckpoint() {
+            @Override
+            public Checkpoint position() {
+                return position;
+            }
+
+            @Override
+            public void commit() {
+                checkpoint(position);
+            }
+        };
+    }
+
+    @Override
+    public Checkpoint lastCheckpoint() {
+        return held.checkpoint();
+    }
+
+    private void validate(Checkpoint position) {
+        if (position.isShardEnd()) {
+            if (!shardEnded) {
+                throw new CheckpointException("SHARD_END for " + held.shardId()
+                        + " before the end of the shard was reached");
+            }
+            return;
+        }
+        if (position.isSentinel()) {
+            throw new CheckpointException("cannot checkpoint " + held.shardId() + " at " + position
+                    + ": only record positions and SHARD_END");
+        }
+        if (lastDelivered.isSentinel() && !lastDelivered.isShardEnd() || position.compareTo(lastDelivered) > 0) {
+            throw new CheckpointException("checkpoint " + position + " for " + held.shardId()
+                    + " is beyond the last delivered record " + lastDelivered);
+        }
+        Checkpoint stored = held.checkpoint();
+        if (position.compareTo(stored) < 0) {
+            throw new CheckpointException("checkpoint " + position + " for " + held.shardId()
+                    + " is behind the stored checkpoint " + stored + ": checkpoints only move forward");
+        }
+    }
+}

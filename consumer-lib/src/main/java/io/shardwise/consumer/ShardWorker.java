@@ -1,0 +1,276 @@
+package io.shardwise.consumer;
+
+import io.shardwise.aggregation.DeaggregatedRecord;
+import io.shardwise.aggregation.Deaggregation;
+import io.shardwise.aggregation.Deaggregator;
+import io.shardwise.aggregation.HashKeyRange;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.kinesis.model.ChildShard;
+import software.amazon.awssdk.services.kinesis.model.Record;
+
+/**
+ * Processes one held lease on its own thread: read -> deaggregate -> processor -> checkpointer,
+ * until the shard ends, the lease is lost, or a shutdown (close or handoff) is requested.
+ *
+ * <p>A failing batch is delivered again, never skipped; the checkpointer never lets the processor
+ * checkpoint past what it was given. At the shard's end the child leases are created before the
+ * processor checkpoints SHARD_END, then the lease is released.
+ */
+final class ShardWorker implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(ShardWorker.class);
+
+    private final HeldLease held;
+    private final ConsumerSettings settings;
+    private final LeaseTable table;
+    private final ConsumerMetrics metrics;
+    private final RecordProcessorFactory processors;
+    private final RetrieverFactory retrievers;
+    private final Consumer<ShardWorker> onFinished;
+    private final Runnable onShardEnded;
+    private final StopSignal stop = new StopSignal();
+    private final ShardCheckpointer checkpointer;
+    private final HashKeyRange range;
+    private volatile boolean finished;
+
+    ShardWorker(HeldLease held, ConsumerSettings settings, LeaseTable table, ConsumerMetrics metrics,
+                RecordProcessorFactory processors, RetrieverFactory retrievers, Consumer<ShardWorker> onFinished,
+                Runnable onShardEnded) {
+        this.held = held;
+        this.settings = settings;
+        this.table = table;
+        this.metrics = metrics;
+        this.processors = processors;
+        this.retrievers = retrievers;
+        this.onFinished = onFinished;
+        this.onShardEnded = onShardEnded;
+        this.checkpointer = new ShardCheckpointer(held, table, settings.workerId(), metrics);
+        Lease lease = held.lease();
+        this.range = lease.startingHashKey() == null ? null
+                : HashKeyRange.of(lease.startingHashKey(), lease.endingHashKey());
+    }
+
+    String shardId() {
+        return held.shardId();
+    }
+
+    HeldLease held() {
+        return held;
+    }
+
+    boolean isFinished() {
+        return finished;
+    }
+
+    void requestShutdown(String handoffTo) {
+        stop.requestShutdown(handoffTo);
+    }
+
+    void leaseLost() {
+        held.markLost();
+        stop.leaseLost();
+    }
+
+    @Override
+    public void run() {
+        try {
+            runShard();
+        } catch (RuntimeException e) {
+            log.error("Worker of {} stopped on an unexpected error; its lease is released", shardId(), e);
+            releaseQuietly();
+        } finally {
+            finished = true;
+            onFinished.accept(this);
+        }
+    }
+
+    private void runShard() {
+        Lease lease = held.lease();
+        if (lease.isFinished()) {
+            releaseQuietly();
+            return;
+        }
+        RecordProcessor processor = processors.create(shardId());
+        processor.initialize(new ShardStart(shardId(), lease.checkpoint(), lease.pendingCheckpoint(),
+                lease.pendingState()));
+        Checkpoint done = lease.checkpoint();
+        boolean parked = false;
+        try (Retriever retriever = retrievers.open(shardId(), lease.checkpoint(), stop)) {
+            while (!stop.stopped()) {
+                if (parked) {
+                    stop.sleep(60_000);
+                    continue;
+                }
+                RecordBatch batch = retriever.next();
+                if (batch == null) {
+                    break;
+                }
+                List<ConsumerRecord> records = deaggregate(batch.records(), done);
+                if (!records.isEmpty()) {
+                    Delivery delivery = deliver(processor, records, batch.millisBehindLatest());
+                    if (delivery == Delivery.STOPPED) {
+                        break;
+                    }
+                    if (delivery == Delivery.PARKED) {
+                        parked = true;
+                        continue;
+                    }
+                    done = records.get(records.size() - 1).position();
+                }
+                metrics.millisBehindLatest(shardId(), batch.millisBehindLatest());
+                if (batch.shardEnded()) {
+                    endShard(processor, batch.childShards());
+                    return;
+                }
+            }
+        }
+        finish(processor);
+    }
+
+    private enum Delivery { DONE, STOPPED, PARKED }
+
+    /** Delivers one batch until it succeeds; the failure policy applies after the configured attempts. */
+    private Delivery deliver(RecordProcessor processor, List<ConsumerRecord> records, long behind) {
+        Checkpoint before = checkpointer.lastDelivered();
+        Checkpoint last = records.get(records.size() - 1).position();
+        long bytes = records.stream().mapToLong(r -> r.data().length).sum();
+        List<ConsumerRecord> view = Collections.unmodifiableList(records);
+        Backoff backoff = new Backoff(java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(10));
+        int attempts = 0;
+        while (true) {
+            checkpointer.delivered(last);
+            long start = System.nanoTime();
+            try {
+                processor.processRecords(view, checkpointer, behind);
+                metrics.processed(shardId(), records.size(), bytes, System.nanoTime() - start);
+                return Delivery.DONE;
+            } catch (LeaseLostException lost) {
+                leaseLost();
+                return Delivery.STOPPED;
+            } catch (Exception failure) {
+                checkpointer.delivered(before);
+                attempts++;
+                log.warn("Processor of {} failed on a batch of {} records (attempt {}); the batch is retried",
+                        shardId(), records.size(), attempts, failure);
+                if (attempts >= settings.maxProcessingAttempts()) {
+                    if (settings.failurePolicy() == FailurePolicy.STOP_SHARD) {
+                        log.error("Shard {} stopped after {} failed attempts at {}", shardId(), attempts, last);
+                        settings.failureListener().onShardStopped(shardId(), failure);
+                        return Delivery.PARKED;
+                    }
+                    if (settings.failurePolicy() == FailurePolicy.POISON_HANDLER) {
+                        settings.poisonHandler().onPoisonBatch(shardId(), view, failure);
+                        checkpointer.delivered(last);
+                        return Delivery.DONE;
+                    }
+                }
+                if (!stop.sleep(backoff.nextDelayMillis())) {
+                    return Delivery.STOPPED;
+                }
+            }
+        }
+    }
+
+    private List<ConsumerRecord> deaggregate(List<Record> raw, Checkpoint done) {
+        List<ConsumerRecord> out = new ArrayList<>(raw.size());
+        int outside = 0;
+        for (Record r : raw) {
+            Deaggregation d = Deaggregator.deaggregate(r.partitionKey(), null,
+                    r.data().asByteArrayUnsafe(), r.sequenceNumber(), range);
+            outside += d.outsideShardRangeCount();
+            for (DeaggregatedRecord u : d.records()) {
+                Checkpoint position = new Checkpoint(u.sequenceNumber(), u.subSequenceNumber());
+                // After a restart from a checkpoint the read starts AT its sequence number: skip what was done.
+                if (done.isPosition() && position.compareTo(done) <= 0) {
+                    continue;
+                }
+                out.add(new ConsumerRecord(shardId(), u.partitionKey(), u.explicitHashKey(), u.data(),
+                        u.sequenceNumber(), u.subSequenceNumber(), r.approximateArrivalTimestamp(), u.aggregated(),
+                        u.outsideShardRange()));
+            }
+        }
+        if (outside > 0) {
+            metrics.outsideShardRange(outside);
+            log.warn("{} sub-records read from {} lie outside its hash key range; delivered anyway", outside,
+                    shardId());
+        }
+        return out;
+    }
+
+    private void endShard(RecordProcessor processor, List<ChildShard> children) {
+        Set<String> childIds = new LinkedHashSet<>();
+        for (ChildShard child : children) {
+            childIds.add(child.shardId());
+            table.createLease(child.shardId(), Checkpoint.TRIM_HORIZON, new LinkedHashSet<>(child.parentShards()),
+                    child.hashKeyRange().startingHashKey(), child.hashKeyRange().endingHashKey());
+        }
+        checkpointer.shardEnded(childIds);
+        Backoff backoff = new Backoff(java.time.Duration.ofMillis(200), java.time.Duration.ofSeconds(10));
+        while (!held.checkpoint().isShardEnd()) {
+            try {
+                processor.shardEnded(checkpointer);
+                if (!held.checkpoint().isShardEnd()) {
+                    log.error("Processor of {} did not checkpoint SHARD_END at the shard's end; asking again",
+                            shardId());
+                }
+            } catch (LeaseLostException lost) {
+                processor.leaseLost();
+                return;
+            } catch (RuntimeException e) {
+                log.warn("Processor of {} failed at shard end; asking again", shardId(), e);
+            }
+            if (!held.checkpoint().isShardEnd() && !stop.sleep(backoff.nextDelayMillis())) {
+                finish(processor);
+                return;
+            }
+        }
+        log.info("Shard {} ended; children {}", shardId(), childIds);
+        releaseQuietly();
+        onShardEnded.run();
+    }
+
+    private void finish(RecordProcessor processor) {
+        if (stop.reason() == StopSignal.Reason.LEASE_LOST || held.isLost()) {
+            metrics.leaseLost();
+            processor.leaseLost();
+            return;
+        }
+        try {
+            processor.shutdownRequested(checkpointer);
+        } catch (LeaseLostException lost) {
+            processor.leaseLost();
+            return;
+        } catch (RuntimeException e) {
+            log.warn("Processor of {} failed in shutdownRequested", shardId(), e);
+        }
+        String target = stop.handoffTo();
+        try {
+            if (target != null) {
+                held.write(counter -> table.transfer(shardId(), counter, settings.workerId(), target), "handoff");
+                log.info("Handed {} over to {}", shardId(), target);
+            } else {
+                held.write(counter -> table.release(shardId(), counter, settings.workerId()), "release");
+            }
+        } catch (LeaseLostException lost) {
+            log.info("Lease of {} was already gone at shutdown", shardId());
+        } catch (RuntimeException e) {
+            log.warn("Could not release {}; it expires after the failover time", shardId(), e);
+        }
+    }
+
+    private void releaseQuietly() {
+        try {
+            if (!held.isLost()) {
+                held.write(counter -> table.release(shardId(), counter, settings.workerId()), "release");
+            }
+        } catch (RuntimeException e) {
+            log.debug("Release of {} failed: {}", shardId(), e.toString());
+        }
+    }
+}

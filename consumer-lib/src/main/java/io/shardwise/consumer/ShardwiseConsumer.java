@@ -1,0 +1,450 @@
+package io.shardwise.consumer;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
+
+/**
+ * A Kinesis stream consumer in the role of the KCL: leases and checkpoints in a DynamoDB table in
+ * the KCL's schema, one processor per shard, parents before children after resharding, failover in
+ * seconds.
+ *
+ * <pre>{@code
+ * try (ShardwiseConsumer consumer = ShardwiseConsumer.builder()
+ *         .applicationName("orders-app")
+ *         .streamName("orders")
+ *         .region(Region.EU_WEST_1)
+ *         .recordHandler(record -> System.out.println(record.partitionKey()))
+ *         .build()) {
+ *     consumer.start();
+ *     Thread.sleep(Long.MAX_VALUE);
+ * }
+ * }</pre>
+ *
+ * <h2>Leases, liveness and the KCL's table</h2>
+ * Shard items keep the KCL's attribute names and meanings ({@code leaseKey}, {@code leaseOwner},
+ * {@code leaseCounter}, {@code checkpoint}, {@code checkpointSubSequenceNumber}, {@code parentShardId},
+ * {@code childShardIds}, {@code pendingCheckpoint*}, ...), so a table written by the KCL is read as
+ * is and the KCL can read one written here. What differs is how liveness is proven: the KCL bumps
+ * every lease's counter every few seconds; a Shardwise worker instead bumps one liveness item
+ * ({@code leaseKey = "__worker__#<workerId>"}) per heartbeat, whatever the number of its leases, and
+ * bumps a lease's counter only when it takes, checkpoints, hands over or releases it. Every write to
+ * a lease stays conditional on its counter, so fencing is as strict as in the KCL.
+ * <ul>
+ * <li>A lease whose owner has a liveness item is expired when that item's counter has not moved
+ * for the failover time; a lease whose owner has none (a KCL worker) when its own counter has not
+ * moved for the failover time, exactly as the KCL decides.</li>
+ * <li>The two fleets must not run on one table at once: KCL workers would see Shardwise leases as
+ * expired (their counters do not move) and take them. Migration is stop one fleet, start the other.
+ * From the KCL: stop it (graceful or not); Shardwise resumes from its checkpoints, at once for
+ * released leases and after the failover time for the others. To the KCL: close the Shardwise
+ * workers gracefully (that releases every lease and deletes their liveness items), then start the
+ * KCL. If Shardwise workers crashed, delete the {@code __worker__#} items before starting the KCL.</li>
+ * <li>A Shardwise-only attribute, {@code shardwiseHandoffTo}, asks a live owner to hand a lease over
+ * during rebalancing; the KCL ignores it.</li>
+ * </ul>
+ */
+public final class ShardwiseConsumer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ShardwiseConsumer.class);
+
+    private final ConsumerSettings settings;
+    private final KinesisAsyncClient kinesis;
+    private final DynamoDbClient dynamo;
+    private final boolean ownsClients;
+    private final ConsumerMetrics metrics;
+    private final RecordProcessorFactory processors;
+    private final LeaseTable table;
+    private LeaseCoordinator coordinator;
+    private WorkerLiveness liveness;
+    private boolean started;
+    private boolean closed;
+
+    private ShardwiseConsumer(Builder b, ConsumerSettings settings, KinesisAsyncClient kinesis, DynamoDbClient dynamo,
+                              boolean ownsClients) {
+        this.settings = settings;
+        this.kinesis = kinesis;
+        this.dynamo = dynamo;
+        this.ownsClients = ownsClients;
+        this.metrics = b.meterRegistry == null ? ConsumerMetrics.NONE
+                : new MicrometerMetrics(b.meterRegistry, settings.applicationName());
+        this.processors = b.processors;
+        this.table = new LeaseTable(dynamo, settings.tableName(), settings.dynamoCallTimeout(), metrics);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** This worker's id in the lease table. */
+    public String workerId() {
+        return settings.workerId();
+    }
+
+    /** The shards this worker processes right now. */
+    public Set<String> heldShards() {
+        return coordinator == null ? Set.of() : coordinator.heldShards();
+    }
+
+    /**
+     * Creates the lease table when missing, writes the first heartbeat, creates leases for the
+     * stream's shards, and starts taking leases. Returns once the worker runs.
+     */
+    public synchronized void start() {
+        if (started) {
+            throw new IllegalStateException("consumer " + settings.workerId() + " was already started");
+        }
+        started = true;
+        table.createIfMissing();
+        ShardSync sync = new ShardSync(kinesis, settings.stream(), table, settings.initialPosition());
+        coordinator = new LeaseCoordinator(settings, table, sync, metrics, processors, retrievers());
+        liveness = new WorkerLiveness(table, settings, coordinator::stopAllShards);
+        liveness.start();
+        coordinator.start(liveness);
+        log.info("Consumer {} started on {} with lease table {}", settings.workerId(), settings.stream().label(),
+                settings.tableName());
+    }
+
+    private RetrieverFactory retrievers() {
+        return (shardId, start, stop) -> new PollingRetriever(kinesis, settings.stream(), shardId, start,
+                settings.initialPosition().timestamp(), settings.polling(), stop);
+    }
+
+    /** Test hook and operational switch: stops (or resumes) heartbeats without stopping the worker. */
+    void pauseHeartbeats(boolean pause) {
+        liveness.pause(pause);
+    }
+
+    /**
+     * Graceful stop: no more leases are taken; each processor gets shutdownRequested and may
+     * checkpoint; each lease is released so another worker takes it within one take interval; the
+     * liveness item is deleted.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (coordinator != null) {
+                coordinator.close();
+            }
+            if (liveness != null) {
+                liveness.close();
+                try {
+                    table.deleteWorker(settings.workerId());
+                } catch (RuntimeException e) {
+                    log.warn("Could not delete the liveness item of {}: {}", settings.workerId(), e.toString());
+                }
+            }
+        } finally {
+            if (ownsClients) {
+                kinesis.close();
+                dynamo.close();
+            }
+        }
+        log.info("Consumer {} closed", settings.workerId());
+    }
+
+    /** Builds a consumer; only the application, the stream and the processor are required. */
+    public static final class Builder {
+        private String applicationName;
+        private String tableName;
+        private String streamName;
+        private String streamArn;
+        private KinesisAsyncClient kinesis;
+        private DynamoDbClient dynamo;
+        private Region region;
+        private URI kinesisEndpoint;
+        private URI dynamoDbEndpoint;
+        private AwsCredentialsProvider credentials;
+        private String workerId;
+        private InitialPosition initialPosition = InitialPosition.latest();
+        private RetrievalMode retrievalMode = RetrievalMode.POLLING;
+        private String fanOutConsumerName;
+        private RecordProcessorFactory processors;
+        private Duration failoverTime = Duration.ofSeconds(3);
+        private Duration heartbeatInterval;
+        private Duration takeInterval;
+        private Duration shardSyncInterval = Duration.ofSeconds(60);
+        private int maxStealsPerRound = 1;
+        private Duration pollInterval = Duration.ofMillis(200);
+        private Duration maxIdlePollInterval = Duration.ofMillis(500);
+        private int maxProcessingAttempts = Integer.MAX_VALUE;
+        private FailurePolicy failurePolicy = FailurePolicy.RETRY_FOREVER;
+        private PoisonBatchHandler poisonHandler;
+        private ShardFailureListener failureListener = (shard, e) -> { };
+        private Duration shutdownTimeout = Duration.ofSeconds(30);
+        private MeterRegistry meterRegistry;
+
+        private Builder() {
+        }
+
+        /** Required: names the application; also the default lease table name. */
+        public Builder applicationName(String name) {
+            this.applicationName = name;
+            return this;
+        }
+
+        /** Lease table name; defaults to the application name (as the KCL does). */
+        public Builder tableName(String name) {
+            this.tableName = name;
+            return this;
+        }
+
+        public Builder streamName(String name) {
+            this.streamName = name;
+            return this;
+        }
+
+        public Builder streamArn(String arn) {
+            this.streamArn = arn;
+            return this;
+        }
+
+        /** The Kinesis client (Netty; for fan-out it must speak HTTP/2). Not closed by the consumer. */
+        public Builder kinesisClient(KinesisAsyncClient client) {
+            this.kinesis = client;
+            return this;
+        }
+
+        /** The DynamoDB client for the lease table. Not closed by the consumer. */
+        public Builder dynamoDbClient(DynamoDbClient client) {
+            this.dynamo = client;
+            return this;
+        }
+
+        /** Region of the clients the consumer builds itself when none are given. */
+        public Builder region(Region region) {
+            this.region = region;
+            return this;
+        }
+
+        public Builder kinesisEndpoint(URI endpoint) {
+            this.kinesisEndpoint = endpoint;
+            return this;
+        }
+
+        public Builder dynamoDbEndpoint(URI endpoint) {
+            this.dynamoDbEndpoint = endpoint;
+            return this;
+        }
+
+        public Builder credentialsProvider(AwsCredentialsProvider provider) {
+            this.credentials = provider;
+            return this;
+        }
+
+        /** Unique per worker process; defaults to host name, process id and a random suffix. */
+        public Builder workerId(String id) {
+            this.workerId = id;
+            return this;
+        }
+
+        /** Where shards without a checkpoint start; default LATEST, as the KCL. */
+        public Builder initialPosition(InitialPosition position) {
+            this.initialPosition = Objects.requireNonNull(position, "position");
+            return this;
+        }
+
+        public Builder retrievalMode(RetrievalMode mode) {
+            this.retrievalMode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** Name of the enhanced fan-out consumer to register; defaults to the application name. */
+        public Builder fanOutConsumerName(String name) {
+            this.fanOutConsumerName = name;
+            return this;
+        }
+
+        /** The processor life cycle, one processor per shard. */
+        public Builder processorFactory(RecordProcessorFactory factory) {
+            this.processors = factory;
+            return this;
+        }
+
+        /** The simple form: a handler per record, with a checkpoint after each processed batch. */
+        public Builder recordHandler(RecordHandler handler) {
+            Objects.requireNonNull(handler, "handler");
+            this.processors = shardId -> new HandlerProcessor(handler);
+            return this;
+        }
+
+        /**
+         * How long a dead worker's shards wait before others take them (default 3 s). The heartbeat
+         * interval defaults to a third of it, the take interval to a third as well.
+         */
+        public Builder failoverTime(Duration time) {
+            this.failoverTime = positive(time, "failoverTime");
+            return this;
+        }
+
+        public Builder heartbeatInterval(Duration interval) {
+            this.heartbeatInterval = positive(interval, "heartbeatInterval");
+            return this;
+        }
+
+        /** Period of the lease round (table scan, takes, balancing). */
+        public Builder takeInterval(Duration interval) {
+            this.takeInterval = positive(interval, "takeInterval");
+            return this;
+        }
+
+        public Builder shardSyncInterval(Duration interval) {
+            this.shardSyncInterval = positive(interval, "shardSyncInterval");
+            return this;
+        }
+
+        /** At most this many leases are asked from other workers per round (default 1). */
+        public Builder maxStealsPerRound(int max) {
+            if (max < 1) {
+                throw new IllegalArgumentException("maxStealsPerRound must be >= 1, was " + max);
+            }
+            this.maxStealsPerRound = max;
+            return this;
+        }
+
+        /** Polling: time between GetRecords calls when caught up (>= 200 ms: 5 calls/s per shard). */
+        public Builder pollInterval(Duration interval) {
+            if (interval.toMillis() < 200) {
+                throw new IllegalArgumentException("pollInterval must be >= 200 ms (5 GetRecords/s per shard), was "
+                        + interval.toMillis() + " ms");
+            }
+            this.pollInterval = interval;
+            this.maxIdlePollInterval = interval.multipliedBy(2).compareTo(maxIdlePollInterval) > 0
+                    ? interval.multipliedBy(2) : maxIdlePollInterval;
+            return this;
+        }
+
+        /** After this many failed attempts at one batch the policy applies (default: retry forever). */
+        public Builder failurePolicy(FailurePolicy policy, int maxProcessingAttempts) {
+            if (maxProcessingAttempts < 1) {
+                throw new IllegalArgumentException("maxProcessingAttempts must be >= 1, was " + maxProcessingAttempts);
+            }
+            this.failurePolicy = Objects.requireNonNull(policy, "policy");
+            this.maxProcessingAttempts = maxProcessingAttempts;
+            return this;
+        }
+
+        public Builder poisonBatchHandler(PoisonBatchHandler handler) {
+            this.poisonHandler = handler;
+            return this;
+        }
+
+        public Builder shardFailureListener(ShardFailureListener listener) {
+            this.failureListener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** How long close() waits for processors to checkpoint and leases to be released. */
+        public Builder shutdownTimeout(Duration timeout) {
+            this.shutdownTimeout = positive(timeout, "shutdownTimeout");
+            return this;
+        }
+
+        /** Micrometer registry for the consumer's metrics; none by default. */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = registry;
+            return this;
+        }
+
+        public ShardwiseConsumer build() {
+            require(applicationName, "applicationName");
+            require(processors, "processorFactory or recordHandler");
+            if ((streamName == null) == (streamArn == null)) {
+                throw new IllegalArgumentException("give exactly one of streamName and streamArn");
+            }
+            if (failurePolicy == FailurePolicy.POISON_HANDLER && poisonHandler == null) {
+                throw new IllegalArgumentException("failure policy POISON_HANDLER needs a poisonBatchHandler");
+            }
+            Duration heartbeat = heartbeatInterval != null ? heartbeatInterval : failoverTime.dividedBy(3);
+            Duration take = takeInterval != null ? takeInterval : failoverTime.dividedBy(3);
+            if (heartbeat.compareTo(failoverTime.dividedBy(2)) > 0) {
+                throw new IllegalArgumentException("heartbeatInterval " + heartbeat.toMillis()
+                        + " ms must be at most half the failoverTime " + failoverTime.toMillis() + " ms");
+            }
+            String worker = workerId != null ? workerId : defaultWorkerId();
+            ConsumerSettings settings = new ConsumerSettings(applicationName,
+                    tableName != null ? tableName : applicationName, new StreamRef(streamName, streamArn), worker,
+                    initialPosition, retrievalMode, fanOutConsumerName != null ? fanOutConsumerName : applicationName,
+                    failoverTime, heartbeat, heartbeat, take, shardSyncInterval, maxStealsPerRound,
+                    new PollingSettings(Duration.ofMillis(200), pollInterval, maxIdlePollInterval, 10_000,
+                            2L * 1024 * 1024, Duration.ofMillis(200), Duration.ofSeconds(5)),
+                    maxProcessingAttempts, failurePolicy, poisonHandler, failureListener, shutdownTimeout,
+                    heartbeat.multipliedBy(2));
+            boolean owns = kinesis == null || dynamo == null;
+            if (owns && (kinesis != null || dynamo != null)) {
+                throw new IllegalArgumentException("give both kinesisClient and dynamoDbClient, or neither");
+            }
+            KinesisAsyncClient k = kinesis != null ? kinesis : buildKinesis();
+            DynamoDbClient d = dynamo != null ? dynamo : buildDynamo();
+            return new ShardwiseConsumer(this, settings, k, d, owns);
+        }
+
+        private KinesisAsyncClient buildKinesis() {
+            KinesisAsyncClientBuilder b = KinesisAsyncClient.builder();
+            if (region != null) {
+                b.region(region);
+            }
+            if (kinesisEndpoint != null) {
+                b.endpointOverride(kinesisEndpoint);
+            }
+            if (credentials != null) {
+                b.credentialsProvider(credentials);
+            }
+            return b.build();
+        }
+
+        private DynamoDbClient buildDynamo() {
+            DynamoDbClientBuilder b = DynamoDbClient.builder();
+            if (region != null) {
+                b.region(region);
+            }
+            if (dynamoDbEndpoint != null) {
+                b.endpointOverride(dynamoDbEndpoint);
+            }
+            if (credentials != null) {
+                b.credentialsProvider(credentials);
+            }
+            return b.build();
+        }
+
+        private static String defaultWorkerId() {
+            String host;
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (Exception e) {
+                host = "unknown-host";
+            }
+            String pid = ManagementFactory.getRuntimeMXBean().getName().split("@")[0];
+            return host + "-" + pid + "-" + UUID.randomUUID().toString().substring(0, 8);
+        }
+
+        private static void require(Object value, String name) {
+            if (value == null) {
+                throw new IllegalArgumentException(name + " is required");
+            }
+        }
+
+        private static Duration positive(Duration d, String name) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, was " + d);
+            }
+            return d;
+        }
+    }
+}
