@@ -21,13 +21,12 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHan
 class SubscribeToShardIT {
 
     @Test
-    void deliversRecordsOverHttp2Cleartext(TestStream stream, LocalEngines engines) throws Exception {
+    void deliversRecordsOverHttp2CleartextAlsoAfterAQuietSpell(TestStream stream, LocalEngines engines)
+            throws Exception {
         assertThat(engines.kinesisEndpoint().getScheme()).isEqualTo("http");
-        List<String> sent = List.of("one", "two", "three", "four", "five");
-        engines.kinesisClient().putRecords(b -> b.streamName(stream.name()).records(sent.stream()
-                .map(s -> PutRecordsRequestEntry.builder().partitionKey(s)
-                        .data(SdkBytes.fromString(s, StandardCharsets.UTF_8)).build())
-                .toList()));
+        List<String> early = List.of("one", "two", "three", "four", "five");
+        List<String> late = List.of("six", "seven");
+        put(engines, stream, early);
 
         KinesisAsyncClient http2 = engines.kinesisHttp2AsyncClient();
         String consumerArn = http2.registerStreamConsumer(b -> b.streamARN(stream.arn()).consumerName("fan-out"))
@@ -35,13 +34,20 @@ class SubscribeToShardIT {
         awaitActive(http2, consumerArn);
 
         List<String> received = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> earlyReceived = new CompletableFuture<>();
         CompletableFuture<Void> allReceived = new CompletableFuture<>();
         SubscribeToShardResponseHandler handler = SubscribeToShardResponseHandler.builder()
-                .onError(allReceived::completeExceptionally)
+                .onError(e -> {
+                    earlyReceived.completeExceptionally(e);
+                    allReceived.completeExceptionally(e);
+                })
                 .subscriber(SubscribeToShardResponseHandler.Visitor.builder()
                         .onSubscribeToShardEvent((SubscribeToShardEvent event) -> {
                             event.records().forEach(r -> received.add(r.data().asUtf8String()));
-                            if (received.size() >= sent.size()) {
+                            if (received.size() >= early.size()) {
+                                earlyReceived.complete(null);
+                            }
+                            if (received.size() >= early.size() + late.size()) {
                                 allReceived.complete(null);
                             }
                         }).build())
@@ -50,11 +56,22 @@ class SubscribeToShardIT {
                 .shardId("shardId-000000000000")
                 .startingPosition(p -> p.type(ShardIteratorType.TRIM_HORIZON)), handler);
         try {
+            earlyReceived.get(60, TimeUnit.SECONDS);
+            // Longer than the client's 5 s HTTP/2 health-check ping period: the engine must answer pings.
+            Thread.sleep(7_000);
+            put(engines, stream, late);
             allReceived.get(60, TimeUnit.SECONDS);
         } finally {
             subscription.cancel(true);
         }
-        assertThat(received).containsExactlyElementsOf(sent);
+        assertThat(received).containsExactly("one", "two", "three", "four", "five", "six", "seven");
+    }
+
+    private static void put(LocalEngines engines, TestStream stream, List<String> values) {
+        engines.kinesisClient().putRecords(b -> b.streamName(stream.name()).records(values.stream()
+                .map(s -> PutRecordsRequestEntry.builder().partitionKey(s)
+                        .data(SdkBytes.fromString(s, StandardCharsets.UTF_8)).build())
+                .toList()));
     }
 
     private static void awaitActive(KinesisAsyncClient client, String consumerArn) throws Exception {
