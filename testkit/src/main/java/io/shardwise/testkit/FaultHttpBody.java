@@ -60,7 +60,10 @@ final class FaultHttpBody {
     static void relay(Framing framing, FaultHttpHead head, InputStream in, OutputStream out) throws IOException {
         switch (framing) {
             case NONE -> out.flush();
-            case LENGTH -> copy(in, out, contentLength(head));
+            case LENGTH -> {
+                copy(in, out, contentLength(head));
+                out.flush();
+            }
             case UNTIL_CLOSE -> {
                 byte[] buffer = new byte[16 * 1024];
                 for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
@@ -145,6 +148,5 @@ final class FaultHttpBody {
             out.write(buffer, 0, n);
             left -= n;
         }
-        out.flush();
     }
 }
