@@ -1,0 +1,510 @@
+package io.shardwise.producer;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.shardwise.aggregation.HashKeys;
+import io.shardwise.aggregation.RecordAggregator;
+import java.math.BigInteger;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.core.retry.RetryPolicy;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
+
+/**
+ * Puts records into a Kinesis data stream with batching, KPL-compatible aggregation, per-shard rate
+ * limits that adapt to throttling, retries that keep per-key order, and a hard bound on memory.
+ *
+ * <pre>{@code
+ * try (KinesisProducer producer = KinesisProducer.builder().stream("orders").build()) {
+ *     producer.send("customer-42", bytes).thenAccept(r -> log.info("stored in {}", r.shardId()));
+ * }
+ * }</pre>
+ *
+ * <p>The pipeline, one class per stage: {@code send} validates the record ({@link RecordValidator}),
+ * predicts its shard from the shard map ({@link ShardMap}, loaded by {@link ShardMapLoader}) and
+ * queues it on that shard ({@link RecordAccumulator}, {@link ShardQueue}); a single background thread
+ * ({@link Sender}) aggregates each ready shard's records, respects its rate limiter
+ * ({@link AdaptiveRateLimiter}), packs PutRecords requests, sends them, and completes each record's
+ * future or puts it back at the front of its shard's queue with backoff ({@link Backoff}).
+ *
+ * <p>Futures complete on the producer's thread: do not block in their callbacks (use the
+ * {@code ...Async} methods of {@code CompletableFuture} for slow work). Thread-safe.
+ */
+public final class KinesisProducer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(KinesisProducer.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+    private static final int HOT_KEYS_REPORTED = 5;
+    private static final int MAX_SPREAD_KEYS = 1024;
+
+    private final ProducerConfig config;
+    private final KinesisAsyncClient kinesis;
+    private final boolean ownsClient;
+    private final RecordValidator validator;
+    private final MemoryBudget budget;
+    private final RecordAccumulator accumulator;
+    private final Sender sender;
+    private final long blockNanos;
+    private final long ttlNanos;
+    /** Hot keys whose ordered records are spread over buckets, with the barrier of the switch. */
+    private final Map<String, CompletableFuture<Void>> spreadKeys = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    private KinesisProducer(ProducerConfig config, KinesisAsyncClient kinesis, boolean ownsClient, ProducerMetrics metrics) {
+        this.config = config;
+        this.kinesis = kinesis;
+        this.ownsClient = ownsClient;
+        this.validator = new RecordValidator(config.maxRecordBytes());
+        this.budget = new MemoryBudget(config.maxBufferedBytes());
+        this.accumulator = new RecordAccumulator(config);
+        this.sender = new Sender(config, accumulator, budget, kinesis, metrics);
+        this.blockNanos = config.maxBlockTime().toNanos();
+        this.ttlNanos = config.recordTtl().toNanos();
+        metrics.gauge("shardwise.producer.buffered.bytes", "bytes held by the producer", budget, MemoryBudget::usedBytes);
+        metrics.gauge("shardwise.producer.outstanding.records", "user records without a result yet", accumulator,
+                RecordAccumulator::outstanding);
+        sender.start("shardwise-producer-" + INSTANCES.incrementAndGet());
+    }
+
+    /** A builder; only the stream is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Sends an ordered record; the future completes with where it was stored, or fails (never hangs). */
+    public CompletableFuture<SendResult> send(String partitionKey, byte[] data) {
+        return send(new ProducerRecord(partitionKey, null, data, false, null));
+    }
+
+    /** Sends an ordered record to the shard that owns {@code explicitHashKey} (decimal, 0 .. 2^128-1). */
+    public CompletableFuture<SendResult> send(String partitionKey, String explicitHashKey, byte[] data) {
+        return send(new ProducerRecord(partitionKey, explicitHashKey, data, false, null));
+    }
+
+    /**
+     * Sends a record with per-record options. Fails the returned future (never throws) with
+     * {@link InvalidRecordException} for a record over a limit, {@link BufferFullException} when
+     * {@code maxBufferedBytes} stayed full for {@code maxBlockTime}, {@link ProducerClosedException}
+     * after {@link #close()}, {@link RecordExpiredException} or {@link RecordFailedException}.
+     */
+    public CompletableFuture<SendResult> send(ProducerRecord record) {
+        Objects.requireNonNull(record, "record");
+        if (closed) {
+            return CompletableFuture.failedFuture(new ProducerClosedException("producer is closed; record not accepted"));
+        }
+        int size;
+        BigInteger hashKey;
+        try {
+            size = validator.validate(record.partitionKey(), record.explicitHashKey(), record.data());
+            hashKey = validator.hashKey(record.partitionKey(), record.explicitHashKey());
+        } catch (InvalidRecordException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        String explicitHashKey = record.explicitHashKey();
+        CompletableFuture<Void> barrier = null;
+        if (config.keySpreading() && explicitHashKey == null) {
+            if (record.unordered() || !config.ordered()) {
+                explicitHashKey = accumulator.spreadTarget(hashKey);
+            } else if (record.orderingSubKey() != null) {
+                barrier = spreadBarrier(record.partitionKey(), hashKey);
+                if (barrier != null) {
+                    int bucket = Math.floorMod(record.orderingSubKey().hashCode(), config.spreadBuckets());
+                    explicitHashKey = HashKeys.ofPartitionKey(record.partitionKey() + "\u0000" + bucket).toString();
+                }
+            }
+            if (explicitHashKey != null) {
+                hashKey = new BigInteger(explicitHashKey);
+            }
+        }
+        int reserved = PendingRecord.budgetBytes(size);
+        try {
+            if (!budget.reserve(reserved, blockNanos)) {
+                return CompletableFuture.failedFuture(new BufferFullException("producer holds "
+                        + budget.usedBytes() + " of maxBufferedBytes=" + budget.maxBytes() + " bytes and had no room for a "
+                        + reserved + "-byte record within maxBlockTime=" + config.maxBlockTime().toMillis()
+                        + " ms; slow down, or raise maxBufferedBytes or maxBlockTime"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.failedFuture(new BufferFullException("interrupted while waiting for buffer room"));
+        }
+        long now = System.nanoTime();
+        PendingRecord pending = new PendingRecord(record.partitionKey(), explicitHashKey, record.data(), hashKey,
+                size, record.unordered() || !config.ordered(), now, now + ttlNanos);
+        pending.barrier = barrier;
+        boolean full;
+        try {
+            full = accumulator.append(pending);
+        } catch (ProducerClosedException e) {
+            budget.release(reserved);
+            return CompletableFuture.failedFuture(e);
+        }
+        if (full) {
+            sender.wakeUp();
+        }
+        return pending.future;
+    }
+
+    /**
+     * For an ordered record with a sub-key: null to leave it on its key's shard, or the barrier its
+     * spread record must wait for. A key is spread once its shard is hot and it is among the shard's
+     * heaviest keys, and stays spread (order per sub-key needs a stable bucket).
+     */
+    private CompletableFuture<Void> spreadBarrier(String partitionKey, BigInteger hashKey) {
+        CompletableFuture<Void> barrier = spreadKeys.get(partitionKey);
+        if (barrier != null) {
+            return barrier;
+        }
+        if (spreadKeys.size() >= MAX_SPREAD_KEYS || !accumulator.isHotKey(hashKey, partitionKey, HOT_KEYS_REPORTED)) {
+            return null;
+        }
+        synchronized (spreadKeys) {
+            barrier = spreadKeys.get(partitionKey);
+            if (barrier == null) {
+                barrier = accumulator.barrierFor(partitionKey);
+                spreadKeys.put(partitionKey, barrier);
+                log.warn("stream {}: hot partition key '{}' is now spread over {} buckets by its ordering sub-key",
+                        config.stream(), partitionKey, config.spreadBuckets());
+            }
+            return barrier;
+        }
+    }
+
+    /** A future that completes when every record sent before this call has a result. */
+    public CompletableFuture<Void> flush() {
+        CompletableFuture<Void> flush = accumulator.flush();
+        sender.wakeUp();
+        return flush;
+    }
+
+    /** Flushes for up to 30 seconds, then closes: see {@link #close(Duration)}. */
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    /**
+     * Stops taking records, sends what is held for up to {@code timeout}, then fails every future still
+     * open with {@link ProducerClosedException} and releases the threads (and the client, when the
+     * producer built it). No future is left hanging.
+     */
+    public void close(Duration timeout) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        accumulator.close();
+        CompletableFuture<Void> flushed = flush();
+        try {
+            flushed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.warn("stream {}: close timed out after {} ms with {} records outstanding; failing them",
+                    config.stream(), timeout.toMillis(), accumulator.outstanding());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            log.warn("flush before close failed", e);
+        }
+        try {
+            sender.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<PendingRecord> left = new java.util.ArrayList<>(accumulator.abandonAll());
+        left.addAll(sender.abandonUnverified());
+        if (!left.isEmpty()) {
+            sender.fail(left, record -> new ProducerClosedException("producer closed before the record had a result"
+                    + (record.attempts.isEmpty() ? "" : " (" + record.attempts.size()
+                    + " attempt(s) made; a request in flight may still have stored it)")));
+        }
+        if (ownsClient) {
+            kinesis.close();
+        }
+    }
+
+    /** Bytes held for records without a result (bounded by {@code maxBufferedBytes}). */
+    public long bufferedBytes() {
+        return budget.usedBytes();
+    }
+
+    /** User records sent whose futures have not completed. */
+    public long outstandingRecords() {
+        return accumulator.outstanding();
+    }
+
+    /** How long the oldest record without a result has been held; zero when there is none. */
+    public Duration oldestRecordAge() {
+        long oldest = accumulator.oldestCreatedNanos();
+        return oldest == Long.MAX_VALUE ? Duration.ZERO : Duration.ofNanos(Math.max(0, System.nanoTime() - oldest));
+    }
+
+    /** What the producer holds and measures per shard. */
+    public List<ShardState> shardStates() {
+        return accumulator.states(HOT_KEYS_REPORTED);
+    }
+
+    /** Shards running near their limits or being throttled, with their heaviest keys. */
+    public List<ShardState> hotShards() {
+        return shardStates().stream().filter(ShardState::hot).toList();
+    }
+
+    /** Completes once the first shard map was loaded (or failed to load); until then records go unaggregated. */
+    public CompletableFuture<Void> ready() {
+        return sender.firstShardMap();
+    }
+
+    /** What to do when {@code maxBufferedBytes} is full. */
+    public enum WhenFull {
+        /** {@code send} waits for room up to {@code maxBlockTime}, then fails the record's future. */
+        BLOCK,
+        /** {@code send} fails the record's future at once with {@link BufferFullException}. */
+        FAIL_FAST
+    }
+
+    /**
+     * Builds a {@link KinesisProducer}. Every option has a production default; only the stream is
+     * required. Without a client, one is built from region / endpoint / credentials (or the default
+     * provider chains) with the Netty HTTP client, and the producer closes it on close.
+     */
+    public static final class Builder {
+        private String stream;
+        private KinesisAsyncClient client;
+        private Region region;
+        private URI endpoint;
+        private AwsCredentialsProvider credentials;
+        private boolean aggregation = true;
+        private int aggregationMaxBytes = RecordAggregator.DEFAULT_MAX_BYTES;
+        private boolean ordered = true;
+        private Duration maxBufferedTime = Duration.ofMillis(100);
+        private long maxBufferedBytes = 64L * 1024 * 1024;
+        private WhenFull whenFull = WhenFull.BLOCK;
+        private Duration maxBlockTime = Duration.ofSeconds(10);
+        private Duration recordTtl = Duration.ofSeconds(30);
+        private int maxRecordBytes = 1024 * 1024;
+        private Duration shardMapRefreshInterval = Duration.ofSeconds(60);
+        private double shardRateLimit = 1.0;
+        private int maxInFlightRequests = 64;
+        private int maxInFlightRequestsPerShard = 4;
+        private Duration retryBaseDelay = Duration.ofMillis(100);
+        private Duration retryMaxDelay = Duration.ofSeconds(3);
+        private Duration requestTimeout = Duration.ofSeconds(10);
+        private boolean keySpreading;
+        private int spreadBuckets = 4;
+        private double hotShardFraction = 0.8;
+        private Duration hotShardWarningInterval = Duration.ofMinutes(1);
+        private MeterRegistry meterRegistry;
+
+        private Builder() {}
+
+        /** The stream's name, or its ARN ({@code arn:aws:kinesis:REGION:ACCOUNT:stream/NAME}). Required. */
+        public Builder stream(String nameOrArn) {
+            this.stream = nameOrArn;
+            return this;
+        }
+
+        /** A client to use (the producer does not close it). Default: one built from the options below. */
+        public Builder client(KinesisAsyncClient client) {
+            this.client = client;
+            return this;
+        }
+
+        /** Region of the client the producer builds. Default: the SDK's region provider chain. */
+        public Builder region(Region region) {
+            this.region = region;
+            return this;
+        }
+
+        /** Endpoint of the client the producer builds, e.g. a local engine. Default: the region's. */
+        public Builder endpoint(URI endpoint) {
+            this.endpoint = endpoint;
+            return this;
+        }
+
+        /** Credentials of the client the producer builds. Default: the SDK's default provider chain. */
+        public Builder credentials(AwsCredentialsProvider credentials) {
+            this.credentials = credentials;
+            return this;
+        }
+
+        /** Whether to pack user records of one shard into KPL aggregates. Default: true. */
+        public Builder aggregation(boolean aggregation) {
+            this.aggregation = aggregation;
+            return this;
+        }
+
+        /** Largest aggregate, in bytes (data plus partition key, as Kinesis counts). Default: 51,200, as the KPL. */
+        public Builder aggregationMaxBytes(int bytes) {
+            this.aggregationMaxBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Ordered (default): a shard's records are stored in send order across retries. Unordered: several
+         * Kinesis records and requests in flight per shard, for throughput; every record may be spread.
+         */
+        public Builder ordered(boolean ordered) {
+            this.ordered = ordered;
+            return this;
+        }
+
+        /** How long a record may wait for others to fill its request. Default: 100 ms. */
+        public Builder maxBufferedTime(Duration maxBufferedTime) {
+            this.maxBufferedTime = maxBufferedTime;
+            return this;
+        }
+
+        /** Bound on the bytes held over everything: queued, in flight, awaiting retry. Default: 64 MiB. */
+        public Builder maxBufferedBytes(long maxBufferedBytes) {
+            this.maxBufferedBytes = maxBufferedBytes;
+            return this;
+        }
+
+        /** What {@code send} does when the buffer is full, and how long it may wait. Default: BLOCK, 10 s. */
+        public Builder whenFull(WhenFull whenFull, Duration maxBlockTime) {
+            this.whenFull = whenFull;
+            this.maxBlockTime = maxBlockTime;
+            return this;
+        }
+
+        /** How long a record may take, retries included, before its future fails. Default: 30 s. */
+        public Builder recordTtl(Duration recordTtl) {
+            this.recordTtl = recordTtl;
+            return this;
+        }
+
+        /** The stream's maximum record size (data plus key). Default: 1 MiB; up to 10 MiB for raised streams. */
+        public Builder maxRecordBytes(int maxRecordBytes) {
+            this.maxRecordBytes = maxRecordBytes;
+            return this;
+        }
+
+        /** How often the shard map is re-read (it is also re-read at once on a mispredicted shard). Default: 60 s. */
+        public Builder shardMapRefreshInterval(Duration interval) {
+            this.shardMapRefreshInterval = interval;
+            return this;
+        }
+
+        /**
+         * Per-shard rate ceiling as a fraction of the shard limits (1,000 records/s, 1 MiB/s); the limiter
+         * adapts below it on throttling. 0 turns rate limiting off. Default: 1.0.
+         */
+        public Builder shardRateLimit(double fractionOfShardLimit) {
+            this.shardRateLimit = fractionOfShardLimit;
+            return this;
+        }
+
+        /** Bound on concurrent PutRecords calls. Default: 64. */
+        public Builder maxInFlightRequests(int maxInFlightRequests) {
+            this.maxInFlightRequests = maxInFlightRequests;
+            return this;
+        }
+
+        /** Unordered mode: bound on concurrent calls carrying one shard's records. Default: 4. */
+        public Builder maxInFlightRequestsPerShard(int max) {
+            this.maxInFlightRequestsPerShard = max;
+            return this;
+        }
+
+        /** Retry backoff: exponential from {@code base} up to {@code max}, with full jitter. Default: 100 ms, 3 s. */
+        public Builder retryBackoff(Duration base, Duration max) {
+            this.retryBaseDelay = base;
+            this.retryMaxDelay = max;
+            return this;
+        }
+
+        /** Bound on one PutRecords call, after which it counts as failed and is retried. Default: 10 s. */
+        public Builder requestTimeout(Duration requestTimeout) {
+            this.requestTimeout = requestTimeout;
+            return this;
+        }
+
+        /**
+         * Opt-in key spreading. Unordered records whose shard is hot go to the least-loaded shards (by
+         * explicit hash key); ordered records of a hot key that carry an ordering sub-key are spread over
+         * {@code buckets} buckets chosen from the sub-key. Default: off.
+         */
+        public Builder keySpreading(boolean enabled, int buckets) {
+            this.keySpreading = enabled;
+            this.spreadBuckets = buckets;
+            return this;
+        }
+
+        /** A shard counts as hot from this fraction of its limits (or when throttled). Default: 0.8. */
+        public Builder hotShardFraction(double fraction) {
+            this.hotShardFraction = fraction;
+            return this;
+        }
+
+        /** Reports metrics to this registry (needs micrometer-core). Default: no metrics. */
+        public Builder meterRegistry(MeterRegistry registry) {
+            this.meterRegistry = registry;
+            return this;
+        }
+
+        public KinesisProducer build() {
+            StreamId streamId = StreamId.parse(stream);
+            require(aggregationMaxBytes >= 256 && aggregationMaxBytes <= RecordAggregator.MAX_BYTES_LIMIT,
+                    "aggregationMaxBytes", aggregationMaxBytes, "256 .. " + RecordAggregator.MAX_BYTES_LIMIT);
+            require(maxRecordBytes >= 1 && maxRecordBytes <= 10 * 1024 * 1024, "maxRecordBytes", maxRecordBytes,
+                    "1 .. 10485760");
+            require(maxBufferedBytes >= 1024 * 1024, "maxBufferedBytes", maxBufferedBytes, ">= 1048576");
+            require(!maxBufferedTime.isNegative(), "maxBufferedTime", maxBufferedTime, ">= 0");
+            require(!maxBlockTime.isNegative(), "maxBlockTime", maxBlockTime, ">= 0");
+            require(recordTtl.compareTo(Duration.ofMillis(100)) >= 0, "recordTtl", recordTtl, ">= 100 ms");
+            require(shardRateLimit >= 0 && shardRateLimit <= 10, "shardRateLimit", shardRateLimit, "0 .. 10");
+            require(maxInFlightRequests >= 1 && maxInFlightRequests <= 10_000, "maxInFlightRequests",
+                    maxInFlightRequests, "1 .. 10000");
+            require(maxInFlightRequestsPerShard >= 1, "maxInFlightRequestsPerShard", maxInFlightRequestsPerShard, ">= 1");
+            require(spreadBuckets >= 1 && spreadBuckets <= 1024, "spread buckets", spreadBuckets, "1 .. 1024");
+            require(hotShardFraction > 0, "hotShardFraction", hotShardFraction, "> 0");
+            require(!shardMapRefreshInterval.isNegative() && !shardMapRefreshInterval.isZero(),
+                    "shardMapRefreshInterval", shardMapRefreshInterval, "> 0");
+            ProducerConfig config = new ProducerConfig(streamId, aggregation, aggregationMaxBytes, ordered,
+                    maxBufferedTime, maxBufferedBytes, whenFull == WhenFull.FAIL_FAST ? Duration.ZERO : maxBlockTime,
+                    recordTtl, maxRecordBytes, shardMapRefreshInterval, shardRateLimit, maxInFlightRequests,
+                    maxInFlightRequestsPerShard, retryBaseDelay, retryMaxDelay, requestTimeout, keySpreading,
+                    spreadBuckets, hotShardFraction, hotShardWarningInterval);
+            ProducerMetrics metrics = meterRegistry == null ? ProducerMetrics.NONE
+                    : new MicrometerProducerMetrics(meterRegistry, streamId.name());
+            boolean owns = client == null;
+            KinesisAsyncClient kinesis = owns ? buildClient() : client;
+            return new KinesisProducer(config, kinesis, owns, metrics);
+        }
+
+        private KinesisAsyncClient buildClient() {
+            KinesisAsyncClientBuilder builder = KinesisAsyncClient.builder()
+                    .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(Math.max(maxInFlightRequests, 8)))
+                    // The producer retries itself, per entry and in order; SDK retries would hide throttles.
+                    .overrideConfiguration(o -> o.retryPolicy(RetryPolicy.none()));
+            if (region != null) {
+                builder.region(region);
+            }
+            if (endpoint != null) {
+                builder.endpointOverride(endpoint);
+            }
+            if (credentials != null) {
+                builder.credentialsProvider(credentials);
+            }
+            return builder.build();
+        }
+
+        private static void require(boolean valid, String option, Object value, String range) {
+            if (!valid) {
+                throw new IllegalArgumentException(option + " = " + value + " is out of range; allowed: " + range);
+            }
+        }
+    }
+}

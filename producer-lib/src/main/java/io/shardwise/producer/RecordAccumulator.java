@@ -1,0 +1,605 @@
+package io.shardwise.producer;
+
+import io.shardwise.aggregation.KinesisRecord;
+import io.shardwise.aggregation.RecordAggregator;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The heart of the pipeline: one {@link ShardQueue} per open shard, filled by {@code send} in send
+ * order and drained by the sender into PutRecords requests.
+ *
+ * <p><b>Why ordered mode sends at most one Kinesis record per shard per request, with at most one
+ * request in flight per shard:</b> PutRecords is not atomic. Kinesis may reject entry 3 of a request
+ * (throttled) and store entry 7 of the same shard, so two records of one key in one request, or in two
+ * concurrent requests, can be stored out of order once the rejected one is retried. With a single
+ * record per shard per request (an aggregate, so it still carries hundreds of user records), a single
+ * request in flight per shard, and failed records put back at the <em>front</em> of their queue before
+ * anything newer is sent, a shard's records are stored in the order {@code send} saw them. Unordered
+ * mode drops these rules for throughput.
+ *
+ * <p>While the shard map is unknown, records wait in a queue without a shard and are sent plain
+ * (never aggregated: an aggregate must not span shards). When the map changes (a split or merge), the
+ * queued records of shards that closed move, in order, to the shards that now own their hash keys; in
+ * ordered mode a new shard does not send while a closed shard overlapping it still has a request in
+ * flight, since that request's failures must go out first.
+ *
+ * <p>All state is guarded by this object's monitor. {@code append} runs on callers' threads; every
+ * other method runs on the sender thread.
+ */
+final class RecordAccumulator {
+    private final ProducerConfig config;
+    private final long lingerNanos;
+
+    private ShardMap map = ShardMap.UNKNOWN;
+    private Map<String, ShardQueue> queues = new LinkedHashMap<>();
+    private ShardQueue unknown;
+    private final List<ShardQueue> retired = new ArrayList<>();
+    private final Set<PutBatch> inFlight = new LinkedHashSet<>();
+    private int rotation;
+
+    private long nextId;
+    private long outstanding;
+    private final List<FlushWaiter> flushes = new ArrayList<>();
+    private boolean closed;
+    private boolean draining;
+
+    /** Shards open to key spreading, coldest first; rebuilt each window. */
+    private List<ShardQueue> coldShards = List.of();
+    private int spreadCursor;
+
+    private static final class FlushWaiter {
+        final long upToId;
+        long remaining;
+        final CompletableFuture<Void> future = new CompletableFuture<>();
+
+        FlushWaiter(long upToId, long remaining) {
+            this.upToId = upToId;
+            this.remaining = remaining;
+        }
+    }
+
+    RecordAccumulator(ProducerConfig config) {
+        this.config = config;
+        this.lingerNanos = config.maxBufferedTime().toNanos();
+        this.unknown = newQueue(null, System.nanoTime());
+    }
+
+    // ---------------------------------------------------------------- callers' side
+
+    /**
+     * Queues a record on its predicted shard. Returns true when the sender should wake: the queue was
+     * empty (a linger timer starts) or now holds a full request's worth for that shard (send at once).
+     */
+    synchronized boolean append(PendingRecord record) {
+        if (closed) {
+            throw new ProducerClosedException("producer is closed; record not accepted");
+        }
+        ShardQueue queue = route(record.hashKey);
+        record.id = nextId++;
+        outstanding++;
+        queue.addLast(record);
+        queue.countOffered(record);
+        return queue.records.size() == 1 || isFull(queue);
+    }
+
+    /** A future that completes when every record appended so far has a result. */
+    synchronized CompletableFuture<Void> flush() {
+        if (outstanding == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        FlushWaiter waiter = new FlushWaiter(nextId - 1, outstanding);
+        flushes.add(waiter);
+        return waiter.future;
+    }
+
+    synchronized ShardMap map() {
+        return map;
+    }
+
+    // ---------------------------------------------------------------- the sender's side
+
+    /** Stops taking records; everything queued becomes sendable at once. */
+    synchronized void close() {
+        closed = true;
+        draining = true;
+    }
+
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
+    synchronized long outstanding() {
+        return outstanding;
+    }
+
+    synchronized int inFlightRequests() {
+        return inFlight.size();
+    }
+
+    /**
+     * Takes the records that are ready (linger over, a full aggregate, a retry, a flush) from every
+     * sendable shard and packs them into requests of at most 500 entries and 5 MiB.
+     */
+    synchronized List<PutBatch> drain(long now) {
+        List<PutBatch> batches = new ArrayList<>();
+        List<ShardQueue> candidates = allQueues();
+        if (candidates.isEmpty() || inFlight.size() >= config.maxInFlightRequests()) {
+            return batches;
+        }
+        PutBatch current = new PutBatch();
+        int start = Math.floorMod(rotation++, candidates.size());
+        candidates:
+        for (int k = 0; k < candidates.size(); k++) {
+            ShardQueue queue = candidates.get((start + k) % candidates.size());
+            Set<BigInteger> keysInRequest = queue.isUnknown() && config.ordered() ? new HashSet<>() : null;
+            while (sendable(queue, current, now)) {
+                PutBatch.Entry entry = queue.isUnknown() ? takePlain(queue, keysInRequest) : take(queue);
+                if (entry == null) {
+                    break;
+                }
+                if (!current.fits(entry.record().sizeBytes())) {
+                    if (config.ordered() && current.queues.contains(queue)) {
+                        putBack(entry); // ordered: this queue already has its one request
+                        break;
+                    }
+                    if (!current.isEmpty()) {
+                        batches.add(current);
+                    }
+                    if (inFlight.size() + batches.size() >= config.maxInFlightRequests()) {
+                        putBack(entry);
+                        current = new PutBatch();
+                        break candidates;
+                    }
+                    current = new PutBatch();
+                    if (keysInRequest != null) {
+                        keysInRequest.clear();
+                        keysInRequest.add(entry.userRecords().get(0).hashKey);
+                    }
+                }
+                if (!current.queues.contains(queue)) {
+                    queue.inFlightRequests++;
+                }
+                current.add(entry);
+                queue.inFlightRecords += entry.userRecords().size();
+                queue.limiter.consume(1, entry.record().sizeBytes());
+                if (config.ordered() && !queue.isUnknown()) {
+                    break;
+                }
+            }
+        }
+        if (!current.isEmpty()) {
+            batches.add(current);
+        }
+        inFlight.addAll(batches);
+        return batches;
+    }
+
+    /** When the sender should look again: the earliest linger end, retry time, limiter refill or TTL. */
+    synchronized long nextWakeNanos(long now, long maxWaitNanos) {
+        long wake = now + maxWaitNanos;
+        boolean requestSlotFree = inFlight.size() < config.maxInFlightRequests();
+        for (ShardQueue queue : allQueues()) {
+            PendingRecord front = queue.records.peekFirst();
+            if (front == null) {
+                continue;
+            }
+            wake = Math.min(wake, front.deadlineNanos);
+            if (!requestSlotFree || waitsForResponse(queue) || front.held()) {
+                continue; // a response will wake the sender
+            }
+            long at = Math.max(now, queue.retryNotBeforeNanos);
+            if (!ready(queue, now)) {
+                at = Math.max(at, front.createdNanos + lingerNanos);
+            }
+            at = Math.max(at, now + queue.limiter.nanosUntilSendable(now));
+            wake = Math.min(wake, at);
+        }
+        return wake;
+    }
+
+    /** Removes queued records whose time to live is over (records in flight wait for their answer). */
+    synchronized List<PendingRecord> expire(long now) {
+        List<PendingRecord> expired = new ArrayList<>();
+        for (ShardQueue queue : allQueues()) {
+            // Records are queued in deadline order (retries, being older, go to the front).
+            while (!queue.records.isEmpty() && queue.records.peekFirst().deadlineNanos <= now) {
+                expired.add(queue.poll());
+            }
+        }
+        return expired;
+    }
+
+    /** The request's answer arrived (or it failed): its shards may send again. */
+    synchronized void completed(PutBatch batch) {
+        inFlight.remove(batch);
+        for (ShardQueue queue : batch.queues) {
+            queue.inFlightRequests--;
+        }
+        for (PutBatch.Entry entry : batch.entries) {
+            entry.queue().inFlightRecords -= entry.userRecords().size();
+        }
+        retired.removeIf(q -> q.inFlightRequests == 0 && q.records.isEmpty());
+    }
+
+    /**
+     * Puts failed records back at the front of their shard's queue, keeping their order, and holds the
+     * shard until {@code notBeforeNanos} (the backoff). Records of a shard that closed meanwhile go to
+     * the shard that owns their hash key now.
+     */
+    synchronized void requeue(ShardQueue from, List<PendingRecord> inOrder, long notBeforeNanos) {
+        if (inOrder.isEmpty()) {
+            return;
+        }
+        if (!from.retired) {
+            from.addFirst(inOrder);
+            from.retryNotBeforeNanos = Math.max(from.retryNotBeforeNanos, notBeforeNanos);
+            return;
+        }
+        Map<ShardQueue, List<PendingRecord>> byQueue = new LinkedHashMap<>();
+        for (PendingRecord record : inOrder) {
+            byQueue.computeIfAbsent(route(record.hashKey), q -> new ArrayList<>()).add(record);
+        }
+        byQueue.forEach((queue, records) -> {
+            queue.addFirst(records);
+            queue.retryNotBeforeNanos = Math.max(queue.retryNotBeforeNanos, notBeforeNanos);
+        });
+    }
+
+    /**
+     * Marks records as finished (their futures are about to complete). Returns the bytes to give back
+     * to the memory budget; completes flushes that waited only for these.
+     */
+    long finish(Collection<PendingRecord> records, List<CompletableFuture<Void>> flushesDone) {
+        long freed = 0;
+        synchronized (this) {
+            for (PendingRecord record : records) {
+                if (record.done) {
+                    continue;
+                }
+                record.done = true;
+                outstanding--;
+                freed += record.budgetBytes;
+                for (FlushWaiter flush : flushes) {
+                    if (record.id <= flush.upToId) {
+                        flush.remaining--;
+                    }
+                }
+            }
+            flushes.removeIf(flush -> {
+                if (flush.remaining <= 0) {
+                    flushesDone.add(flush.future);
+                    return true;
+                }
+                return false;
+            });
+        }
+        return freed;
+    }
+
+    /** Installs a new shard map; returns true when the shards changed. */
+    synchronized boolean applyShardMap(ShardMap next, long now) {
+        if (sameShards(map, next)) {
+            return false;
+        }
+        Map<String, ShardQueue> nextQueues = new LinkedHashMap<>();
+        for (ShardMap.Shard shard : next.shards()) {
+            ShardQueue existing = queues.get(shard.shardId());
+            nextQueues.put(shard.shardId(), existing != null && existing.shard.range().equals(shard.range())
+                    ? existing : newQueue(shard, now));
+        }
+        List<ShardQueue> leaving = new ArrayList<>();
+        for (ShardQueue queue : queues.values()) {
+            if (nextQueues.get(queue.id()) != queue) {
+                leaving.add(queue);
+            }
+        }
+        if (unknown != null && next.isKnown()) {
+            leaving.add(unknown);
+            unknown = null;
+        }
+        map = next;
+        queues = nextQueues;
+        for (ShardQueue old : leaving) {
+            old.retired = true;
+            PendingRecord record;
+            while ((record = old.poll()) != null) {
+                route(record.hashKey).addLast(record);
+            }
+            if (old.inFlightRequests > 0) {
+                retired.add(old);
+            }
+        }
+        return true;
+    }
+
+    /** Fails nothing itself: hands back every record not finished, emptying the queues (close timed out). */
+    synchronized List<PendingRecord> abandonAll() {
+        List<PendingRecord> all = new ArrayList<>();
+        for (ShardQueue queue : allQueues()) {
+            PendingRecord record;
+            while ((record = queue.poll()) != null) {
+                all.add(record);
+            }
+        }
+        for (PutBatch batch : inFlight) {
+            for (PutBatch.Entry entry : batch.entries) {
+                all.addAll(entry.userRecords());
+            }
+        }
+        return all;
+    }
+
+    // ---------------------------------------------------------------- hot shards and spreading
+
+    /** A shard found hot in a measuring window, and whether its once-per-interval warning is due. */
+    record HotShardReport(ShardState state, boolean warn) {}
+
+    /** Closes a measuring window: updates rates and hot flags; reports the hot shards. */
+    synchronized List<HotShardReport> closeWindow(double seconds, long now, long warningIntervalNanos, int hotKeyCount) {
+        List<HotShardReport> reports = new ArrayList<>();
+        List<ShardQueue> cold = new ArrayList<>();
+        for (ShardQueue queue : queues.values()) {
+            queue.closeWindow(seconds);
+            queue.hot = queue.windowThrottles > 0
+                    || queue.recordsPerSecond >= config.hotShardFraction() * ProducerConfig.SHARD_RECORDS_PER_SECOND
+                    || queue.bytesPerSecond >= config.hotShardFraction() * ProducerConfig.SHARD_BYTES_PER_SECOND;
+            queue.windowThrottles = 0;
+            if (queue.hot) {
+                boolean warn = queue.lastHotWarningNanos == Long.MIN_VALUE
+                        || now - queue.lastHotWarningNanos >= warningIntervalNanos;
+                if (warn) {
+                    queue.lastHotWarningNanos = now;
+                }
+                reports.add(new HotShardReport(queue.state(hotKeyCount), warn));
+            } else {
+                cold.add(queue);
+            }
+        }
+        cold.sort((a, b) -> Double.compare(a.bytesPerSecond, b.bytesPerSecond));
+        // Spread onto the colder half only, so spread records do not make a new hot shard.
+        coldShards = List.copyOf(cold.subList(0, (cold.size() + 1) / 2));
+        return reports;
+    }
+
+    /**
+     * For an unordered record whose natural shard is hot: the explicit hash key of a cold shard to send
+     * it to instead, or null to leave it where it is.
+     */
+    synchronized String spreadTarget(BigInteger hashKey) {
+        if (!map.isKnown() || coldShards.isEmpty()) {
+            return null;
+        }
+        ShardQueue natural = route(hashKey);
+        if (!natural.hot) {
+            return null;
+        }
+        ShardQueue target = coldShards.get(Math.floorMod(spreadCursor++, coldShards.size()));
+        return target.retired ? null : target.shard.range().start().toString();
+    }
+
+    /** True when the record's natural shard is hot and {@code partitionKey} is among its heavy keys. */
+    synchronized boolean isHotKey(BigInteger hashKey, String partitionKey, int hotKeyCount) {
+        if (!map.isKnown()) {
+            return false;
+        }
+        ShardQueue natural = route(hashKey);
+        if (!natural.hot) {
+            return false;
+        }
+        for (HotKey key : natural.heavyKeys.top(hotKeyCount)) {
+            if (key.partitionKey().equals(partitionKey)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A future that completes once every record of {@code partitionKey} now held (queued or in flight)
+     * has a result: records of the key moved to another shard wait for it, so they cannot overtake.
+     */
+    synchronized CompletableFuture<Void> barrierFor(String partitionKey) {
+        List<CompletableFuture<SendResult>> earlier = new ArrayList<>();
+        for (ShardQueue queue : allQueues()) {
+            for (PendingRecord record : queue.records) {
+                if (record.partitionKey.equals(partitionKey)) {
+                    earlier.add(record.future);
+                }
+            }
+        }
+        for (PutBatch batch : inFlight) {
+            for (PutBatch.Entry entry : batch.entries) {
+                for (PendingRecord record : entry.userRecords()) {
+                    if (record.partitionKey.equals(partitionKey)) {
+                        earlier.add(record.future);
+                    }
+                }
+            }
+        }
+        return CompletableFuture.allOf(earlier.toArray(CompletableFuture[]::new)).handle((done, error) -> null);
+    }
+
+    synchronized void holdUntilMapRefresh(ShardQueue queue) {
+        queue.heldForMap = true;
+    }
+
+    /** Lets every shard send again except those still waiting for a fresher map. */
+    synchronized void releaseMapHolds(Set<ShardQueue> stillHeld) {
+        for (ShardQueue queue : allQueues()) {
+            queue.heldForMap = stillHeld.contains(queue);
+        }
+    }
+
+    synchronized void throttled(ShardQueue queue) {
+        queue.throttles++;
+        queue.windowThrottles++;
+        queue.limiter.onThrottle();
+    }
+
+    synchronized void succeeded(ShardQueue queue) {
+        queue.limiter.onSuccess();
+    }
+
+    // ---------------------------------------------------------------- introspection
+
+    synchronized List<ShardState> states(int hotKeyCount) {
+        List<ShardState> states = new ArrayList<>();
+        for (ShardQueue queue : allQueues()) {
+            states.add(queue.state(hotKeyCount));
+        }
+        return states;
+    }
+
+    synchronized long oldestCreatedNanos() {
+        long oldest = Long.MAX_VALUE;
+        for (ShardQueue queue : allQueues()) {
+            for (PendingRecord record : queue.records) {
+                oldest = Math.min(oldest, record.createdNanos);
+                if (record.attempts.isEmpty()) {
+                    break; // beyond the retried front, records are in creation order
+                }
+            }
+        }
+        for (PutBatch batch : inFlight) {
+            for (PutBatch.Entry entry : batch.entries) {
+                for (PendingRecord record : entry.userRecords()) {
+                    oldest = Math.min(oldest, record.createdNanos);
+                }
+            }
+        }
+        return oldest;
+    }
+
+    // ---------------------------------------------------------------- inside
+
+    private ShardQueue newQueue(ShardMap.Shard shard, long now) {
+        double fraction = shard == null ? 0 : config.shardRateLimitFraction();
+        AdaptiveRateLimiter limiter = new AdaptiveRateLimiter(fraction * ProducerConfig.SHARD_RECORDS_PER_SECOND,
+                fraction * ProducerConfig.SHARD_BYTES_PER_SECOND, now);
+        RecordAggregator aggregator = config.aggregation()
+                ? new RecordAggregator(config.aggregationMaxBytes(), Integer.MAX_VALUE) : null;
+        return new ShardQueue(shard, limiter, aggregator, 32);
+    }
+
+    private ShardQueue route(BigInteger hashKey) {
+        ShardMap.Shard shard = map.shardFor(hashKey);
+        if (shard == null) {
+            if (unknown == null) {
+                unknown = newQueue(null, System.nanoTime()); // a gap in the map: send plain until it heals
+            }
+            return unknown;
+        }
+        return queues.get(shard.shardId());
+    }
+
+    private List<ShardQueue> allQueues() {
+        List<ShardQueue> all = new ArrayList<>(queues.size() + 1);
+        all.addAll(queues.values());
+        if (unknown != null) {
+            all.add(unknown);
+        }
+        return all;
+    }
+
+    private boolean isFull(ShardQueue queue) {
+        if (queue.isUnknown() || queue.aggregator == null) {
+            int requestWorth = config.ordered() && !queue.isUnknown() ? 1 : ProducerConfig.MAX_ENTRIES_PER_REQUEST;
+            return queue.records.size() >= requestWorth;
+        }
+        return queue.queuedBytes >= config.aggregationMaxBytes();
+    }
+
+    private boolean ready(ShardQueue queue, long now) {
+        PendingRecord front = queue.records.peekFirst();
+        return front != null && (draining || !flushes.isEmpty() || isFull(queue) || !front.attempts.isEmpty()
+                || now - front.createdNanos >= lingerNanos);
+    }
+
+    private boolean waitsForResponse(ShardQueue queue) {
+        if (queue.heldForMap) {
+            return true;
+        }
+        if (config.ordered()) {
+            return queue.inFlightRequests > 0 || blockedByClosedShard(queue);
+        }
+        return queue.inFlightRequests >= config.maxInFlightRequestsPerShard();
+    }
+
+    private boolean sendable(ShardQueue queue, PutBatch current, long now) {
+        if (queue.records.isEmpty() || queue.records.peekFirst().held() || now < queue.retryNotBeforeNanos
+                || !ready(queue, now)
+                || !queue.limiter.canSend(now)) {
+            return false;
+        }
+        if (current.queues.contains(queue)) {
+            // Already in this request: ordered shards take one entry, the unknown queue and unordered more.
+            return !(config.ordered() && !queue.isUnknown());
+        }
+        return !waitsForResponse(queue);
+    }
+
+    private boolean blockedByClosedShard(ShardQueue queue) {
+        for (ShardQueue old : retired) {
+            if (old.inFlightRequests > 0 && old.overlaps(queue)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One Kinesis record from the front of a known shard's queue: an aggregate, or a plain record. */
+    private PutBatch.Entry take(ShardQueue queue) {
+        if (queue.aggregator == null) {
+            PendingRecord record = queue.poll();
+            return plain(queue, record);
+        }
+        RecordAggregator aggregator = queue.aggregator;
+        List<PendingRecord> taken = new ArrayList<>();
+        PendingRecord next;
+        while ((next = queue.records.peekFirst()) != null && !next.held()) {
+            if (aggregator.tryAdd(next.partitionKey, next.explicitHashKey, next.data)) {
+                taken.add(queue.poll());
+            } else if (aggregator.isEmpty()) {
+                return plain(queue, queue.poll()); // larger than an aggregate may be: goes alone
+            } else {
+                break;
+            }
+        }
+        return new PutBatch.Entry(queue, aggregator.emit(), taken);
+    }
+
+    /**
+     * One plain record from the queue of records without a known shard. In ordered mode a request may
+     * not carry two records of one hash key (the first could fail and the second be stored).
+     */
+    private PutBatch.Entry takePlain(ShardQueue queue, Set<BigInteger> keysInRequest) {
+        PendingRecord front = queue.records.peekFirst();
+        if (keysInRequest != null && !keysInRequest.add(front.hashKey)) {
+            return null;
+        }
+        return plain(queue, queue.poll());
+    }
+
+    private static PutBatch.Entry plain(ShardQueue queue, PendingRecord record) {
+        KinesisRecord kinesisRecord = new KinesisRecord(record.partitionKey, record.explicitHashKey, record.data, 1, false);
+        return new PutBatch.Entry(queue, kinesisRecord, List.of(record));
+    }
+
+    /** Undoes a take that did not fit into a request. */
+    private void putBack(PutBatch.Entry entry) {
+        entry.queue().addFirst(entry.userRecords());
+    }
+
+    private static boolean sameShards(ShardMap a, ShardMap b) {
+        return a.shards().equals(b.shards());
+    }
+}
