@@ -106,7 +106,12 @@ public final class LocalEngines implements AutoCloseable {
 
     /** A private instance, chosen like {@link #shared()}; {@link #close()} stops it. */
     public static LocalEngines start() {
-        return new LocalEngines(RunningEngines.start(System.getenv()), false);
+        return start(System.getenv());
+    }
+
+    /** A private instance chosen from {@code env} instead of the process environment. */
+    static LocalEngines start(Map<String, String> env) {
+        return new LocalEngines(RunningEngines.start(env), false);
     }
 
     /** A private instance of the embedded engines whatever the environment says; for the kit's own tests. */

@@ -75,6 +75,25 @@ class LocalEnginesIT {
                 .item().get("leaseCounter").n()).isEqualTo("2");
     }
 
+    @Test
+    void usesTheEndpointsGivenInTheEnvironmentWithoutStartingAnEngine() {
+        Map<String, String> env = Map.of(
+                "SHARDWISE_KINESIS_ENDPOINT", engines.kinesisEndpoint().toString(),
+                "SHARDWISE_DYNAMODB_ENDPOINT", engines.dynamoDbEndpoint().toString());
+        try (LocalEngines external = LocalEngines.start(env)) {
+            assertThat(external.kinesisMockPid()).isEmpty();
+            assertThat(external.kinesisEndpoint()).isEqualTo(engines.kinesisEndpoint());
+            assertThat(external.kinesisTlsEndpoint()).isEqualTo(engines.kinesisEndpoint());
+            assertThat(external.dynamoDbEndpoint()).isEqualTo(engines.dynamoDbEndpoint());
+
+            String name = external.uniqueName("external");
+            external.createStream(name, 1);
+            assertThat(engines.kinesisClient().listStreams().streamNames()).contains(name);
+        }
+        // Closing it must leave the engines it did not start running.
+        assertThat(engines.kinesisClient().listStreams().streamNames()).isNotNull();
+    }
+
     private static Map<String, AttributeValue> lease(String counter) {
         return Map.of("leaseKey", AttributeValue.fromS("shardId-0"), "leaseCounter", AttributeValue.fromN(counter));
     }
