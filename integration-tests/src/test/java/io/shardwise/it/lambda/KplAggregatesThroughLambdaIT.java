@@ -1,0 +1,177 @@
+package io.shardwise.it.lambda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import io.shardwise.lambda.DynamoDbProgressStore;
+import io.shardwise.lambda.FailureMode;
+import io.shardwise.lambda.KinesisBatchHandler;
+import io.shardwise.lambda.KinesisBatchProcessor;
+import io.shardwise.lambda.KinesisUserRecord;
+import io.shardwise.lambda.UserRecordHandler;
+import io.shardwise.testkit.LocalEngines;
+import io.shardwise.testkit.LocalEventSourceMapping;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real KPL writes aggregates into the local Kinesis engine; the local event source mapping
+ * runs a Shardwise handler over them, as Lambda would, with a chosen sub-record in the middle of
+ * an aggregate failing a few times. One stream serves every scenario (each mapping reads it from
+ * the trim horizon).
+ */
+class KplAggregatesThroughLambdaIT {
+
+    private static final Duration IDLE = Duration.ofSeconds(90);
+    private static final int FAILURES = 3;
+
+    private static LocalEngines engines;
+    private static KplStreamFixture stream;
+
+    @BeforeAll
+    static void writeWithTheKpl() throws Exception {
+        engines = LocalEngines.shared();
+        stream = KplStreamFixture.write(engines, 2, 8, 15);
+        assertThat(stream.payloads()).hasSize(8 * 15).doesNotHaveDuplicates();
+        assertThat(stream.aggregates(3)).as("aggregates the KPL wrote (with at least 3 user records)").isNotEmpty();
+        assertThat(stream.stored.size()).as("Kinesis records for 120 user records").isLessThan(60);
+    }
+
+    /** A per-record function that fails chosen payloads a set number of times, and remembers what ran. */
+    private static final class Scripted implements UserRecordHandler {
+        final Map<String, Integer> failuresLeft = new HashMap<>();
+        final List<String> attempts = new CopyOnWriteArrayList<>();
+        final List<KinesisUserRecord> successes = new CopyOnWriteArrayList<>();
+
+        Scripted(Map<String, Integer> failures) {
+            failuresLeft.putAll(failures);
+        }
+
+        @Override
+        public void handle(KinesisUserRecord record, Context context) {
+            String payload = record.text();
+            attempts.add(payload);
+            if (failuresLeft.getOrDefault(payload, 0) > 0) {
+                failuresLeft.merge(payload, -1, Integer::sum);
+                throw new IllegalStateException("chosen failure of " + payload);
+            }
+            successes.add(record);
+        }
+
+        Map<String, Long> successCounts() {
+            return successes.stream().map(KinesisUserRecord::text).filter(p -> p.contains(":"))
+                    .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+        }
+
+        long attemptsOf(String payload) {
+            return attempts.stream().filter(payload::equals).count();
+        }
+
+        /** Per key, payloads in the order they first succeeded. */
+        Map<String, List<String>> firstSuccessOrderPerKey() {
+            Map<String, List<String>> order = new LinkedHashMap<>();
+            for (KinesisUserRecord r : successes) {
+                if (!r.partitionKey().equals(KplStreamFixture.WARM_UP_KEY)) {
+                    List<String> list = order.computeIfAbsent(r.partitionKey(), k -> new ArrayList<>());
+                    if (!list.contains(r.text())) {
+                        list.add(r.text());
+                    }
+                }
+            }
+            return order;
+        }
+    }
+
+    private static List<LocalEventSourceMapping.Invocation> run(Scripted function, KinesisBatchProcessor processor)
+            throws Exception {
+        List<LocalEventSourceMapping.Invocation> invocations = new CopyOnWriteArrayList<>();
+        try (LocalEventSourceMapping mapping = LocalEventSourceMapping.builder(engines.kinesisClient(), stream.streamArn,
+                        KinesisBatchHandler.forEachRecord(function, processor))
+                .batchSize(4).reportBatchItemFailures(true).invocationListener(invocations::add).start()) {
+            mapping.awaitIdle(IDLE);
+        }
+        return invocations;
+    }
+
+    @Test
+    void withTheProgressStoreEveryUserRecordSucceedsExactlyOnceInOrderPerKey() throws Exception {
+        KplStreamFixture.StoredRecord aggregate = stream.aggregates(3).get(0);
+        String target = aggregate.payloads().get(2);
+        String table = engines.uniqueName("lambda-progress");
+        DynamoDbProgressStore.createTable(engines.dynamoDbClient(), table);
+        Scripted function = new Scripted(Map.of(target, FAILURES));
+
+        run(function, KinesisBatchProcessor.builder().progressStore(
+                DynamoDbProgressStore.of(engines.dynamoDbClient(), table)).build());
+
+        assertThat(function.successCounts()).hasSize(120).allSatisfy((payload, runs) -> assertThat(runs).isOne());
+        assertThat(function.attemptsOf(target)).isEqualTo(FAILURES + 1);
+        assertThat(function.attemptsOf(aggregate.payloads().get(0))).isOne();
+        assertThat(function.attemptsOf(aggregate.payloads().get(1))).isOne();
+        assertThat(function.firstSuccessOrderPerKey()).isEqualTo(stream.orderPerKey());
+        assertThat(function.successes).filteredOn(r -> r.text().equals(target)).singleElement()
+                .satisfies(r -> {
+                    assertThat(r.aggregated()).isTrue();
+                    assertThat(r.subSequenceNumber()).isEqualTo(2);
+                    assertThat(r.sequenceNumber()).isEqualTo(aggregate.sequenceNumber());
+                    assertThat(r.shardId()).isEqualTo(aggregate.shardId());
+                });
+    }
+
+    @Test
+    void withoutTheStoreTheWholeAggregateIsReplayedAsDocumented() throws Exception {
+        KplStreamFixture.StoredRecord aggregate = stream.aggregates(3).get(0);
+        String target = aggregate.payloads().get(2);
+        Scripted function = new Scripted(Map.of(target, FAILURES));
+
+        run(function, KinesisBatchProcessor.builder().build());
+
+        Map<String, Long> counts = function.successCounts();
+        assertThat(counts).hasSize(120);
+        assertThat(counts.get(aggregate.payloads().get(0))).isEqualTo(FAILURES + 1);
+        assertThat(counts.get(aggregate.payloads().get(1))).isEqualTo(FAILURES + 1);
+        assertThat(counts.get(target)).isOne();
+        counts.forEach((payload, runs) -> {
+            if (!aggregate.payloads().contains(payload)) {
+                assertThat(runs).as(payload).isOne();
+            }
+        });
+        assertThat(function.firstSuccessOrderPerKey()).isEqualTo(stream.orderPerKey());
+    }
+
+    @Test
+    void continueModeReportsEveryFailingParentOnce() throws Exception {
+        List<KplStreamFixture.StoredRecord> sameShard = stream.aggregates(3).stream()
+                .filter(a -> a.shardId().equals(stream.aggregates(3).get(0).shardId())).limit(2).toList();
+        assertThat(sameShard).as("two aggregates on one shard").hasSize(2);
+        KplStreamFixture.StoredRecord first = sameShard.get(0);
+        KplStreamFixture.StoredRecord second = sameShard.get(1);
+        // Two failing sub-records in the first aggregate, one in the second, each failing once.
+        Scripted function = new Scripted(Map.of(first.payloads().get(0), 1, first.payloads().get(2), 1,
+                second.payloads().get(1), 1));
+
+        List<LocalEventSourceMapping.Invocation> invocations = new CopyOnWriteArrayList<>();
+        try (LocalEventSourceMapping mapping = LocalEventSourceMapping.builder(engines.kinesisClient(), stream.streamArn,
+                        KinesisBatchHandler.forEachRecord(function,
+                                KinesisBatchProcessor.builder().failureMode(FailureMode.CONTINUE).build()))
+                .batchSize(100).reportBatchItemFailures(true).invocationListener(invocations::add).start()) {
+            mapping.awaitIdle(IDLE);
+        }
+
+        LocalEventSourceMapping.Invocation failing = invocations.stream()
+                .filter(i -> !i.reportedFailures().isEmpty()).findFirst().orElseThrow();
+        assertThat(failing.sequenceNumbers()).contains(first.sequenceNumber(), second.sequenceNumber());
+        assertThat(failing.reportedFailures()).containsExactly(first.sequenceNumber(), second.sequenceNumber());
+        assertThat(function.successCounts()).hasSize(120);
+        assertThat(invocations.get(invocations.size() - 1).reportedFailures()).isEmpty();
+    }
+}
