@@ -6,7 +6,8 @@ import java.util.Map;
  * A snapshot of what a {@link FaultProxy} has seen and injected. Operations are named without the
  * API prefix, e.g. {@code "PutRecords"}.
  *
- * @param requests         HTTP/1.1 requests seen, per operation (every request counts, faulted or not)
+ * @param requests         HTTP/1.1 requests seen, per operation (every request counts, faulted or not);
+ *                         requests without an X-Amz-Target header, such as a health check, count as {@code "HTTP"}
  * @param injected         faults injected, per kind and per operation
  * @param contentTypes     HTTP/1.1 requests seen, per Content-Type (tells CBOR from JSON clients)
  * @param http2Connections HTTP/2 cleartext connections relayed untouched

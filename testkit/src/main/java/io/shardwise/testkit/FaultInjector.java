@@ -87,7 +87,12 @@ final class FaultInjector {
 
     private boolean putRecord(FaultHttpHead request, byte[] body, FaultPayloads payloads, FaultRules current,
                               FaultUpstream connection, OutputStream out) throws IOException {
-        JsonNode put = payloads.read(body);
+        JsonNode put;
+        try {
+            put = payloads.read(body);
+        } catch (IOException unreadable) {
+            return forward(request, body, connection, out); // upstream names what is wrong with it
+        }
         String stream = FaultPutRecords.streamOf(put);
         String partitionKey = put.path("PartitionKey").asText(null);
         if (partitionKey != null && current.throttlesPartitionKey(partitionKey)) {
@@ -110,7 +115,12 @@ final class FaultInjector {
     private boolean putRecords(FaultHttpHead request, byte[] body, FaultPayloads payloads, FaultRules current,
                                SplittableRandom entryDice, FaultUpstream connection, OutputStream out)
             throws IOException {
-        FaultPutRecords put = FaultPutRecords.parse(payloads, body);
+        FaultPutRecords put;
+        try {
+            put = FaultPutRecords.parse(payloads, body);
+        } catch (IOException unreadable) {
+            return forward(request, body, connection, out); // upstream names what is wrong with it
+        }
         BitSet failed = new BitSet(put.size());
         String[] messages = new String[put.size()];
         int throttled = 0;
@@ -167,7 +177,8 @@ final class FaultInjector {
     private boolean forward(FaultHttpHead request, byte[] body, FaultUpstream connection, OutputStream out)
             throws IOException {
         FaultHttpHead response = connection.exchange(request, body);
-        FaultHttpBody.Framing framing = FaultHttpBody.responseFraming(response);
+        FaultHttpBody.Framing framing = request.startLine().startsWith("HEAD ")
+                ? FaultHttpBody.Framing.NONE : FaultHttpBody.responseFraming(response);
         response.writeTo(out);
         out.flush();
         FaultHttpBody.relay(framing, response, connection.in(), out);

@@ -97,7 +97,11 @@ public final class FaultProxy implements AutoCloseable {
         this.rules = Objects.requireNonNull(newRules, "newRules");
     }
 
-    /** Starts or ends a stall; ending it releases every held call. */
+    /**
+     * Starts or ends a stall; ending it releases every held call. A held call is forwarded when it
+     * is released even if its client gave up meanwhile, as a request delayed in a slow network
+     * would be: a client that retried may then write the same record twice.
+     */
     public void setStalled(boolean stalled) {
         stall.set(stalled);
     }
