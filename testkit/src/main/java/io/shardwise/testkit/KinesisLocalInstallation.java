@@ -37,6 +37,7 @@ final class KinesisLocalInstallation {
     private static final Object JVM_LOCK = new Object();
 
     private final Path directory;
+    private boolean installedByThisCall;
 
     KinesisLocalInstallation(Path directory) {
         this.directory = directory;
@@ -54,6 +55,7 @@ final class KinesisLocalInstallation {
                     KinesisLocalInstallation installation = new KinesisLocalInstallation(dir);
                     if (!installation.isComplete()) {
                         installation.install(toolchain);
+                        installation.installedByThisCall = true;
                     }
                     return installation;
                 }
@@ -74,6 +76,11 @@ final class KinesisLocalInstallation {
 
     Path directory() {
         return directory;
+    }
+
+    /** Whether this call ran {@code npm ci}, rather than finding an earlier installation. */
+    boolean installedByThisCall() {
+        return installedByThisCall;
     }
 
     Path launcher() {
