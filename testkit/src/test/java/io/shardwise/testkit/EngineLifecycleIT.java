@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EngineLifecycleIT {
 
@@ -74,6 +75,14 @@ class EngineLifecycleIT {
                 .hasMessageContaining("kinesis-mock exited with code")
                 .hasMessageContaining("lines of")
                 .hasMessageContaining("LOG_LEVEL with value NOT-A-LEVEL");
+    }
+
+    @Test
+    void withoutNodeOnThePathTheEnginesDoNotStartAndSayWhatToDo(@TempDir Path emptyDir) {
+        assertThatThrownBy(() -> LocalEngines.startEmbedded(Map.of("PATH", emptyDir.toString())))
+                .isInstanceOf(LocalEngineException.class)
+                .hasMessageContaining("Node.js 18+ with npm")
+                .hasMessageContaining("SHARDWISE_KINESIS_ENDPOINT");
     }
 
     private static long readNodePid(Process holder) throws Exception {
