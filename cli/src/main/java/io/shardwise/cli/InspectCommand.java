@@ -1,0 +1,65 @@
+package io.shardwise.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shardwise.aggregation.DeaggregatedRecord;
+import io.shardwise.aggregation.Deaggregation;
+import io.shardwise.aggregation.Deaggregator;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** Unpacks base64 Kinesis records, one per line, into JSON lines of user records. */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        header = "Unpack base64 Kinesis records (KPL aggregates or plain) into JSON lines of user records.",
+        description = {"Reads base64 Kinesis records, one per line, and writes one JSON line per user record:",
+                "  {\"partitionKey\":...,\"explicitHashKey\":... or null,\"data\":base64,\"subSequenceNumber\":n,\"aggregated\":true}",
+                "A record that is not a valid KPL aggregate gives one line:",
+                "  {\"data\":base64 of the whole record,\"aggregated\":false,\"note\":\"why\"}"})
+final class InspectCommand implements Callable<Integer> {
+
+    @Parameters(arity = "0..1", paramLabel = "FILE", description = "File to read; standard input when absent.")
+    private Path file;
+
+    @ParentCommand
+    private Shardwise parent;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        InputLines.forEach(file, parent.in(), (number, line) -> {
+            byte[] data = InputLines.base64(number, "the record", line);
+            Deaggregation result = Deaggregator.deaggregate(null, null, data, null, null);
+            if (result.aggregated()) {
+                for (DeaggregatedRecord record : result.records()) {
+                    out.println(JsonLines.write(userRecordLine(record)));
+                }
+            } else {
+                ObjectNode json = JsonLines.object();
+                json.put("data", JsonLines.base64(data));
+                json.put("aggregated", false);
+                json.put("note", result.reason() + ": " + result.detail());
+                out.println(JsonLines.write(json));
+            }
+        });
+        out.flush();
+        return 0;
+    }
+
+    private static ObjectNode userRecordLine(DeaggregatedRecord record) {
+        ObjectNode json = JsonLines.object();
+        json.put("partitionKey", record.partitionKey());
+        json.put("explicitHashKey", record.explicitHashKey());
+        json.put("data", JsonLines.base64(record.data()));
+        json.put("subSequenceNumber", record.subSequenceNumber());
+        json.put("aggregated", true);
+        return json;
+    }
+}
