@@ -10,10 +10,11 @@ import java.util.function.Predicate;
 
 /**
  * Decides, for one round, which leases this worker takes and which it asks another worker to hand
- * over. Even by lease count with a hysteresis of one: with N leases and W live workers nobody acts
- * while every worker holds floor(N/W) or ceil(N/W). Free or expired leases are taken up to
- * ceil(N/W); when none is free, a worker below floor(N/W) asks the most loaded worker above
- * floor(N/W) for at most {@code maxStealsPerRound} leases (a graceful handoff, not a hard steal).
+ * over. Even by lease count with a hysteresis of one: free or expired leases are taken up to
+ * ceil(N/W) (N leases, W live workers); when none is free, a worker below ceil(N/W) asks a worker
+ * holding at least two more leases than itself for at most {@code maxStealsPerRound} of them (a
+ * graceful handoff, not a hard steal). Each such move lowers the sum of squared lease counts, so
+ * rounds converge, and they stop once no two workers differ by more than one lease.
  */
 final class LeaseBalancer {
 
@@ -33,7 +34,6 @@ final class LeaseBalancer {
                      Predicate<Lease> canHandOff, int maxStealsPerRound) {
         int leases = active.size();
         int workers = Math.max(1, liveWorkers.size());
-        int floor = leases / workers;
         int ceil = (leases + workers - 1) / workers;
 
         Map<String, List<Lease>> held = new HashMap<>();
@@ -56,7 +56,7 @@ final class LeaseBalancer {
             }
             takes.add(lease);
         }
-        if (!takes.isEmpty() || mine >= floor) {
+        if (!takes.isEmpty() || mine >= ceil) {
             return new Plan(takes, List.of());
         }
 
@@ -65,7 +65,7 @@ final class LeaseBalancer {
             return new Plan(List.of(), List.of());
         }
         List<Lease> requests = new ArrayList<>();
-        int wanted = Math.min(maxStealsPerRound, floor - mine);
+        int wanted = Math.min(maxStealsPerRound, ceil - mine);
         List<Map.Entry<String, List<Lease>>> owners = new ArrayList<>(held.entrySet());
         owners.sort((a, b) -> Integer.compare(b.getValue().size(), a.getValue().size()));
         for (Map.Entry<String, List<Lease>> owner : owners) {
@@ -75,7 +75,7 @@ final class LeaseBalancer {
             if (owner.getKey().equals(me) || !liveWorkers.contains(owner.getKey())) {
                 continue;
             }
-            int surplus = owner.getValue().size() - floor;
+            int surplus = owner.getValue().size() - (mine + 1);
             for (Lease lease : owner.getValue()) {
                 if (surplus <= 0 || requests.size() >= wanted) {
                     break;

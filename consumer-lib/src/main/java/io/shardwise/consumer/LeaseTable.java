@@ -84,7 +84,25 @@ final class LeaseTable {
                 // fine: wait for it below
             }
         }
-        dynamo.waiter().waitUntilTableExists(b -> b.tableName(tableName));
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (true) {
+            try {
+                if (dynamo.describeTable(b -> b.tableName(tableName)).table().tableStatus() == TableStatus.ACTIVE) {
+                    return;
+                }
+            } catch (ResourceNotFoundException notYetVisible) {
+                // created a moment ago: keep waiting
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("lease table " + tableName + " did not become ACTIVE within 5 minutes");
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for lease table " + tableName, e);
+            }
+        }
     }
 
     /** A consistent scan of the whole table (paginated). */
@@ -238,7 +256,7 @@ final class LeaseTable {
      * One heartbeat: bumps this worker's liveness counter from {@code expected} (or creates the item).
      * Returns the new counter, or empty when another process wrote the item (same worker id twice).
      */
-    Optional<Long> heartbeat(String workerId, long expected) {
+    Optional<Long> heartbeat(String workerId, long expected, Duration timeout) {
         try {
             Map<String, AttributeValue> attributes = dynamo.updateItem(b -> b.tableName(tableName)
                     .key(Map.of(LEASE_KEY, s(WORKER_PREFIX + workerId)))
@@ -247,7 +265,7 @@ final class LeaseTable {
                     .expressionAttributeNames(Map.of("#c", COUNTER, "#o", OWNER))
                     .expressionAttributeValues(Map.of(":next", n(expected + 1), ":c", n(expected), ":o", s(workerId)))
                     .returnValues(ReturnValue.ALL_NEW)
-                    .overrideConfiguration(c -> c.apiCallTimeout(callTimeout))).attributes();
+                    .overrideConfiguration(c -> c.apiCallTimeout(timeout))).attributes();
             metrics.leaseTableWrite();
             return Optional.of(number(attributes, COUNTER, expected + 1));
         } catch (ConditionalCheckFailedException otherWriter) {

@@ -286,7 +286,7 @@ public final class ShardwiseConsumer implements AutoCloseable {
 
         /**
          * How long a dead worker's shards wait before others take them (default 3 s). The heartbeat
-         * interval defaults to a third of it, the take interval to a third as well.
+         * interval defaults to a third of it, the take interval (a table scan, reads only) to a sixth.
          */
         public Builder failoverTime(Duration time) {
             this.failoverTime = positive(time, "failoverTime");
@@ -372,7 +372,7 @@ public final class ShardwiseConsumer implements AutoCloseable {
                 throw new IllegalArgumentException("failure policy POISON_HANDLER needs a poisonBatchHandler");
             }
             Duration heartbeat = heartbeatInterval != null ? heartbeatInterval : failoverTime.dividedBy(3);
-            Duration take = takeInterval != null ? takeInterval : failoverTime.dividedBy(3);
+            Duration take = takeInterval != null ? takeInterval : failoverTime.dividedBy(6);
             if (heartbeat.compareTo(failoverTime.dividedBy(2)) > 0) {
                 throw new IllegalArgumentException("heartbeatInterval " + heartbeat.toMillis()
                         + " ms must be at most half the failoverTime " + failoverTime.toMillis() + " ms");
@@ -385,7 +385,7 @@ public final class ShardwiseConsumer implements AutoCloseable {
                     new PollingSettings(Duration.ofMillis(200), pollInterval, maxIdlePollInterval, 10_000,
                             2L * 1024 * 1024, Duration.ofMillis(200), Duration.ofSeconds(5)),
                     maxProcessingAttempts, failurePolicy, poisonHandler, failureListener, shutdownTimeout,
-                    heartbeat.multipliedBy(2));
+                    Duration.ofSeconds(5));
             boolean owns = kinesis == null || dynamo == null;
             if (owns && (kinesis != null || dynamo != null)) {
                 throw new IllegalArgumentException("give both kinesisClient and dynamoDbClient, or neither");

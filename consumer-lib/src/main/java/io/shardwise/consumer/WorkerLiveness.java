@@ -1,5 +1,6 @@
 package io.shardwise.consumer;
 
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -37,8 +38,21 @@ final class WorkerLiveness implements AutoCloseable {
 
     /** Writes the first heartbeat (so others count this worker at once), then keeps beating. */
     void start() {
-        counter = table.workerCounter(settings.workerId());
-        beat();
+        // The first heartbeat may meet a cold connection: retry it with a generous timeout.
+        Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2));
+        for (int attempt = 1; ; attempt++) {
+            try {
+                counter = table.workerCounter(settings.workerId());
+                beat(Duration.ofSeconds(10));
+                break;
+            } catch (RuntimeException e) {
+                if (attempt >= 5) {
+                    throw e;
+                }
+                log.warn("First heartbeat of {} failed ({}); retrying", settings.workerId(), e.toString());
+                sleep(backoff.nextDelayMillis());
+            }
+        }
         long period = settings.heartbeatInterval().toMillis();
         timer.scheduleWithFixedDelay(this::beatSafely, period, period, TimeUnit.MILLISECONDS);
         // The check runs apart from the heartbeat: a heartbeat stuck in a slow call must not delay the fence.
@@ -59,7 +73,8 @@ final class WorkerLiveness implements AutoCloseable {
     private void beatSafely() {
         try {
             if (!paused) {
-                beat();
+                // A heartbeat slower than the self-fence time is useless: the fence fires first.
+                beat(Duration.ofNanos(settings.selfFenceNanos()));
             }
         } catch (RuntimeException e) {
             log.warn("Heartbeat of {} failed: {}", settings.workerId(), e.toString());
@@ -76,18 +91,27 @@ final class WorkerLiveness implements AutoCloseable {
         }
     }
 
-    private void beat() {
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private void beat(Duration timeout) {
         long started = System.nanoTime();
-        var written = table.heartbeat(settings.workerId(), counter);
-        if (written.isPresent()) {
-            counter = written.get();
-        } else {
-            // Someone else wrote our item: a second process with this worker id, or a cleanup. Re-read.
-            log.error("Liveness item of worker {} was changed by another process: is the worker id unique?",
+        var written = table.heartbeat(settings.workerId(), counter, timeout);
+        if (written.isEmpty()) {
+            // Our item moved without us: a timed-out heartbeat that landed late, or a second process
+            // with this worker id. Re-read and count the next beat only.
+            log.warn("Liveness item of worker {} changed unexpectedly (late write, or a duplicate worker id?)",
                     settings.workerId());
             counter = table.workerCounter(settings.workerId());
             return;
         }
+        counter = written.get();
         lastSuccessStartNanos = started;
         fenced = false;
     }

@@ -6,6 +6,7 @@ import java.util.List;
 
 /** Every record a test's processors received, in arrival order, with the worker that got it. */
 final class Received {
+    /** {@code at} is System.nanoTime() for this JVM's processors, epoch millis for child JVMs. */
     record Delivery(String worker, ConsumerRecord record, long atNanos) {
         String payload() {
             return Writes.text(record.data());
@@ -16,6 +17,10 @@ final class Received {
 
     synchronized void add(String worker, ConsumerRecord record) {
         deliveries.add(new Delivery(worker, record, System.nanoTime()));
+    }
+
+    synchronized void add(String worker, ConsumerRecord record, long at) {
+        deliveries.add(new Delivery(worker, record, at));
     }
 
     synchronized List<Delivery> all() {

@@ -1,0 +1,202 @@
+package io.shardwise.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
+import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+
+/** The lease table's conditional writes against DynamoDB Local, in process. */
+class LeaseTableTest {
+    private static final AtomicInteger TABLES = new AtomicInteger();
+    private static AmazonDynamoDBLocal local;
+    private static DynamoDbClient dynamo;
+    private LeaseTable table;
+
+    @BeforeAll
+    static void startDynamoDbLocal() {
+        local = DynamoDBEmbedded.create();
+        dynamo = local.dynamoDbClient();
+    }
+
+    @AfterAll
+    static void stop() {
+        local.shutdown();
+    }
+
+    @BeforeEach
+    void freshTable() {
+        table = new LeaseTable(dynamo, "leases-" + TABLES.incrementAndGet(), Duration.ofSeconds(5),
+                ConsumerMetrics.NONE);
+        table.createIfMissing();
+    }
+
+    private Lease newLease(String shard) {
+        table.createLease(shard, Checkpoint.TRIM_HORIZON, Set.of(), "0", "100");
+        return table.get(shard).orElseThrow();
+    }
+
+    @Test
+    void createsAnOnDemandTableKeyedByLeaseKeyOnceOnly() {
+        var description = dynamo.describeTable(b -> b.tableName(table.name())).table();
+        assertThat(description.keySchema()).singleElement().satisfies(k -> assertThat(k.attributeName())
+                .isEqualTo("leaseKey"));
+        assertThat(description.billingModeSummary().billingMode()).isEqualTo(BillingMode.PAY_PER_REQUEST);
+        table.createIfMissing();
+        assertThat(table.createLease("s-1", Checkpoint.TRIM_HORIZON, Set.of("s-0"), "0", "9")).isTrue();
+        assertThat(table.createLease("s-1", Checkpoint.LATEST, Set.of(), "0", "9")).isFalse();
+        assertThat(table.get("s-1").orElseThrow().parentShardIds()).containsExactly("s-0");
+    }
+
+    @Test
+    void ofTwoWorkersTakingTheSameObservedLeaseOnlyOneSucceeds() {
+        Lease observed = newLease("s-1");
+        assertThat(table.take(observed, "a")).isPresent();
+        assertThat(table.take(observed, "b")).isEmpty();
+        Lease stored = table.get("s-1").orElseThrow();
+        assertThat(stored.owner()).isEqualTo("a");
+        assertThat(stored.counter()).isEqualTo(observed.counter() + 1);
+        assertThat(stored.ownerSwitches()).isEqualTo(1);
+    }
+
+    @Test
+    void aWorkerWhoseLeaseWasTakenCannotCheckpoint() {
+        Lease takenByA = table.take(newLease("s-1"), "a").orElseThrow();
+        HeldLease heldByA = new HeldLease("a", takenByA);
+        ShardCheckpointer aCheckpoints = new ShardCheckpointer(heldByA, table, "a", ConsumerMetrics.NONE);
+        aCheckpoints.delivered(Checkpoint.at("200", 0));
+        aCheckpoints.checkpoint(Checkpoint.at("100", 0));
+
+        // B decides A is dead and takes the lease, conditional on the counter it saw.
+        Lease seenByB = table.get("s-1").orElseThrow();
+        table.take(seenByB, "b").orElseThrow();
+
+        // A wakes up: its write is conditional on its old counter and is refused by DynamoDB itself.
+        assertThatThrownBy(() -> aCheckpoints.checkpoint(Checkpoint.at("200", 0)))
+                .isInstanceOf(LeaseLostException.class).hasMessageContaining("s-1").hasMessageContaining("a");
+        Lease stored = table.get("s-1").orElseThrow();
+        assertThat(stored.owner()).isEqualTo("b");
+        assertThat(stored.checkpoint()).isEqualTo(Checkpoint.at("100", 0));
+        assertThat(heldByA.isLost()).isTrue();
+    }
+
+    @Test
+    void checkpointsOnlyMoveForwardAndNeverPastWhatWasDelivered() {
+        HeldLease held = new HeldLease("a", table.take(newLease("s-1"), "a").orElseThrow());
+        ShardCheckpointer checkpointer = new ShardCheckpointer(held, table, "a", ConsumerMetrics.NONE);
+        checkpointer.delivered(Checkpoint.at("500", 3));
+        checkpointer.checkpoint(Checkpoint.at("500", 1));
+        assertThatThrownBy(() -> checkpointer.checkpoint(Checkpoint.at("400", 0)))
+                .isInstanceOf(CheckpointException.class).hasMessageContaining("behind");
+        assertThatThrownBy(() -> checkpointer.checkpoint(Checkpoint.at("500", 4)))
+                .isInstanceOf(CheckpointException.class).hasMessageContaining("beyond");
+        assertThatThrownBy(() -> checkpointer.checkpoint(Checkpoint.SHARD_END))
+                .isInstanceOf(CheckpointException.class).hasMessageContaining("SHARD_END");
+        checkpointer.checkpoint();
+        Lease stored = table.get("s-1").orElseThrow();
+        assertThat(stored.checkpoint()).isEqualTo(Checkpoint.at("500", 3));
+        assertThat(stored.ownerSwitches()).isZero();
+
+        checkpointer.shardEnded(Set.of("s-2", "s-3"));
+        checkpointer.checkpoint(Checkpoint.SHARD_END);
+        stored = table.get("s-1").orElseThrow();
+        assertThat(stored.isFinished()).isTrue();
+        assertThat(stored.childShardIds()).containsExactlyInAnyOrder("s-2", "s-3");
+    }
+
+    @Test
+    void aTwoPhaseCheckpointIsStoredPendingWithItsStateThenCommitted() {
+        HeldLease held = new HeldLease("a", table.take(newLease("s-1"), "a").orElseThrow());
+        ShardCheckpointer checkpointer = new ShardCheckpointer(held, table, "a", ConsumerMetrics.NONE);
+        checkpointer.delivered(Checkpoint.at("77", 2));
+        PreparedCheckpoint prepared = checkpointer.prepareCheckpoint(Checkpoint.at("77", 2), new byte[] {1, 2, 3});
+        Lease pending = table.get("s-1").orElseThrow();
+        assertThat(pending.pendingCheckpoint()).isEqualTo(Checkpoint.at("77", 2));
+        assertThat(pending.pendingState()).containsExactly(1, 2, 3);
+        assertThat(pending.checkpoint()).isEqualTo(Checkpoint.TRIM_HORIZON);
+
+        prepared.commit();
+        Lease committed = table.get("s-1").orElseThrow();
+        assertThat(committed.checkpoint()).isEqualTo(Checkpoint.at("77", 2));
+        assertThat(committed.pendingCheckpoint()).isNull();
+        assertThat(committed.pendingState()).isNull();
+    }
+
+    @Test
+    void aHandoffRequestKeepsTheOwnersCounterAndTheOwnerTransfersTheLease() {
+        Lease taken = table.take(newLease("s-1"), "a").orElseThrow();
+        assertThat(table.requestHandoff(taken, "b")).isTrue();
+        Lease asked = table.get("s-1").orElseThrow();
+        assertThat(asked.handoffTo()).isEqualTo("b");
+        assertThat(asked.counter()).isEqualTo(taken.counter());
+
+        Lease transferred = table.transfer("s-1", asked.counter(), "a", "b").orElseThrow();
+        assertThat(transferred.owner()).isEqualTo("b");
+        assertThat(transferred.handoffTo()).isNull();
+        assertThat(table.release("s-1", asked.counter(), "a")).as("A's counter is stale now").isEmpty();
+        assertThat(table.release("s-1", transferred.counter(), "b").orElseThrow().owner()).isNull();
+    }
+
+    @Test
+    void heartbeatsBumpOneLivenessItemAndDetectASecondWriter() {
+        assertThat(table.heartbeat("w1", 0, Duration.ofSeconds(5))).contains(1L);
+        assertThat(table.heartbeat("w1", 1, Duration.ofSeconds(5))).contains(2L);
+        assertThat(table.heartbeat("w1", 1, Duration.ofSeconds(5))).as("another process with the same id wrote 2").isEmpty();
+        assertThat(table.workerCounter("w1")).isEqualTo(2);
+        TableSnapshot snapshot = table.scan();
+        assertThat(snapshot.workerCounters()).containsEntry("w1", 2L);
+        assertThat(snapshot.leases()).isEmpty();
+        table.deleteWorker("w1");
+        assertThat(table.scan().workerCounters()).isEmpty();
+    }
+
+    @Test
+    void onlyFinishedLeasesAreDeletedAsParents() {
+        Lease taken = table.take(newLease("s-1"), "a").orElseThrow();
+        assertThat(table.deleteFinished("s-1")).isFalse();
+        table.checkpoint("s-1", taken.counter(), "a", Checkpoint.SHARD_END, Set.of("s-2"));
+        assertThat(table.deleteFinished("s-1")).isTrue();
+        assertThat(table.get("s-1")).isEmpty();
+    }
+
+    @Test
+    void readsAnItemWrittenInTheKclSchemaWithAttributesItDoesNotKnow() {
+        dynamo.putItem(b -> b.tableName(table.name()).item(Map.of(
+                "leaseKey", s("shardId-000000000007"),
+                "leaseOwner", s("kcl-worker-1"),
+                "leaseCounter", n(42),
+                "checkpoint", s("49590338271490256608559692538361571095921575989136588898"),
+                "checkpointSubSequenceNumber", n(5),
+                "ownerSwitchesSinceCheckpoint", n(1),
+                "parentShardId", AttributeValue.builder().ss("shardId-000000000003").build(),
+                "startingHashKey", s("0"),
+                "endingHashKey", s("340282366920938463463374607431768211455"),
+                "throughputKBps", n(12))));
+        Lease lease = table.scan().leases().get(0);
+        assertThat(lease.owner()).isEqualTo("kcl-worker-1");
+        assertThat(lease.counter()).isEqualTo(42);
+        assertThat(lease.checkpoint()).isEqualTo(
+                Checkpoint.at("49590338271490256608559692538361571095921575989136588898", 5));
+        assertThat(lease.parentShardIds()).containsExactly("shardId-000000000003");
+        assertThat(table.take(lease, "shardwise-1").orElseThrow().counter()).isEqualTo(43);
+    }
+
+    private static AttributeValue s(String v) {
+        return AttributeValue.builder().s(v).build();
+    }
+
+    private static AttributeValue n(long v) {
+        return AttributeValue.builder().n(Long.toString(v)).build();
+    }
+}
