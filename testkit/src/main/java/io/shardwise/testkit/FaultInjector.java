@@ -7,9 +7,7 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.BitSet;
-import java.util.List;
 import java.util.SplittableRandom;
-import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
@@ -49,7 +47,7 @@ final class FaultInjector {
         FaultPayloads payloads = FaultPayloads.forContentType(request.header("Content-Type"));
         if (stall.await(() -> tally.injected(FaultKind.STALLED, operation, 1))) {
             if (stall.mode() == FaultProxy.StallMode.THROTTLE) {
-                return throttle(out, payloads, "Rate exceeded: the endpoint is stalled (FaultProxy)");
+                return FaultAnswers.throttle(out, payloads, "Rate exceeded: the endpoint is stalled (FaultProxy)");
             }
         }
         FaultRules current = rules.get();
@@ -64,17 +62,17 @@ final class FaultInjector {
         }
         if (plan.errorStatus() == 500) {
             tally.injected(FaultKind.SERVER_ERROR_500, operation, 1);
-            return error(out, payloads, "500 Internal Server Error", "InternalFailure",
+            return FaultAnswers.error(out, payloads, "500 Internal Server Error", "InternalFailure",
                     "Injected internal failure (FaultProxy)");
         }
         if (plan.errorStatus() == 503) {
             tally.injected(FaultKind.SERVER_ERROR_503, operation, 1);
-            return error(out, payloads, "503 Service Unavailable", "ServiceUnavailable",
+            return FaultAnswers.error(out, payloads, "503 Service Unavailable", "ServiceUnavailable",
                     "Injected service unavailable (FaultProxy)");
         }
         if (plan.throttle()) {
             tally.injected(FaultKind.THROTTLED_CALL, operation, 1);
-            return throttle(out, payloads, "Rate exceeded (injected by FaultProxy)");
+            return FaultAnswers.throttle(out, payloads, "Rate exceeded (injected by FaultProxy)");
         }
         if (operation.equals("PutRecord") && current.touchesEntries()) {
             return putRecord(request, body, payloads, current, connection, out);
@@ -97,7 +95,8 @@ final class FaultInjector {
         String partitionKey = put.path("PartitionKey").asText(null);
         if (partitionKey != null && current.throttlesPartitionKey(partitionKey)) {
             tally.injected(FaultKind.THROTTLED_CALL, "PutRecord", 1);
-            return throttle(out, payloads, "Rate exceeded for stream " + stream + " (injected by FaultProxy)");
+            return FaultAnswers.throttle(out, payloads,
+                    "Rate exceeded for stream " + stream + " (injected by FaultProxy)");
         }
         if (current.shardLimits()) {
             JsonNode hashKey = put.get("ExplicitHashKey");
@@ -106,7 +105,7 @@ final class FaultInjector {
                     FaultPutRecords.dataLength(put), new ShardLimitShardLister(upstream, request));
             if (!verdict.admitted()) {
                 tally.injected(FaultKind.SHARD_LIMIT_CALL, "PutRecord", 1);
-                return throttle(out, payloads, shardLimitMessage(verdict.shardId(), stream));
+                return FaultAnswers.throttle(out, payloads, shardLimitMessage(verdict.shardId(), stream));
             }
         }
         return forward(request, body, connection, out);
@@ -146,7 +145,7 @@ final class FaultInjector {
         if (failed.isEmpty()) {
             return forward(request, body, connection, out);
         }
-        FaultHttpHead answerHead = okHead(payloads);
+        FaultHttpHead answerHead = FaultAnswers.okHead(payloads);
         byte[] upstreamAnswer = null;
         boolean keepOpen = true;
         if (failed.cardinality() < put.size()) {
@@ -157,7 +156,7 @@ final class FaultInjector {
             keepOpen = keepsConnection(framing, answerHead, connection);
             if (answerHead.status() != 200) {
                 // Upstream refused the call itself: that answer, not a merge, is what the caller gets.
-                write(out, answerHead.withLength(upstreamAnswer.length), upstreamAnswer);
+                FaultAnswers.write(out, answerHead.withLength(upstreamAnswer.length), upstreamAnswer);
                 return keepOpen;
             }
         }
@@ -165,7 +164,7 @@ final class FaultInjector {
         tally.injected(FaultKind.THROTTLED_ENTRY, "PutRecords", throttled);
         tally.injected(FaultKind.SHARD_LIMIT_ENTRY, "PutRecords", overLimit);
         // The body changed, so a checksum of the old body must not reach the client.
-        write(out, answerHead.without("x-amz-crc32").withLength(merged.length), merged);
+        FaultAnswers.write(out, answerHead.without("x-amz-crc32").withLength(merged.length), merged);
         return keepOpen;
     }
 
@@ -193,35 +192,6 @@ final class FaultInjector {
             return false;
         }
         return true;
-    }
-
-    private static boolean throttle(OutputStream out, FaultPayloads payloads, String message) throws IOException {
-        return error(out, payloads, "400 Bad Request", FaultPutRecords.THROTTLED, message);
-    }
-
-    /** An AWS error answer: the SDK reads the error code from x-amzn-ErrorType, up to the colon. */
-    private static boolean error(OutputStream out, FaultPayloads payloads, String status, String type, String message)
-            throws IOException {
-        byte[] body = payloads.error(type, message);
-        FaultHttpHead head = new FaultHttpHead("HTTP/1.1 " + status, List.of(
-                new String[] {"Content-Type", payloads.contentType()},
-                new String[] {"x-amzn-ErrorType", type + ":"},
-                new String[] {"x-amzn-RequestId", UUID.randomUUID().toString()},
-                new String[] {"Content-Length", Integer.toString(body.length)}));
-        write(out, head, body);
-        return true;
-    }
-
-    private static FaultHttpHead okHead(FaultPayloads payloads) {
-        return new FaultHttpHead("HTTP/1.1 200 OK", List.of(
-                new String[] {"Content-Type", payloads.contentType()},
-                new String[] {"x-amzn-RequestId", UUID.randomUUID().toString()}));
-    }
-
-    private static void write(OutputStream out, FaultHttpHead head, byte[] body) throws IOException {
-        head.writeTo(out);
-        out.write(body);
-        out.flush();
     }
 
     private static void sleep(Duration delay) throws InterruptedIOException {

@@ -146,6 +146,39 @@ class FaultProxyIT {
     }
 
     @Test
+    void aJsonClientSeesTheSameCallFaults(TestStream stream, LocalEngines engines) {
+        try (FaultProxy proxy = FaultProxy.builder(engines.kinesisEndpoint()).throttleCalls("PutRecord", 1.0)
+                .serverErrors("DescribeStreamSummary", 0.0, 1.0).start();
+             KinesisClient client = jsonSyncClient(engines, proxy.endpoint())) {
+            assertThatThrownBy(() -> client.putRecord(b -> b.streamName(stream.name()).partitionKey("k")
+                    .data(SdkBytes.fromUtf8String("x"))))
+                    .isInstanceOf(ProvisionedThroughputExceededException.class);
+            assertThatThrownBy(() -> client.describeStreamSummary(b -> b.streamName(stream.name())))
+                    .isExactlyInstanceOf(KinesisException.class)
+                    .satisfies(e -> assertThat(((KinesisException) e).statusCode()).isEqualTo(503));
+            assertThat(proxy.counts().contentTypes()).containsOnlyKeys(JSON);
+            assertThat(proxy.counts().injected(FaultKind.THROTTLED_CALL, "PutRecord")).isEqualTo(1);
+            assertThat(proxy.counts().injected(FaultKind.SERVER_ERROR_503, "DescribeStreamSummary")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void servesConcurrentCallsOnManyConnections(TestStream stream, LocalEngines engines) {
+        try (FaultProxy proxy = FaultProxy.builder(engines.kinesisEndpoint()).seed(3).throttleEntries(0.3).start();
+             KinesisAsyncClient client = asyncClient(engines, proxy.endpoint(), Protocol.HTTP1_1)) {
+            List<CompletableFuture<PutRecordsResponse>> calls = IntStream.range(0, 16)
+                    .mapToObj(call -> client.putRecords(b -> b.streamName(stream.name())
+                            .records(entries("c" + call, 5))))
+                    .toList();
+            int failed = calls.stream().mapToInt(call -> call.join().failedRecordCount()).sum();
+
+            assertThat(proxy.counts().requests("PutRecords")).isEqualTo(16);
+            assertThat(proxy.counts().injected(FaultKind.THROTTLED_ENTRY)).isEqualTo(failed).isPositive();
+            assertThat(readAll(engines.kinesisClient(), stream)).hasSize(16 * 5 - failed);
+        }
+    }
+
+    @Test
     void throttlesEveryEntryOfAMatchingPartitionKeyAsync(TestStream stream, LocalEngines engines) {
         try (FaultProxy proxy = FaultProxy.builder(engines.kinesisEndpoint())
                 .throttlePartitionKeys(key -> key.endsWith("-1") || key.endsWith("-3")).start();
