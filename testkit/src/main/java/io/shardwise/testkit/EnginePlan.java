@@ -1,5 +1,7 @@
 package io.shardwise.testkit;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -28,6 +30,23 @@ record EnginePlan(Source kinesis, Source dynamoDb) {
         boolean localStackAllowed = !"false".equalsIgnoreCase(env.getOrDefault(LOCALSTACK_VARIABLE, "").trim());
         Source fallback = localStackAllowed && dockerAvailable.getAsBoolean() ? Source.LOCALSTACK : Source.EMBEDDED;
         return new EnginePlan(kinesisGiven ? Source.EXTERNAL : fallback, dynamoDbGiven ? Source.EXTERNAL : fallback);
+    }
+
+    /** The endpoint in {@code variable}: an absolute http or https URI with a host. */
+    static URI endpointFrom(Map<String, String> env, String variable) {
+        String value = env.get(variable).trim();
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            uri = null;
+        }
+        if (uri == null || uri.getHost() == null
+                || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
+            throw new LocalEngineException(variable + " is '" + value + "', not an http or https endpoint: set it "
+                    + "to a URI such as http://127.0.0.1:4566, or unset it to use the embedded engines.");
+        }
+        return uri;
     }
 
     boolean needsLocalStack() {

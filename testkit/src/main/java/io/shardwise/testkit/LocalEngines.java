@@ -56,6 +56,8 @@ public final class LocalEngines implements AutoCloseable {
     private static final AtomicLong NAME_COUNTER = new AtomicLong();
 
     private static LocalEngines shared;
+    /** Why the shared engines failed to start: later callers fail at once instead of retrying a slow start. */
+    private static LocalEngineException sharedFailure;
 
     private final URI kinesisEndpoint;
     private final URI kinesisTlsEndpoint;
@@ -96,10 +98,19 @@ public final class LocalEngines implements AutoCloseable {
 
     /** The engines shared by this JVM: started on first use, stopped at JVM exit. */
     public static synchronized LocalEngines shared() {
+        if (sharedFailure != null) {
+            throw new LocalEngineException("the shared local engines failed to start earlier in this JVM: "
+                    + sharedFailure.getMessage(), sharedFailure);
+        }
         if (shared == null) {
-            LocalEngines engines = new LocalEngines(RunningEngines.start(System.getenv()), true);
-            Runtime.getRuntime().addShutdownHook(new Thread(engines::stop, "shardwise-engines-stop"));
-            shared = engines;
+            try {
+                LocalEngines engines = new LocalEngines(RunningEngines.start(System.getenv()), true);
+                Runtime.getRuntime().addShutdownHook(new Thread(engines::stop, "shardwise-engines-stop"));
+                shared = engines;
+            } catch (LocalEngineException e) {
+                sharedFailure = e;
+                throw e;
+            }
         }
         return shared;
     }
@@ -298,7 +309,7 @@ public final class LocalEngines implements AutoCloseable {
                 try {
                     switch (plan.kinesis()) {
                         case EXTERNAL -> {
-                            kinesis = URI.create(env.get(EnginePlan.KINESIS_ENDPOINT_VARIABLE).trim());
+                            kinesis = EnginePlan.endpointFrom(env, EnginePlan.KINESIS_ENDPOINT_VARIABLE);
                             kinesisTls = kinesis;
                         }
                         case LOCALSTACK -> {
@@ -320,7 +331,7 @@ public final class LocalEngines implements AutoCloseable {
                 }
                 DynamoDbLocalServer server = dynamoDbLocal.join();
                 URI dynamoDb = switch (plan.dynamoDb()) {
-                    case EXTERNAL -> URI.create(env.get(EnginePlan.DYNAMODB_ENDPOINT_VARIABLE).trim());
+                    case EXTERNAL -> EnginePlan.endpointFrom(env, EnginePlan.DYNAMODB_ENDPOINT_VARIABLE);
                     case LOCALSTACK -> localStack.endpoint();
                     case EMBEDDED -> server.endpoint();
                 };

@@ -4,6 +4,9 @@ import static io.shardwise.testkit.EnginePlan.Source.EMBEDDED;
 import static io.shardwise.testkit.EnginePlan.Source.EXTERNAL;
 import static io.shardwise.testkit.EnginePlan.Source.LOCALSTACK;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
 
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -69,5 +72,16 @@ class EnginePlanTest {
 
         assertThat(plan).isEqualTo(new EnginePlan(EMBEDDED, EMBEDDED));
         assertThat(dockerProbes).hasValue(0);
+    }
+
+    @Test
+    void readsAnEndpointAndRejectsOneThatIsNotAnHttpUri() {
+        assertThat(EnginePlan.endpointFrom(Map.of("V", " http://127.0.0.1:4566 "), "V"))
+                .isEqualTo(URI.create("http://127.0.0.1:4566"));
+        for (String bad : new String[] {"localhost:4566", "127.0.0.1", "ftp://h:1", "http://", "not a uri"}) {
+            assertThatThrownBy(() -> EnginePlan.endpointFrom(Map.of("V", bad), "V"))
+                    .isInstanceOf(LocalEngineException.class)
+                    .hasMessageStartingWith("V is '" + bad + "', not an http or https endpoint");
+        }
     }
 }
