@@ -21,7 +21,8 @@ class FaultDiceTest {
                 dice.roll("ListShards", RULES);
             }
             FaultDice.Plan plan = dice.roll("PutRecords", RULES);
-            plans.add(plan.drop() + "/" + plan.errorStatus() + "/" + plan.throttle() + "/" + plan.entries().nextDouble());
+            plans.add(plan.drop() + "/" + plan.errorStatus() + "/" + plan.throttle()
+                    + "/" + plan.entries().nextDouble());
         }
         return plans;
     }

@@ -102,7 +102,8 @@ class FaultProxyIT {
 
     @Test
     void dropsConnectionsWithoutAnAnswer(TestStream stream, LocalEngines engines) throws Exception {
-        try (FaultProxy proxy = FaultProxy.builder(engines.kinesisEndpoint()).dropConnections("ListShards", 1.0).start();
+        try (FaultProxy proxy = FaultProxy.builder(engines.kinesisEndpoint())
+                .dropConnections("ListShards", 1.0).start();
              KinesisClient sync = syncClient(engines, proxy.endpoint());
              KinesisAsyncClient async = asyncClient(engines, proxy.endpoint(), Protocol.HTTP1_1)) {
             assertThatThrownBy(() -> sync.listShards(b -> b.streamName(stream.name())))
@@ -303,7 +304,8 @@ class FaultProxyIT {
         }
         assertThat(put.records()).hasSize(20);
         assertThat(put.failedRecordCount()).isEqualTo(20 - stored.size()).isBetween(1, 19);
-        assertThat(proxy.counts().injected(FaultKind.THROTTLED_ENTRY, "PutRecords")).isEqualTo((long) put.failedRecordCount());
+        assertThat(proxy.counts().injected(FaultKind.THROTTLED_ENTRY, "PutRecords"))
+                .isEqualTo((long) put.failedRecordCount());
         assertThat(readAll(engines.kinesisClient(), stream)).containsExactlyElementsOf(stored);
     }
 
@@ -359,8 +361,9 @@ class FaultProxyIT {
             throws Exception {
         String consumerArn = client.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName(name))
                 .get(30, TimeUnit.SECONDS).consumer().consumerARN();
-        await().atMost(Duration.ofSeconds(30)).until(() -> client.describeStreamConsumer(b -> b.consumerARN(consumerArn))
-                .get(30, TimeUnit.SECONDS).consumerDescription().consumerStatus() == ConsumerStatus.ACTIVE);
+        await().atMost(Duration.ofSeconds(30)).until(() -> client
+                .describeStreamConsumer(b -> b.consumerARN(consumerArn)).get(30, TimeUnit.SECONDS)
+                .consumerDescription().consumerStatus() == ConsumerStatus.ACTIVE);
         return consumerArn;
     }
 
@@ -379,7 +382,8 @@ class FaultProxyIT {
                         }).build())
                 .build();
         CompletableFuture<Void> subscription = client.subscribeToShard(b -> b.consumerARN(consumerArn)
-                .shardId("shardId-000000000000").startingPosition(p -> p.type(ShardIteratorType.TRIM_HORIZON)), handler);
+                .shardId("shardId-000000000000")
+                .startingPosition(p -> p.type(ShardIteratorType.TRIM_HORIZON)), handler);
         try {
             three.get(60, TimeUnit.SECONDS);
         } finally {

@@ -20,7 +20,8 @@ class FaultPutRecordsTest {
         ObjectNode request = payloads.object().put("StreamName", "s");
         ArrayNode records = request.putArray("Records");
         for (int i = 0; i < 4; i++) {
-            records.addObject().put("PartitionKey", "k" + i).put("Data", ("data-" + i).getBytes(StandardCharsets.UTF_8));
+            records.addObject().put("PartitionKey", "k" + i)
+                    .put("Data", ("data-" + i).getBytes(StandardCharsets.UTF_8));
         }
         ((ObjectNode) records.get(3)).put("ExplicitHashKey", "99");
         FaultPutRecords put = FaultPutRecords.parse(payloads, payloads.write(request));
