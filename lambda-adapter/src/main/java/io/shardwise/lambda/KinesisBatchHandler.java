@@ -25,6 +25,13 @@ import java.util.Objects;
 public abstract class KinesisBatchHandler implements RequestHandler<KinesisEvent, StreamsEventResponse> {
 
     private final KinesisBatchProcessor processor;
+    /** An inner class, not a method reference: no invokedynamic bootstrap on the first invocation. */
+    private final UserRecordHandler recordHandler = new UserRecordHandler() {
+        @Override
+        public void handle(KinesisUserRecord record, Context context) throws Exception {
+            handleRecord(record, context);
+        }
+    };
 
     /** Stops at the first failure, without a progress store. */
     protected KinesisBatchHandler() {
@@ -54,7 +61,7 @@ public abstract class KinesisBatchHandler implements RequestHandler<KinesisEvent
 
     @Override
     public final StreamsEventResponse handleRequest(KinesisEvent event, Context context) {
-        return processor.process(event, context, this::handleRecord);
+        return processor.process(event, context, recordHandler);
     }
 
     /**

@@ -31,6 +31,10 @@ import java.util.Set;
  * FailureMode#CONTINUE} the store still protects the first failed aggregate's finished prefix, but
  * records after the first failure run again on the replay, as Lambda redelivers them.
  *
+ * <p>Written for cold starts: no lambdas, streams or records' generated methods on the invocation
+ * path (each would bootstrap {@code java.lang.invoke} on the first call), and the module is compiled
+ * with inline string concatenation.
+ *
  * <p>Thread-safe; build one per function and keep it in a field (outside the handler method).
  */
 public final class KinesisBatchProcessor {
@@ -64,7 +68,11 @@ public final class KinesisBatchProcessor {
         Set<String> failed = new LinkedHashSet<>();
 
         for (ParentRecord parent : parents) {
-            ShardProgress shard = shards.computeIfAbsent(parent.shard(), k -> new ShardProgress());
+            ShardProgress shard = shards.get(parent.shard());
+            if (shard == null) {
+                shard = new ShardProgress();
+                shards.put(parent.shard(), shard);
+            }
             loadStoredPosition(parent, shard);
             boolean parentFailed = runParent(parent, shard, context, handler);
             if (parentFailed) {
@@ -126,7 +134,9 @@ public final class KinesisBatchProcessor {
         if (progressStore == null) {
             return;
         }
-        shards.forEach((key, shard) -> {
+        for (Map.Entry<ParentRecord.ShardKey, ShardProgress> entry : shards.entrySet()) {
+            ParentRecord.ShardKey key = entry.getKey();
+            ShardProgress shard = entry.getValue();
             if (shard.firstFailedSequence != null && shard.lastDone != null
                     && shard.lastDone.sequenceNumber().equals(shard.firstFailedSequence)) {
                 try {
@@ -137,7 +147,7 @@ public final class KinesisBatchProcessor {
                             + "; the replay will run the aggregate's finished sub-records again", e);
                 }
             }
-        });
+        }
     }
 
     private static List<ParentRecord> readAll(KinesisEvent event) {

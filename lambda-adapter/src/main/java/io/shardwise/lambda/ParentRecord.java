@@ -14,6 +14,17 @@ record ParentRecord(String eventSourceArn, String shardId, String sequenceNumber
         return new ShardKey(eventSourceArn, shardId);
     }
 
+    /** Explicit equals and hashCode: a record's generated ones bootstrap java.lang.invoke (cold start). */
     record ShardKey(String eventSourceArn, String shardId) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ShardKey k && java.util.Objects.equals(eventSourceArn, k.eventSourceArn)
+                    && java.util.Objects.equals(shardId, k.shardId);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hashCode(eventSourceArn) * 31 + java.util.Objects.hashCode(shardId);
+        }
     }
 }

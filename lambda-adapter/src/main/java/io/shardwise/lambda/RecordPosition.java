@@ -19,14 +19,34 @@ public record RecordPosition(String sequenceNumber, long subSequenceNumber) impl
 
     public RecordPosition {
         Objects.requireNonNull(sequenceNumber, "sequenceNumber");
-        if (sequenceNumber.isEmpty() || sequenceNumber.length() > MAX_SEQUENCE_DIGITS
-                || !sequenceNumber.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        if (sequenceNumber.isEmpty() || sequenceNumber.length() > MAX_SEQUENCE_DIGITS || !digitsOnly(sequenceNumber)) {
             throw new IllegalArgumentException("sequenceNumber must be 1 to " + MAX_SEQUENCE_DIGITS
                     + " decimal digits, was '" + sequenceNumber + "'");
         }
         if (subSequenceNumber < 0) {
             throw new IllegalArgumentException("subSequenceNumber must be >= 0, was " + subSequenceNumber);
         }
+    }
+
+    private static boolean digitsOnly(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RecordPosition p && subSequenceNumber == p.subSequenceNumber
+                && sequenceNumber.equals(p.sequenceNumber);
+    }
+
+    @Override
+    public int hashCode() {
+        return sequenceNumber.hashCode() * 31 + Long.hashCode(subSequenceNumber);
     }
 
     @Override

@@ -17,7 +17,11 @@ import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 /** The idempotency helper against DynamoDB Local. */
 class DynamoDbIdempotencyIT {
 
-    private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+    /**
+     * The real time: DynamoDB Local runs TTL deletion on its own clock, so claims must expire in its
+     * future for the tests to see the helper's own expiry check rather than the sweeper.
+     */
+    private static final Instant NOW = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     private final DynamoDbClient dynamo = LocalEngines.shared().dynamoDbClient();
     private String table;
 
