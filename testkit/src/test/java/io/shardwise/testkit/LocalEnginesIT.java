@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.SdkHttpConfigurationOption;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.utils.AttributeMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -73,6 +76,24 @@ class LocalEnginesIT {
                 .isInstanceOf(ConditionalCheckFailedException.class);
         assertThat(dynamoDb.getItem(b -> b.tableName(table).key(Map.of("leaseKey", AttributeValue.fromS("shardId-0"))))
                 .item().get("leaseCounter").n()).isEqualTo("2");
+    }
+
+    @Test
+    void servesKinesisOverTlsToo() {
+        // kinesis-mock's certificate is self-signed and not for 127.0.0.1: trust it as the KPL's verifyCertificate=false does.
+        try (KinesisClient tls = KinesisClient.builder()
+                .endpointOverride(engines.kinesisTlsEndpoint()).region(engines.region())
+                .credentialsProvider(engines.credentials())
+                .httpClient(ApacheHttpClient.builder().buildWithDefaults(AttributeMap.builder()
+                        .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, true).build()))
+                .build()) {
+            String name = engines.uniqueName("tls");
+            engines.createStream(name, 1);
+
+            assertThat(engines.kinesisTlsEndpoint().getScheme()).isEqualTo("https");
+            assertThat(tls.describeStreamSummary(b -> b.streamName(name)).streamDescriptionSummary().streamName())
+                    .isEqualTo(name);
+        }
     }
 
     @Test
