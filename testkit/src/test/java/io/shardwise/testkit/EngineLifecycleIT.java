@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.BufferedReader;
 import java.io.File;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +27,11 @@ class EngineLifecycleIT {
     void closingAPrivateInstanceLeavesNoEngineProcessBehind() {
         long pid;
         List<ProcessHandle> engineProcesses;
+        URI kinesisEndpoint;
+        URI dynamoDbEndpoint;
         try (LocalEngines engines = LocalEngines.startEmbedded(System.getenv())) {
+            kinesisEndpoint = engines.kinesisEndpoint();
+            dynamoDbEndpoint = engines.dynamoDbEndpoint();
             pid = engines.kinesisMockPid().orElseThrow();
             ProcessHandle node = ProcessHandle.of(pid).orElseThrow();
             assertThat(node.isAlive()).isTrue();
@@ -38,6 +46,17 @@ class EngineLifecycleIT {
             assertThat(process.isAlive()).as("process %d after close", process.pid()).isFalse();
         }
         assertThat(ProcessHandle.current().descendants().map(ProcessHandle::pid)).doesNotContain(pid);
+        assertThat(listening(kinesisEndpoint)).as("kinesis-mock port after close").isFalse();
+        assertThat(listening(dynamoDbEndpoint)).as("DynamoDB Local port after close").isFalse();
+    }
+
+    private static boolean listening(URI endpoint) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(endpoint.getHost(), endpoint.getPort()), 2_000);
+            return true;
+        } catch (IOException refused) {
+            return false;
+        }
     }
 
     @Test
