@@ -46,6 +46,7 @@ final class EventSourcePoller implements Runnable {
     private volatile boolean running = true;
     private volatile boolean discovered;
     private volatile RuntimeException lastError;
+    private volatile Throwable fatal;
     private long lastListNanos;
 
     EventSourcePoller(EventSourceSettings settings) {
@@ -81,8 +82,17 @@ final class EventSourcePoller implements Runnable {
                 lastError = e;
                 LOG.warn("local event source mapping of {}: {}; retrying", settings.streamName(), e.toString());
                 sleepQuietly(500);
+            } catch (Error e) {
+                fatal = e;
+                LOG.error("local event source mapping of {} stopped", settings.streamName(), e);
+                throw e;
             }
         }
+    }
+
+    /** What stopped the polling thread for good, or null. */
+    Throwable fatal() {
+        return fatal;
     }
 
     void stop() {
@@ -233,9 +243,11 @@ final class EventSourcePoller implements Runnable {
             Object response = settings.handler().handleRequest(event,
                     new EventSourceContext(settings.functionName(), settings.region(), settings.functionTimeout()));
             responseJson = EventSourceEvents.responseJson(response);
-        } catch (VirtualMachineError e) {
+        } catch (OutOfMemoryError e) {
             throw e;
         } catch (Throwable t) {
+            // Whatever the handler throws, a StackOverflowError or an AssertionError included, is a
+            // function error to Lambda.
             error = t;
         }
         invocations.incrementAndGet();
@@ -258,8 +270,9 @@ final class EventSourcePoller implements Runnable {
                 partiallyFailed(shard, batch, failures.identifiers());
             }
         }
-        settings.invocationListener().accept(new LocalEventSourceMapping.Invocation(shard.shardId,
-                batch.stream().map(Record::sequenceNumber).toList(), eventJson, responseJson, error, reported));
+        LocalEventSourceMapping.Invocation invocation = new LocalEventSourceMapping.Invocation(shard.shardId,
+                batch.stream().map(Record::sequenceNumber).toList(), eventJson, responseJson, error, reported);
+        notify(settings.invocationListener(), invocation);
     }
 
     private void succeeded(EventSourceShard shard, int count) {
@@ -338,7 +351,16 @@ final class EventSourcePoller implements Runnable {
         shard.removeHead(records.size());
         shard.failedAttempts = 0;
         shard.attemptStartSequence = null;
-        settings.onFailure().accept(discarded);
+        notify(settings.onFailure(), discarded);
+    }
+
+    /** A callback that throws must not corrupt the shard's state: log it and go on. */
+    private static <T> void notify(java.util.function.Consumer<T> callback, T value) {
+        try {
+            callback.accept(value);
+        } catch (RuntimeException e) {
+            LOG.warn("a local event source mapping callback threw on {}", value, e);
+        }
     }
 
     private void listShards() {

@@ -101,6 +101,9 @@ public final class LocalEventSourceMapping implements AutoCloseable {
         long since = System.nanoTime();
         long deadline = since + timeout.toNanos();
         while (!poller.idleSince(since)) {
+            if (poller.fatal() != null) {
+                throw new IllegalStateException("the local event source mapping stopped", poller.fatal());
+            }
             if (System.nanoTime() - deadline > 0) {
                 RuntimeException error = poller.lastError();
                 throw new TimeoutException("the local event source mapping was not idle after " + timeout

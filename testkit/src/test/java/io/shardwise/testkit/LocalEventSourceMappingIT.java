@@ -198,6 +198,21 @@ class LocalEventSourceMappingIT {
     }
 
     @Test
+    void atTimestampStartsAtTheFirstRecordAtOrAfterIt(KinesisClient kinesis, TestStream stream) throws Exception {
+        put(kinesis, stream, "k", payloads("before", 2));
+        Thread.sleep(300);
+        java.time.Instant from = java.time.Instant.now();
+        Thread.sleep(300);
+        put(kinesis, stream, "k", payloads("after", 2));
+        Recorder handler = new Recorder();
+        try (LocalEventSourceMapping mapping = LocalEventSourceMapping.builder(kinesis, stream.arn(), handler)
+                .startingPositionTimestamp(from).start()) {
+            mapping.awaitIdle(IDLE);
+        }
+        assertThat(handler.texts()).containsExactlyElementsOf(payloads("after", 2));
+    }
+
+    @Test
     void finishesAParentBeforeItsChildrenAfterASplit(KinesisClient kinesis, TestStream stream) throws Exception {
         put(kinesis, stream, "k", payloads("parent", 4));
         Shard parent = kinesis.listShards(b -> b.streamName(stream.name())).shards().get(0);
