@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
@@ -21,7 +22,8 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  *   <li>{@link LocalEngines}: the shared engines;</li>
  *   <li>{@link TestStream}: a fresh stream for this test, ACTIVE, with the shard count of
  *       {@link StreamShards} (default 1), deleted after the test;</li>
- *   <li>{@link LeaseTableName}: a fresh table name for this test (the table is not created);</li>
+ *   <li>{@link LeaseTableName}: a fresh table name for this test (the table is not created; if the
+ *       test creates it, it is deleted after the test);</li>
  *   <li>{@link KinesisClient}, {@link KinesisAsyncClient} (HTTP/1.1), {@link DynamoDbClient},
  *       {@link DynamoDbAsyncClient}: the shared engines' clients.</li>
  * </ul>
@@ -62,8 +64,9 @@ public final class ShardwiseExtension implements ParameterResolver {
         }
         ExtensionContext.Store store = context.getStore(NAMESPACE);
         if (type == LeaseTableName.class) {
-            return store.getOrComputeIfAbsent(LeaseTableName.class,
-                    key -> new LeaseTableName(engines.uniqueName("leases-" + simpleName(context))), LeaseTableName.class);
+            return store.getOrComputeIfAbsent(TableResource.class,
+                    key -> new TableResource(engines, new LeaseTableName(engines.uniqueName("leases-" + simpleName(context)))),
+                    TableResource.class).table();
         }
         if (type == TestStream.class) {
             return store.getOrComputeIfAbsent(StreamResource.class,
@@ -92,6 +95,22 @@ public final class ShardwiseExtension implements ParameterResolver {
     private static String simpleName(ExtensionContext context) {
         return context.getTestMethod().map(m -> m.getName())
                 .orElseGet(() -> context.getTestClass().map(Class::getSimpleName).orElse("test"));
+    }
+
+    /** A test's lease table name; the table, if the test created it, is deleted when the test's context closes. */
+    private record TableResource(LocalEngines engines, LeaseTableName table)
+            implements ExtensionContext.Store.CloseableResource {
+
+        @Override
+        public void close() {
+            try {
+                engines.dynamoDbClient().deleteTable(b -> b.tableName(table.value()));
+            } catch (ResourceNotFoundException neverCreated) {
+                // The test did not create its table.
+            } catch (RuntimeException e) {
+                LOG.debug("could not delete test table {}", table.value(), e);
+            }
+        }
     }
 
     /** A test's stream, deleted when the test's extension context closes. */

@@ -2,18 +2,31 @@ package io.shardwise.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 @ShardwiseTest
 @StreamShards(2)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ShardwiseExtensionIT {
+
+    /** Names a test left behind, checked by a later test: the extension deletes them in between. */
+    private static TestStream streamOfAnEarlierTest;
+    private static LeaseTableName tableOfAnEarlierTest;
 
     private TestStream streamSeenBeforeEach;
     private LeaseTableName tableSeenBeforeEach;
@@ -54,6 +67,26 @@ class ShardwiseExtensionIT {
         assertThat(table.value()).startsWith("leases-givesEachTestFreshNamesAndTheSharedClients-");
         assertThat(dynamoDb.listTables().tableNames()).doesNotContain(table.value());
         assertThat(stream.name()).startsWith("givesEachTestFreshNamesAndTheSharedClients-");
+    }
+
+    @Test
+    @Order(1)
+    void aTestMayCreateItsLeaseTable(TestStream stream, LeaseTableName table, DynamoDbClient dynamoDb) {
+        dynamoDb.createTable(b -> b.tableName(table.value()).billingMode(BillingMode.PAY_PER_REQUEST)
+                .keySchema(k -> k.attributeName("leaseKey").keyType(KeyType.HASH))
+                .attributeDefinitions(a -> a.attributeName("leaseKey").attributeType(ScalarAttributeType.S)));
+        streamOfAnEarlierTest = stream;
+        tableOfAnEarlierTest = table;
+    }
+
+    @Test
+    @Order(2)
+    void theStreamAndTableOfAnEarlierTestAreDeletedAfterIt(KinesisClient kinesis, DynamoDbClient dynamoDb) {
+        assertThat(streamOfAnEarlierTest).isNotNull();
+        assertThat(dynamoDb.listTables().tableNames()).doesNotContain(tableOfAnEarlierTest.value());
+        // kinesis-mock removes a stream after its (short) DELETING phase.
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(kinesis.listStreams().streamNames()).doesNotContain(streamOfAnEarlierTest.name()));
     }
 
     @Nested
