@@ -17,7 +17,7 @@ final class AggregateParser {
 
     /** Deeper group nesting than any sane writer produces; protobuf-java's own default is 100. */
     private static final int MAX_GROUP_DEPTH = 100;
-    private static final long ABSENT = -1;
+    private static final int ABSENT = -1;
 
     private final byte[] buffer;
     private final int offset;
@@ -58,8 +58,8 @@ final class AggregateParser {
     }
 
     private void readRecord(ParsedAggregate result) throws IOException, MalformedAggregateException {
-        long pkIndex = ABSENT;
-        long ehkIndex = ABSENT;
+        int pkIndex = ABSENT;
+        int ehkIndex = ABSENT;
         int dataOffset = -1;
         int dataLength = 0;
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
@@ -85,14 +85,17 @@ final class AggregateParser {
         result.addRecord(pkIndex, ehkIndex, dataOffset, dataLength);
     }
 
-    /** Reads a uint64 index; values beyond Long.MAX_VALUE (negative as long) can never be in a table. */
-    private long readIndex(String table, int record) throws IOException, MalformedAggregateException {
+    /**
+     * Reads a uint64 index. A table entry takes at least two bytes of input, so an index beyond
+     * Integer.MAX_VALUE (or negative as a long) can never be in a table.
+     */
+    private int readIndex(String table, int record) throws IOException, MalformedAggregateException {
         long index = in.readUInt64();
-        if (index < 0) {
+        if (index < 0 || index > Integer.MAX_VALUE) {
             throw new MalformedAggregateException("user record " + record + " has " + table + " index "
                     + Long.toUnsignedString(index) + ", beyond any table");
         }
-        return index;
+        return (int) index;
     }
 
     private String readString() throws IOException, MalformedAggregateException {
@@ -156,12 +159,12 @@ final class AggregateParser {
         int pkTable = result.partitionKeys.size();
         int ehkTable = result.explicitHashKeys.size();
         for (int i = 0; i < result.count; i++) {
-            long pkIndex = result.partitionKeyIndexes[i];
+            int pkIndex = result.partitionKeyIndexes[i];
             if (pkIndex >= pkTable) {
                 throw new MalformedAggregateException("user record " + i + " has partition key index " + pkIndex
                         + " outside the table of " + pkTable);
             }
-            long ehkIndex = result.explicitHashKeyIndexes[i];
+            int ehkIndex = result.explicitHashKeyIndexes[i];
             if (ehkIndex >= ehkTable) {
                 throw new MalformedAggregateException("user record " + i + " has explicit hash key index " + ehkIndex
                         + " outside the table of " + ehkTable);

@@ -72,8 +72,8 @@ public final class Deaggregator {
         DeaggregatedRecord[] records = new DeaggregatedRecord[parsed.count];
         int outside = 0;
         for (int i = 0; i < parsed.count; i++) {
-            int pkIndex = (int) parsed.partitionKeyIndexes[i];
-            int ehkIndex = (int) parsed.explicitHashKeyIndexes[i];
+            int pkIndex = parsed.partitionKeyIndexes[i];
+            int ehkIndex = parsed.explicitHashKeyIndexes[i];
             int offset = parsed.dataOffsets[i];
             byte[] data = Arrays.copyOfRange(bytes, offset, offset + parsed.dataLengths[i]);
             boolean isOutside = rangeCheck != null && rangeCheck.isOutside(pkIndex, ehkIndex);

@@ -13,13 +13,13 @@ final class ParsedAggregate {
     final List<String> partitionKeys = new ArrayList<>();
     final List<String> explicitHashKeys = new ArrayList<>();
     int count;
-    long[] partitionKeyIndexes = new long[8];
+    int[] partitionKeyIndexes = new int[8];
     /** -1 when the record has no explicit hash key. */
-    long[] explicitHashKeyIndexes = new long[8];
+    int[] explicitHashKeyIndexes = new int[8];
     int[] dataOffsets = new int[8];
     int[] dataLengths = new int[8];
 
-    void addRecord(long pkIndex, long ehkIndex, int dataOffset, int dataLength) {
+    void addRecord(int pkIndex, int ehkIndex, int dataOffset, int dataLength) {
         if (count == dataOffsets.length) {
             int capacity = count * 2;
             partitionKeyIndexes = Arrays.copyOf(partitionKeyIndexes, capacity);

@@ -83,15 +83,17 @@ public final class RecordAggregator {
             return false;
         }
         int pkIndex = partitionKeys.indexOf(partitionKey);
+        int pkLength = pkIndex < 0 ? Utf8.encodedLength(partitionKey) : 0;
         int ehkIndex = explicitHashKey == null ? -1 : explicitHashKeys.indexOf(explicitHashKey);
-        if (sizeWith(partitionKey, pkIndex, explicitHashKey, ehkIndex, data.length) > maxBytes) {
+        int ehkLength = explicitHashKey != null && ehkIndex < 0 ? explicitHashKey.length() : 0; // ASCII digits
+        if (sizeWith(partitionKey, pkIndex, pkLength, explicitHashKey, ehkIndex, ehkLength, data.length) > maxBytes) {
             return false;
         }
         if (pkIndex < 0) {
-            pkIndex = partitionKeys.add(partitionKey);
+            pkIndex = partitionKeys.add(partitionKey, pkLength);
         }
         if (explicitHashKey != null && ehkIndex < 0) {
-            ehkIndex = explicitHashKeys.add(explicitHashKey);
+            ehkIndex = explicitHashKeys.add(explicitHashKey, ehkLength);
         }
         append(pkIndex, ehkIndex, data);
         if (count == 1) {
@@ -120,8 +122,10 @@ public final class RecordAggregator {
     /** Exact size {@link #emit()} would return if this record were added; no copy, no change. */
     public int sizeBytesWith(String partitionKey, String explicitHashKey, int dataLength) {
         int pkIndex = partitionKeys.indexOf(partitionKey);
+        int pkLength = pkIndex < 0 ? Utf8.encodedLength(partitionKey) : 0;
         int ehkIndex = explicitHashKey == null ? -1 : explicitHashKeys.indexOf(explicitHashKey);
-        return clamp(sizeWith(partitionKey, pkIndex, explicitHashKey, ehkIndex, dataLength));
+        int ehkLength = explicitHashKey != null && ehkIndex < 0 ? Utf8.encodedLength(explicitHashKey) : 0;
+        return clamp(sizeWith(partitionKey, pkIndex, pkLength, explicitHashKey, ehkIndex, ehkLength, dataLength));
     }
 
     /** How many user records the aggregator holds. */
@@ -196,19 +200,24 @@ public final class RecordAggregator {
         out.writeByteArray(AggregateFormat.DATA, data);
     }
 
-    private long sizeWith(String partitionKey, int pkIndex, String explicitHashKey, int ehkIndex, int dataLength) {
+    /**
+     * The size after adding a record; {@code pkLength} / {@code ehkLength} are the UTF-8 lengths of
+     * keys not yet in their table (index -1).
+     */
+    private long sizeWith(String partitionKey, int pkIndex, int pkLength, String explicitHashKey, int ehkIndex,
+                          int ehkLength, int dataLength) {
         if (count == 0) {
-            return (long) Utf8.encodedLength(partitionKey) + dataLength;
+            return (long) pkLength + dataLength; // plain form; the tables are empty, so pkIndex is -1
         }
         long pkTable = partitionKeys.serializedSize();
         if (pkIndex < 0) {
             pkIndex = partitionKeys.size();
-            pkTable += KeyTable.entrySize(Utf8.encodedLength(partitionKey));
+            pkTable += KeyTable.entrySize(pkLength);
         }
         long ehkTable = explicitHashKeys.serializedSize();
         if (explicitHashKey != null && ehkIndex < 0) {
             ehkIndex = explicitHashKeys.size();
-            ehkTable += KeyTable.entrySize(Utf8.encodedLength(explicitHashKey));
+            ehkTable += KeyTable.entrySize(ehkLength);
         }
         return aggregateSize(pkTable, ehkTable, recordsSize + recordEntrySize(pkIndex, ehkIndex, dataLength));
     }
