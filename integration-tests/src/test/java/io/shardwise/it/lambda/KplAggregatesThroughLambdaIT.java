@@ -41,6 +41,8 @@ class KplAggregatesThroughLambdaIT {
     static void writeWithTheKpl() throws Exception {
         engines = LocalEngines.shared();
         stream = KplStreamFixture.write(engines, 2, 8, 15);
+        System.out.printf("KPL wrote %d user records as %d Kinesis records (%d aggregates)%n", stream.payloads().size(),
+                stream.stored.size(), stream.stored.stream().filter(KplStreamFixture.StoredRecord::aggregated).count());
         assertThat(stream.payloads()).hasSize(8 * 15).doesNotHaveDuplicates();
         assertThat(stream.aggregates(3)).as("aggregates the KPL wrote (with at least 3 user records)").isNotEmpty();
         assertThat(stream.stored.size()).as("Kinesis records for 120 user records").isLessThan(60);
