@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.retry.RetryPolicy;
+import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -486,7 +487,10 @@ public final class KinesisProducer implements AutoCloseable {
 
         private KinesisAsyncClient buildClient() {
             KinesisAsyncClientBuilder builder = KinesisAsyncClient.builder()
-                    .httpClientBuilder(NettyNioAsyncHttpClient.builder().maxConcurrency(Math.max(maxInFlightRequests, 8)))
+                    // HTTP/1.1 with a pool: PutRecords gains nothing from HTTP/2 (the SDK's default for
+                    // Kinesis, meant for SubscribeToShard), and one slow stream must not stall the others.
+                    .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1)
+                            .maxConcurrency(Math.max(maxInFlightRequests, 8)))
                     // The producer retries itself, per entry and in order; SDK retries would hide throttles.
                     .overrideConfiguration(o -> o.retryPolicy(RetryPolicy.none()));
             if (region != null) {

@@ -349,9 +349,13 @@ final class RecordAccumulator {
         List<ShardQueue> cold = new ArrayList<>();
         for (ShardQueue queue : queues.values()) {
             queue.closeWindow(seconds);
-            queue.hot = queue.windowThrottles > 0
-                    || queue.recordsPerSecond >= config.hotShardFraction() * ProducerConfig.SHARD_RECORDS_PER_SECOND
-                    || queue.bytesPerSecond >= config.hotShardFraction() * ProducerConfig.SHARD_BYTES_PER_SECOND;
+            // Hot: the offered load nears the shard's byte limit (or its record limit when every user
+            // record is its own Kinesis record), or the shard throttles while well loaded. A throttle
+            // alone on a lightly loaded shard is noise (another producer, a burst), not a hot shard.
+            double byteLoad = queue.bytesPerSecond / ProducerConfig.SHARD_BYTES_PER_SECOND;
+            double recordLoad = config.aggregation() ? 0 : queue.recordsPerSecond / ProducerConfig.SHARD_RECORDS_PER_SECOND;
+            double load = Math.max(byteLoad, recordLoad);
+            queue.hot = load >= config.hotShardFraction() || (queue.windowThrottles > 0 && load >= config.hotShardFraction() / 2);
             queue.windowThrottles = 0;
             if (queue.hot) {
                 boolean warn = queue.lastHotWarningNanos == Long.MIN_VALUE
