@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -25,6 +26,10 @@ final class InspectCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "FILE", description = "File to read; standard input when absent.")
     private Path file;
 
+    @Option(names = "--event", paramLabel = "FILE",
+            description = "Read a Lambda Kinesis event (JSON) instead; each line also names its sequenceNumber.")
+    private Path event;
+
     @ParentCommand
     private Shardwise parent;
 
@@ -34,6 +39,13 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (event != null) {
+            if (file != null) {
+                throw new CliException("give either FILE or --event FILE, not both");
+            }
+            LambdaEventFile.inspect(event, out);
+            return 0;
+        }
         InputLines.forEach(file, parent.in(), (number, line) -> {
             byte[] data = InputLines.base64(number, "the record", line);
             Deaggregation result = Deaggregator.deaggregate(null, null, data, null, null);

@@ -226,16 +226,16 @@ class ShardwiseCliTest {
     }
 
     @Test
-    void demoIsNotBuiltYet() {
-        CliRun run = CliRun.of("", "demo");
+    void demoRejectsTooFewWorkersInOneLine() {
+        CliRun run = CliRun.of("", "demo", "--workers", "2");
 
-        assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.errLines()).containsExactly("shardwise demo: not built yet; it comes with issue 7");
-        assertThat(run.out()).isEmpty();
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("shardwise demo: --workers must be between 3 and 10 (one keeps"
+                + " running, one stops gracefully, one is killed): got 2");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "inspect", "aggregate", "demo"})
+    @ValueSource(strings = {"", "inspect", "aggregate", "demo", "local", "put", "tail"})
     void everyCommandHasHelp(String command) {
         CliRun run = command.isEmpty() ? CliRun.of("", "--help") : CliRun.of("", command, "--help");
 
