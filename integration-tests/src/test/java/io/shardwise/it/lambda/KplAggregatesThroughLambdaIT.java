@@ -22,6 +22,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * The real KPL writes aggregates into the local Kinesis engine; the local event source mapping
@@ -41,7 +42,8 @@ class KplAggregatesThroughLambdaIT {
     static void writeWithTheKpl() throws Exception {
         engines = LocalEngines.shared();
         stream = KplStreamFixture.write(engines, 2, 8, 15);
-        System.out.printf("KPL wrote %d user records as %d Kinesis records (%d aggregates)%n", stream.payloads().size(),
+        LoggerFactory.getLogger(KplAggregatesThroughLambdaIT.class).info(
+                "the KPL wrote {} user records as {} Kinesis records ({} aggregates)", stream.payloads().size(),
                 stream.stored.size(), stream.stored.stream().filter(KplStreamFixture.StoredRecord::aggregated).count());
         assertThat(stream.payloads()).hasSize(8 * 15).doesNotHaveDuplicates();
         assertThat(stream.aggregates(3)).as("aggregates the KPL wrote (with at least 3 user records)").isNotEmpty();
