@@ -29,7 +29,9 @@ import java.util.Set;
  * sub-records up to it (one consistent read per shard, only for events holding aggregates), so in
  * {@link FailureMode#STOP_AT_FIRST_FAILURE} each user record succeeds exactly once. In {@link
  * FailureMode#CONTINUE} the store still protects the first failed aggregate's finished prefix, but
- * records after the first failure run again on the replay, as Lambda redelivers them.
+ * records after the first failure run again on the replay, as Lambda redelivers them. When the store
+ * cannot be read, the invocation fails (Lambda retries it) rather than risk running a sub-record
+ * twice; when it cannot be written, the failure is logged and the replay runs the prefix again.
  *
  * <p>Written for cold starts: no lambdas, streams or records' generated methods on the invocation
  * path (each would bootstrap {@code java.lang.invoke} on the first call), and the module is compiled
@@ -95,14 +97,13 @@ public final class KinesisBatchProcessor {
     private boolean runParent(ParentRecord parent, ShardProgress shard, Context context, UserRecordHandler handler) {
         boolean parentFailed = false;
         for (KinesisUserRecord record : parent.userRecords()) {
-            RecordPosition position = record.position();
-            if (shard.stored != null && !position.isAfter(shard.stored)) {
+            if (shard.stored != null && !record.position().isAfter(shard.stored)) {
                 continue; // finished by an earlier invocation that stopped inside this aggregate
             }
             try {
                 handler.handle(record, context);
-                if (shard.firstFailedSequence == null) {
-                    shard.lastDone = position;
+                if (progressStore != null && shard.firstFailedSequence == null) {
+                    shard.lastDone = record.position();
                 }
             } catch (Exception e) {
                 HandlerLog.recordFailed(context, record, e);
