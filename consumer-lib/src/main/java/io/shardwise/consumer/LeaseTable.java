@@ -50,6 +50,9 @@ final class LeaseTable {
     /** Shardwise's own attribute: the worker a rebalancing steal asked the owner to hand the lease to. */
     static final String HANDOFF_TO = "shardwiseHandoffTo";
     static final String WORKER_PREFIX = "__worker__#";
+    /** The KCL 3.x keeps other entities in the lease table too (worker metrics, version migration). */
+    static final String ENTITY_TYPE = "entityType";
+    static final String LEASE_ENTITY = "LEASE";
 
     private final DynamoDbClient dynamo;
     private final String tableName;
@@ -121,7 +124,7 @@ final class LeaseTable {
                 String key = item.get(LEASE_KEY).s();
                 if (key.startsWith(WORKER_PREFIX)) {
                     workers.put(key.substring(WORKER_PREFIX.length()), number(item, COUNTER, 0));
-                } else {
+                } else if (isShardLease(item)) {
                     leases.add(toLease(item));
                 }
             }
@@ -146,6 +149,7 @@ final class LeaseTable {
         item.put(CHECKPOINT, s(checkpoint.sequenceNumber()));
         item.put(CHECKPOINT_SUB, n(checkpoint.subSequenceNumber()));
         item.put(OWNER_SWITCHES, n(0));
+        item.put(ENTITY_TYPE, s(LEASE_ENTITY));
         if (!parents.isEmpty()) {
             item.put(PARENTS, AttributeValue.builder().ss(parents).build());
         }
@@ -314,6 +318,12 @@ final class LeaseTable {
         } catch (ConditionalCheckFailedException fenced) {
             return Optional.empty();
         }
+    }
+
+    /** A shard lease has a checkpoint; KCL 3.x entities of other types (and no checkpoint) are skipped. */
+    static boolean isShardLease(Map<String, AttributeValue> item) {
+        String entity = string(item, ENTITY_TYPE);
+        return item.containsKey(CHECKPOINT) && (entity == null || entity.equals(LEASE_ENTITY));
     }
 
     static Lease toLease(Map<String, AttributeValue> item) {

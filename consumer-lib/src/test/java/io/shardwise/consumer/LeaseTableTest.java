@@ -192,6 +192,16 @@ class LeaseTableTest {
         assertThat(table.take(lease, "shardwise-1").orElseThrow().counter()).isEqualTo(43);
     }
 
+    @Test
+    void skipsTheOtherEntitiesTheKcl3KeepsInTheLeaseTable() {
+        dynamo.putItem(b -> b.tableName(table.name()).item(Map.of("leaseKey", s("kcl-worker"),
+                "entityType", s("WORKER_METRIC_STATS"), "lut", n(1))));
+        dynamo.putItem(b -> b.tableName(table.name()).item(Map.of("leaseKey", s("Migration3.0"),
+                "entityType", s("CLIENT_VERSION_MIGRATION"), "cv", s("CLIENT_VERSION_3X"))));
+        newLease("shardId-000000000000");
+        assertThat(table.scan().leases()).extracting(Lease::leaseKey).containsExactly("shardId-000000000000");
+    }
+
     private static AttributeValue s(String v) {
         return AttributeValue.builder().s(v).build();
     }

@@ -12,7 +12,7 @@ final class LeaseItems {
 
     static Map<String, Map<String, AttributeValue>> shardLeases(DynamoDbClient dynamo, String table) {
         return dynamo.scanPaginator(b -> b.tableName(table).consistentRead(true)).items().stream()
-                .filter(item -> !item.get("leaseKey").s().startsWith("__worker__#"))
+                .filter(item -> item.containsKey("checkpoint") && !item.get("leaseKey").s().startsWith("__worker__#"))
                 .collect(Collectors.toMap(item -> item.get("leaseKey").s(), item -> item));
     }
 
