@@ -250,7 +250,7 @@ class KinesisProducerTest {
     void unorderedRecordsOfAHotShardAreSpreadToColdShards() throws Exception {
         FakeKinesis kinesis = fake(4);
         KinesisProducer producer = producer(KinesisProducer.builder().stream("s").client(kinesis).shardRateLimit(0)
-                .keySpreading(true, 4));
+                .keySpreading(true, 4).hotShardFraction(0.2));
         producer.ready().get(5, TimeUnit.SECONDS);
         List<CompletableFuture<SendResult>> futures = new ArrayList<>();
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2_500);
