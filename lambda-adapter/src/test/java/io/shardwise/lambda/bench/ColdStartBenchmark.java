@@ -60,25 +60,83 @@ public final class ColdStartBenchmark {
         for (Path source : sources) {
             System.out.printf("  %-60s %,d bytes%n", source.getFileName(), sizeOf(source));
         }
+        Path minimized = out.resolve("minimal-handler-deployment-minimized.jar");
+        int[] kept = minimize(lean, minimized);
+        System.out.printf("deployment jar minimized like shade's minimizeJar (classes statically reachable from the "
+                + "handler and the adapter, DynamoDB helpers left out): %,d bytes, %d of %d classes%n",
+                Files.size(minimized), kept[0], kept[1]);
 
         String aggregate = Base64.getEncoder().encodeToString(aggregateOf(10));
+        report("MinimalHandler, minimized jar", minimized, MinimalHandler.class, aggregate);
         for (Class<?> handler : List.of(MinimalHandler.class, PlainEventsHandler.class)) {
-            List<Double> coldMillis = new ArrayList<>();
-            List<Double> uptimeMillis = new ArrayList<>();
-            for (int i = 0; i < RUNS; i++) {
-                String[] figures = runProbe(lean, handler.getName(), aggregate, null).trim().split(" ");
-                coldMillis.add(Double.parseDouble(figures[0]));
-                uptimeMillis.add(Double.parseDouble(figures[1]));
+            report(handler.getSimpleName(), lean, handler, aggregate);
+        }
+    }
+
+    /** Runs the probe in fresh JVMs on {@code jar} and prints the figures. */
+    private static void report(String label, Path jar, Class<?> handler, String aggregate) throws Exception {
+        List<Double> coldMillis = new ArrayList<>();
+        List<Double> uptimeMillis = new ArrayList<>();
+        for (int i = 0; i < RUNS; i++) {
+            String[] figures = runProbe(jar, handler.getName(), aggregate, null).trim().split(" ");
+            coldMillis.add(Double.parseDouble(figures[0]));
+            uptimeMillis.add(Double.parseDouble(figures[1]));
+        }
+        Path classLog = Files.createTempFile("class-load", ".log");
+        runProbe(jar, handler.getName(), aggregate, classLog);
+        List<String> loaded = Files.readAllLines(classLog);
+        long fromJar = loaded.stream().filter(l -> l.contains("source: file:")).count();
+        Files.delete(classLog);
+        System.out.printf("%s: main() to first response median %.1f ms (min %.1f, max %.1f) over %d fresh JVMs; "
+                        + "JVM uptime then median %.0f ms; %d classes loaded (%d from the deployment jar)%n",
+                label, median(coldMillis), min(coldMillis), max(coldMillis), RUNS,
+                median(uptimeMillis), loaded.size(), fromJar);
+    }
+
+    /**
+     * Keeps the classes reachable from the handler classes and the adapter (without its DynamoDB
+     * helpers), following jdeps' class-level dependencies; returns {kept, total}.
+     */
+    private static int[] minimize(Path jar, Path target) throws IOException {
+        java.io.StringWriter report = new java.io.StringWriter();
+        java.util.spi.ToolProvider jdeps = java.util.spi.ToolProvider.findFirst("jdeps")
+                .orElseThrow(() -> new IllegalStateException("jdeps is not in this JDK"));
+        int exit = jdeps.run(new java.io.PrintWriter(report), new java.io.PrintWriter(System.err),
+                "-verbose:class", "-filter:none", "-cp", jar.toString(), jar.toString());
+        if (exit != 0) {
+            throw new IllegalStateException("jdeps failed with " + exit);
+        }
+        java.util.Map<String, Set<String>> edges = new java.util.HashMap<>();
+        java.util.regex.Pattern edge = java.util.regex.Pattern.compile("^\\s+(\\S+)\\s+->\\s+(\\S+)");
+        for (String line : report.toString().split("\n")) {
+            java.util.regex.Matcher m = edge.matcher(line);
+            if (m.find()) {
+                edges.computeIfAbsent(m.group(1), k -> new HashSet<>()).add(m.group(2));
             }
-            Path classLog = Files.createTempFile("class-load", ".log");
-            runProbe(lean, handler.getName(), aggregate, classLog);
-            List<String> loaded = Files.readAllLines(classLog);
-            long fromJar = loaded.stream().filter(l -> l.contains("source: file:")).count();
-            Files.delete(classLog);
-            System.out.printf("%s: main() to first response median %.1f ms (min %.1f, max %.1f) over %d fresh JVMs; "
-                            + "JVM uptime then median %.0f ms; %d classes loaded (%d from the deployment jar)%n",
-                    handler.getSimpleName(), median(coldMillis), min(coldMillis), max(coldMillis), RUNS,
-                    median(uptimeMillis), loaded.size(), fromJar);
+        }
+        try (JarFile in = new JarFile(jar.toFile())) {
+            java.util.Map<String, JarEntry> classes = new java.util.HashMap<>();
+            in.stream().filter(e -> e.getName().endsWith(".class"))
+                    .forEach(e -> classes.put(e.getName().substring(0, e.getName().length() - 6).replace('/', '.'), e));
+            java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>();
+            classes.keySet().stream().filter(c -> c.startsWith("io.shardwise.lambda") && !c.contains("DynamoDb"))
+                    .forEach(todo::add);
+            Set<String> kept = new HashSet<>();
+            while (!todo.isEmpty()) {
+                String c = todo.pop();
+                if (classes.containsKey(c) && kept.add(c)) {
+                    todo.addAll(edges.getOrDefault(c, Set.of()));
+                }
+            }
+            try (JarOutputStream outJar = new JarOutputStream(Files.newOutputStream(target))) {
+                Set<String> seen = new HashSet<>();
+                for (String c : kept) {
+                    try (InputStream data = in.getInputStream(classes.get(c))) {
+                        add(outJar, seen, classes.get(c).getName(), data.readAllBytes());
+                    }
+                }
+            }
+            return new int[] {kept.size(), classes.size()};
         }
     }
 
