@@ -118,6 +118,12 @@ public final class ShardwiseConsumer implements AutoCloseable {
     }
 
     private RetrieverFactory retrievers() {
+        if (settings.retrievalMode() == RetrievalMode.FAN_OUT) {
+            FanOutRegistration registration = new FanOutRegistration(kinesis, settings.stream(),
+                    settings.fanOutConsumerName());
+            return (shardId, start, stop) -> new FanOutRetriever(kinesis, registration, shardId, start,
+                    settings.initialPosition().timestamp(), stop);
+        }
         return (shardId, start, stop) -> new PollingRetriever(kinesis, settings.stream(), shardId, start,
                 settings.initialPosition().timestamp(), settings.polling(), stop);
     }

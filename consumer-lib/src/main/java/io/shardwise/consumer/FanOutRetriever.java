@@ -1,0 +1,224 @@
+package io.shardwise.consumer;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.StartingPosition;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEvent;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEventStream;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHandler;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+
+/**
+ * Enhanced fan-out reading of one shard: SubscribeToShard over HTTP/2, events pushed by the stream.
+ * Backpressure: one event is requested at a time, and the next only once the worker took the
+ * previous one, so a slow processor never grows memory (at most one event waits). A subscription
+ * ends after at most 5 minutes; it is renewed, before that, from the continuation sequence number,
+ * and re-opened with backoff after errors.
+ */
+final class FanOutRetriever implements Retriever {
+    private static final Logger log = LoggerFactory.getLogger(FanOutRetriever.class);
+    /** Renew before the service ends the subscription at 5 minutes. */
+    static final Duration RENEW_AFTER = Duration.ofSeconds(270);
+
+    private sealed interface Signal permits Event, Failed, Completed {
+    }
+
+    private record Event(SubscribeToShardEvent event) implements Signal {
+    }
+
+    private record Failed(Throwable error) implements Signal {
+    }
+
+    private record Completed() implements Signal {
+    }
+
+    private final KinesisAsyncClient kinesis;
+    private final FanOutRegistration registration;
+    private final String shardId;
+    private final Checkpoint start;
+    private final Instant atTimestamp;
+    private final StopSignal stop;
+    private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10));
+    private volatile BlockingQueue<Signal> signals;
+    private volatile EventSubscriber current;
+    private String continuation;
+    private long subscribedAtNanos;
+
+    FanOutRetriever(KinesisAsyncClient kinesis, FanOutRegistration registration, String shardId, Checkpoint start,
+                    Instant atTimestamp, StopSignal stop) {
+        this.kinesis = kinesis;
+        this.registration = registration;
+        this.shardId = shardId;
+        this.start = start;
+        this.atTimestamp = atTimestamp;
+        this.stop = stop;
+    }
+
+    @Override
+    public RecordBatch next() {
+        while (!stop.stopped()) {
+            if (signals == null || System.nanoTime() - subscribedAtNanos > RENEW_AFTER.toNanos()) {
+                cancel();
+                try {
+                    subscribe();
+                } catch (RuntimeException e) {
+                    retryLater(e);
+                    continue;
+                }
+            }
+            Signal signal;
+            try {
+                signal = signals.poll(100, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+            if (signal instanceof Event e) {
+                backoff.reset();
+                SubscribeToShardEvent event = e.event();
+                EventSubscriber active = current;
+                if (active != null) {
+                    active.requestNext();
+                }
+                long behind = event.millisBehindLatest() == null ? 0 : event.millisBehindLatest();
+                if (event.continuationSequenceNumber() == null) {
+                    cancel();
+                    return new RecordBatch(event.records(), behind,
+                            event.hasChildShards() ? event.childShards() : List.of());
+                }
+                continuation = event.continuationSequenceNumber();
+                return new RecordBatch(event.records(), behind, null);
+            } else if (signal instanceof Failed f) {
+                signals = null;
+                retryLater(f.error());
+            } else if (signal instanceof Completed) {
+                // The service ended the subscription (5 minutes): renew from the continuation at once.
+                signals = null;
+            }
+        }
+        cancel();
+        return null;
+    }
+
+    private void retryLater(Throwable error) {
+        long delay = backoff.nextDelayMillis();
+        log.warn("Subscription to {} failed ({}); re-subscribing in {} ms", shardId, error.toString(), delay);
+        stop.sleep(delay);
+    }
+
+    private void subscribe() {
+        String consumerArn = registration.consumerArn();
+        BlockingQueue<Signal> queue = new ArrayBlockingQueue<>(4);
+        StartingPosition position = startingPosition();
+        EventSubscriber subscriber = new EventSubscriber(queue);
+        current = subscriber;
+        SubscribeToShardResponseHandler handler = SubscribeToShardResponseHandler.builder()
+                .onError(error -> queue.offer(new Failed(error)))
+                .subscriber(() -> subscriber)
+                .build();
+        signals = queue;
+        subscribedAtNanos = System.nanoTime();
+        kinesis.subscribeToShard(b -> b.consumerARN(consumerArn).shardId(shardId).startingPosition(position), handler)
+                .whenComplete((ok, error) -> {
+                    if (error != null) {
+                        queue.offer(new Failed(error));
+                    }
+                });
+    }
+
+    private StartingPosition startingPosition() {
+        if (continuation != null) {
+            return StartingPosition.builder().type(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
+                    .sequenceNumber(continuation).build();
+        }
+        if (start.isPosition()) {
+            return StartingPosition.builder().type(ShardIteratorType.AT_SEQUENCE_NUMBER)
+                    .sequenceNumber(start.sequenceNumber()).build();
+        }
+        if (start.equals(Checkpoint.LATEST)) {
+            return StartingPosition.builder().type(ShardIteratorType.LATEST).build();
+        }
+        if (start.equals(Checkpoint.AT_TIMESTAMP) && atTimestamp != null) {
+            return StartingPosition.builder().type(ShardIteratorType.AT_TIMESTAMP).timestamp(atTimestamp).build();
+        }
+        return StartingPosition.builder().type(ShardIteratorType.TRIM_HORIZON).build();
+    }
+
+    private void cancel() {
+        EventSubscriber active = current;
+        current = null;
+        signals = null;
+        if (active != null) {
+            active.cancel();
+        }
+    }
+
+    @Override
+    public void close() {
+        cancel();
+    }
+
+    /** Requests one event at first; {@link #next()} requests each following one after taking the previous. */
+    private final class EventSubscriber implements Subscriber<SubscribeToShardEventStream> {
+        private final BlockingQueue<Signal> queue;
+        private volatile Subscription subscription;
+        private volatile boolean cancelled;
+
+        EventSubscriber(BlockingQueue<Signal> queue) {
+            this.queue = queue;
+        }
+
+        void requestNext() {
+            Subscription s = subscription;
+            if (s != null && !cancelled) {
+                s.request(1);
+            }
+        }
+
+        void cancel() {
+            cancelled = true;
+            Subscription s = subscription;
+            if (s != null) {
+                s.cancel();
+            }
+        }
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            subscription = s;
+            if (cancelled) {
+                s.cancel();
+            } else {
+                s.request(1);
+            }
+        }
+
+        @Override
+        public void onNext(SubscribeToShardEventStream item) {
+            if (item instanceof SubscribeToShardEvent event) {
+                queue.offer(new Event(event));
+            } else {
+                requestNext();
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            queue.offer(new Failed(t));
+        }
+
+        @Override
+        public void onComplete() {
+            queue.offer(new Completed());
+        }
+    }
+}
