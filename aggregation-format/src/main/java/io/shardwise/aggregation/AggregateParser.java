@@ -29,17 +29,19 @@ final class AggregateParser {
         this.in = CodedInputStream.newInstance(buffer, offset, length);
     }
 
-    /** Parses {@code buffer[offset, offset+length)}; the result's indexes are all within the tables. */
-    static ParsedAggregate parse(byte[] buffer, int offset, int length) throws IOException, MalformedAggregateException {
+    /**
+     * Parses {@code buffer[offset, offset+length)} into {@code result} (empty); on return all
+     * indexes are within the tables.
+     */
+    static void parse(byte[] buffer, int offset, int length, ParsedAggregate result)
+            throws IOException, MalformedAggregateException {
         AggregateParser parser = new AggregateParser(buffer, offset, length);
         parser.in.pushLimit(length); // makes getBytesUntilLimit() meaningful at the top level
-        ParsedAggregate result = parser.readAggregate();
+        parser.readAggregate(result);
         checkIndexes(result);
-        return result;
     }
 
-    private ParsedAggregate readAggregate() throws IOException, MalformedAggregateException {
-        ParsedAggregate result = new ParsedAggregate();
+    private void readAggregate(ParsedAggregate result) throws IOException, MalformedAggregateException {
         for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
             if (tag == AggregateFormat.TAG_PARTITION_KEY_TABLE) {
                 result.partitionKeys.add(readString());
@@ -54,7 +56,6 @@ final class AggregateParser {
                 skipField(tag);
             }
         }
-        return result;
     }
 
     private void readRecord(ParsedAggregate result) throws IOException, MalformedAggregateException {

@@ -48,8 +48,9 @@ public final class Deaggregator {
             return passthrough(partitionKey, explicitHashKey, bytes, sequenceNumber, PassthroughReason.BAD_CHECKSUM,
                     "the MD5 of the " + messageLength + "-byte message does not match its trailing checksum");
         }
+        ParsedAggregate parsed = ParsedAggregate.acquire();
         try {
-            ParsedAggregate parsed = AggregateParser.parse(bytes, messageOffset, messageLength);
+            AggregateParser.parse(bytes, messageOffset, messageLength, parsed);
             if (parsed.count == 0) {
                 return passthrough(partitionKey, explicitHashKey, bytes, sequenceNumber,
                         PassthroughReason.UNPARSEABLE, "a valid aggregate without user records");
@@ -63,6 +64,8 @@ public final class Deaggregator {
             // anything else it might throw on garbage is treated the same way: never escapes.
             return passthrough(partitionKey, explicitHashKey, bytes, sequenceNumber,
                     PassthroughReason.UNPARSEABLE, "malformed protobuf: " + e.getMessage());
+        } finally {
+            parsed.release();
         }
     }
 

@@ -15,9 +15,14 @@ import java.util.Arrays;
 final class KeyTable {
 
     private String[] keys = new String[16];
+    /** The spread hash of each key: probing compares these before touching a String. */
+    private int[] hashes = new int[16];
     private int[] slots = new int[32];
     private int size;
     private int serializedSize;
+    /** Where the last missed {@link #indexOf} ended, so {@link #add} inserts without probing again. */
+    private String missedKey;
+    private int missedSlot;
 
     /** Bytes one entry of {@code utf8Length} takes: tag (one byte for fields 1 and 2), length, bytes. */
     static int entrySize(int utf8Length) {
@@ -25,13 +30,16 @@ final class KeyTable {
     }
 
     int indexOf(String key) {
+        int hash = spread(key.hashCode());
         int mask = slots.length - 1;
-        for (int slot = spread(key.hashCode()) & mask; ; slot = (slot + 1) & mask) {
+        for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
             int entry = slots[slot];
             if (entry == 0) {
+                missedKey = key;
+                missedSlot = slot;
                 return -1;
             }
-            if (keys[entry - 1].equals(key)) {
+            if (hashes[entry - 1] == hash && keys[entry - 1].equals(key)) {
                 return entry - 1;
             }
         }
@@ -41,12 +49,18 @@ final class KeyTable {
     int add(String key, int utf8Length) {
         if (size == keys.length) {
             keys = Arrays.copyOf(keys, size * 2);
+            hashes = Arrays.copyOf(hashes, size * 2);
         }
+        int hash = spread(key.hashCode());
+        keys[size] = key;
+        hashes[size] = hash;
         if ((size + 1) * 2 > slots.length) {
             rehash(slots.length * 2);
+            slots[freeSlot(hash)] = size + 1;
+        } else {
+            slots[key == missedKey ? missedSlot : freeSlot(hash)] = size + 1;
         }
-        keys[size] = key;
-        insert(key, size);
+        missedKey = null;
         serializedSize += entrySize(utf8Length);
         return size++;
     }
@@ -70,6 +84,7 @@ final class KeyTable {
     }
 
     void clear() {
+        missedKey = null;
         if (size == 0) {
             return;
         }
@@ -79,19 +94,19 @@ final class KeyTable {
         serializedSize = 0;
     }
 
-    private void insert(String key, int index) {
+    private int freeSlot(int hash) {
         int mask = slots.length - 1;
-        int slot = spread(key.hashCode()) & mask;
+        int slot = hash & mask;
         while (slots[slot] != 0) {
             slot = (slot + 1) & mask;
         }
-        slots[slot] = index + 1;
+        return slot;
     }
 
     private void rehash(int capacity) {
         slots = new int[capacity];
         for (int i = 0; i < size; i++) {
-            insert(keys[i], i);
+            slots[freeSlot(hashes[i])] = i + 1;
         }
     }
 
