@@ -156,6 +156,7 @@ final class LeaseCoordinator implements AutoCloseable {
             }
         }
         removeFinishedParents(snapshot.leases(), byKey);
+        removeDeadWorkers(snapshot);
         metrics.leasesHeld(running.size());
     }
 
@@ -257,6 +258,18 @@ final class LeaseCoordinator implements AutoCloseable {
             boolean knownChildrenPresent = parent.childShardIds().stream().allMatch(byKey::containsKey);
             if (childrenProgressed && knownChildrenPresent && table.deleteFinished(parent.leaseKey())) {
                 log.info("Removed finished parent lease {}", parent.leaseKey());
+            }
+        }
+    }
+
+    /** Deletes liveness items of workers dead for 20 failover times that own no lease any more. */
+    private void removeDeadWorkers(TableSnapshot snapshot) {
+        long limit = 20 * settings.failoverTime().toNanos();
+        for (String worker : snapshot.workerCounters().keySet()) {
+            boolean ownsLeases = snapshot.leases().stream().anyMatch(l -> worker.equals(l.owner()));
+            if (!worker.equals(settings.workerId()) && !ownsLeases && expiry.unchangedNanos("worker:" + worker) > limit) {
+                table.deleteWorker(worker);
+                log.info("Removed the liveness item of dead worker {}", worker);
             }
         }
     }

@@ -52,7 +52,9 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
  * From the KCL: stop it (graceful or not); Shardwise resumes from its checkpoints, at once for
  * released leases and after the failover time for the others. To the KCL: close the Shardwise
  * workers gracefully (that releases every lease and deletes their liveness items), then start the
- * KCL. If Shardwise workers crashed, delete the {@code __worker__#} items before starting the KCL.</li>
+ * KCL. Liveness items of crashed workers are deleted by the remaining Shardwise workers once dead
+ * for 20 failover times; when the whole fleet crashed, delete the {@code __worker__#} items before
+ * starting the KCL.</li>
  * <li>A Shardwise-only attribute, {@code shardwiseHandoffTo}, asks a live owner to hand a lease over
  * during rebalancing; the KCL ignores it.</li>
  * </ul>
@@ -126,11 +128,6 @@ public final class ShardwiseConsumer implements AutoCloseable {
         }
         return (shardId, start, stop) -> new PollingRetriever(kinesis, settings.stream(), shardId, start,
                 settings.initialPosition().timestamp(), settings.polling(), stop);
-    }
-
-    /** Test hook and operational switch: stops (or resumes) heartbeats without stopping the worker. */
-    void pauseHeartbeats(boolean pause) {
-        liveness.pause(pause);
     }
 
     /**

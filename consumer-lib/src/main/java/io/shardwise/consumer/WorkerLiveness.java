@@ -22,7 +22,6 @@ final class WorkerLiveness implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private volatile long lastSuccessStartNanos;
     private volatile boolean fenced;
-    private volatile boolean paused;
     private long counter;
 
     WorkerLiveness(LeaseTable table, ConsumerSettings settings, Runnable onFenced) {
@@ -65,17 +64,10 @@ final class WorkerLiveness implements AutoCloseable {
         return !fenced && System.nanoTime() - lastSuccessStartNanos < settings.selfFenceNanos();
     }
 
-    /** Stops heartbeats without stopping the worker: lets a test show what fencing does. */
-    void pause(boolean pause) {
-        this.paused = pause;
-    }
-
     private void beatSafely() {
         try {
-            if (!paused) {
-                // A heartbeat slower than the self-fence time is useless: the fence fires first.
-                beat(Duration.ofNanos(settings.selfFenceNanos()));
-            }
+            // A heartbeat slower than the self-fence time is useless: the fence fires first.
+            beat(Duration.ofNanos(settings.selfFenceNanos()));
         } catch (RuntimeException e) {
             log.warn("Heartbeat of {} failed: {}", settings.workerId(), e.toString());
         }

@@ -1,0 +1,214 @@
+package io.shardwise.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
+import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.model.ChildShard;
+import software.amazon.awssdk.services.kinesis.model.HashKeyRange;
+import software.amazon.awssdk.services.kinesis.model.Record;
+
+/**
+ * One shard worker over a scripted sequence of batches (instead of Kinesis) and the real lease
+ * table in DynamoDB Local: failure policies, resuming inside a checkpoint, and the shard's end.
+ */
+class ShardWorkerTest {
+    private static final AtomicInteger TABLES = new AtomicInteger();
+    private static AmazonDynamoDBLocal local;
+    private LeaseTable table;
+
+    @BeforeAll
+    static void startDynamoDbLocal() {
+        local = DynamoDBEmbedded.create();
+    }
+
+    @AfterAll
+    static void stop() {
+        local.shutdown();
+    }
+
+    @BeforeEach
+    void freshTable() {
+        table = new LeaseTable(local.dynamoDbClient(), "worker-leases-" + TABLES.incrementAndGet(),
+                Duration.ofSeconds(5), ConsumerMetrics.NONE);
+        table.createIfMissing();
+    }
+
+    private static ConsumerSettings settings(FailurePolicy policy, int attempts, PoisonBatchHandler poison,
+                                             ShardFailureListener listener) {
+        return new ConsumerSettings("app", "t", new StreamRef("s", null), "w1", InitialPosition.trimHorizon(),
+                RetrievalMode.POLLING, "app", Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(1),
+                Duration.ofMillis(500), Duration.ofSeconds(60), 1, PollingSettings.defaults(), attempts, policy,
+                poison, listener, Duration.ofSeconds(10), Duration.ofSeconds(5));
+    }
+
+    private static Record record(long seq) {
+        return Record.builder().sequenceNumber(Long.toString(seq)).partitionKey("k")
+                .data(SdkBytes.fromString("r" + seq, StandardCharsets.UTF_8))
+                .approximateArrivalTimestamp(Instant.now()).build();
+    }
+
+    /** Hands out the scripted batches, then empty batches until stopped. */
+    private static RetrieverFactory scripted(List<RecordBatch> batches) {
+        return (shard, start, stop) -> {
+            Deque<RecordBatch> left = new ArrayDeque<>(batches);
+            return () -> {
+                if (!left.isEmpty()) {
+                    return left.poll();
+                }
+                return stop.sleep(20) ? new RecordBatch(List.of(), 0, null) : null;
+            };
+        };
+    }
+
+    private HeldLease hold(String shard, Checkpoint checkpoint) {
+        table.createLease(shard, checkpoint, Set.of(), "0", "340282366920938463463374607431768211455");
+        return new HeldLease("w1", table.take(table.get(shard).orElseThrow(), "w1").orElseThrow());
+    }
+
+    private ShardWorker worker(HeldLease held, ConsumerSettings settings, RecordProcessor processor,
+                               List<RecordBatch> batches, AtomicBoolean finished) {
+        return new ShardWorker(held, settings, table, ConsumerMetrics.NONE, shard -> processor, scripted(batches),
+                w -> finished.set(true), () -> { });
+    }
+
+    private static List<String> data(List<ConsumerRecord> records) {
+        return records.stream().map(r -> new String(r.data(), StandardCharsets.UTF_8)).toList();
+    }
+
+    @Test
+    void aBatchThatKeepsFailingGoesToThePoisonHandlerAndTheNextBatchesFollow() throws Exception {
+        List<String> processed = new CopyOnWriteArrayList<>();
+        List<List<String>> poisoned = new CopyOnWriteArrayList<>();
+        AtomicInteger attemptsOnPoison = new AtomicInteger();
+        RecordProcessor processor = new RecordProcessor() {
+            @Override
+            public void processRecords(List<ConsumerRecord> records, Checkpointer checkpointer, long behind) {
+                if (data(records).contains("r2")) {
+                    attemptsOnPoison.incrementAndGet();
+                    throw new IllegalArgumentException("cannot handle r2");
+                }
+                processed.addAll(data(records));
+                checkpointer.checkpoint();
+            }
+
+            @Override
+            public void shardEnded(Checkpointer checkpointer) {
+                checkpointer.checkpoint();
+            }
+        };
+        AtomicBoolean finished = new AtomicBoolean();
+        HeldLease held = hold("s-1", Checkpoint.TRIM_HORIZON);
+        ShardWorker worker = worker(held, settings(FailurePolicy.POISON_HANDLER, 3,
+                        (shard, records, e) -> poisoned.add(data(records)), (s, e) -> { }), processor,
+                List.of(new RecordBatch(List.of(record(1)), 0, null), new RecordBatch(List.of(record(2)), 0, null),
+                        new RecordBatch(List.of(record(3)), 0, null)), finished);
+        Thread thread = new Thread(worker);
+        thread.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> processed.contains("r3"));
+        worker.requestShutdown(null);
+        thread.join(10_000);
+        assertThat(attemptsOnPoison.get()).isEqualTo(3);
+        assertThat(poisoned).containsExactly(List.of("r2"));
+        assertThat(processed).containsExactly("r1", "r3");
+        assertThat(table.get("s-1").orElseThrow().checkpoint()).isEqualTo(Checkpoint.at("3", 0));
+        assertThat(finished).isTrue();
+    }
+
+    @Test
+    void withStopShardTheShardStopsAtTheFailingBatchAndIsReported() throws Exception {
+        List<String> reported = new CopyOnWriteArrayList<>();
+        List<String> processed = new CopyOnWriteArrayList<>();
+        RecordProcessor processor = new RecordProcessor() {
+            @Override
+            public void processRecords(List<ConsumerRecord> records, Checkpointer checkpointer, long behind) {
+                if (data(records).contains("r2")) {
+                    throw new IllegalStateException("broken");
+                }
+                processed.addAll(data(records));
+                checkpointer.checkpoint();
+            }
+
+            @Override
+            public void shardEnded(Checkpointer checkpointer) {
+                checkpointer.checkpoint();
+            }
+        };
+        AtomicBoolean finished = new AtomicBoolean();
+        ShardWorker worker = worker(hold("s-1", Checkpoint.TRIM_HORIZON),
+                settings(FailurePolicy.STOP_SHARD, 2, null, (shard, e) -> reported.add(shard + ": " + e.getMessage())),
+                processor, List.of(new RecordBatch(List.of(record(1)), 0, null),
+                        new RecordBatch(List.of(record(2)), 0, null), new RecordBatch(List.of(record(3)), 0, null)),
+                finished);
+        Thread thread = new Thread(worker);
+        thread.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !reported.isEmpty());
+        Thread.sleep(300);
+        worker.requestShutdown(null);
+        thread.join(10_000);
+        assertThat(reported).containsExactly("s-1: broken");
+        assertThat(processed).containsExactly("r1");
+        assertThat(table.get("s-1").orElseThrow().checkpoint()).isEqualTo(Checkpoint.at("1", 0));
+    }
+
+    @Test
+    void resumesAfterTheCheckpointThenAtTheShardsEndCreatesChildrenCheckpointsShardEndAndReleases()
+            throws Exception {
+        List<String> processed = new CopyOnWriteArrayList<>();
+        List<Checkpoint> startedFrom = new ArrayList<>();
+        RecordProcessor processor = new RecordProcessor() {
+            @Override
+            public void initialize(ShardStart start) {
+                startedFrom.add(start.checkpoint());
+            }
+
+            @Override
+            public void processRecords(List<ConsumerRecord> records, Checkpointer checkpointer, long behind) {
+                processed.addAll(data(records));
+            }
+
+            @Override
+            public void shardEnded(Checkpointer checkpointer) {
+                checkpointer.checkpoint(Checkpoint.SHARD_END);
+            }
+        };
+        ChildShard child = ChildShard.builder().shardId("s-9").parentShards("s-1", "s-2")
+                .hashKeyRange(HashKeyRange.builder().startingHashKey("0").endingHashKey("99").build()).build();
+        AtomicBoolean finished = new AtomicBoolean();
+        // Read starts AT the checkpoint's sequence number: record 5 was done and must not come again.
+        ShardWorker worker = worker(hold("s-1", Checkpoint.at("5", 0)),
+                settings(FailurePolicy.RETRY_FOREVER, Integer.MAX_VALUE, null, (s, e) -> { }), processor,
+                List.of(new RecordBatch(List.of(record(5), record(6)), 0, null),
+                        new RecordBatch(List.of(record(7)), 0, List.of(child))), finished);
+        Thread thread = new Thread(worker);
+        thread.start();
+        thread.join(20_000);
+        assertThat(finished).isTrue();
+        assertThat(startedFrom).containsExactly(Checkpoint.at("5", 0));
+        assertThat(processed).containsExactly("r6", "r7");
+        Lease parent = table.get("s-1").orElseThrow();
+        assertThat(parent.isFinished()).isTrue();
+        assertThat(parent.owner()).as("released").isNull();
+        assertThat(parent.childShardIds()).containsExactly("s-9");
+        Lease childLease = table.get("s-9").orElseThrow();
+        assertThat(childLease.parentShardIds()).containsExactlyInAnyOrder("s-1", "s-2");
+        assertThat(childLease.checkpoint()).isEqualTo(Checkpoint.TRIM_HORIZON);
+    }
+}
