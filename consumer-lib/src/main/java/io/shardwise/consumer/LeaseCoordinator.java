@@ -283,9 +283,8 @@ final class LeaseCoordinator implements AutoCloseable {
         shardThreads.execute(worker);
     }
 
-    /** Graceful stop: no more takes; every shard is asked to checkpoint and its lease released. */
-    @Override
-    public void close() {
+    /** First step of a graceful stop: no more rounds, so no more takes. */
+    void stopTaking() {
         closing = true;
         rounds.shutdown();
         try {
@@ -293,6 +292,12 @@ final class LeaseCoordinator implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Graceful stop: no more takes; every shard is asked to checkpoint and its lease released. */
+    @Override
+    public void close() {
+        stopTaking();
         running.values().forEach(w -> w.requestShutdown(null));
         shardThreads.shutdown();
         try {

@@ -131,9 +131,9 @@ public final class ShardwiseConsumer implements AutoCloseable {
     }
 
     /**
-     * Graceful stop: no more leases are taken; each processor gets shutdownRequested and may
-     * checkpoint; each lease is released so another worker takes it within one take interval; the
-     * liveness item is deleted.
+     * Graceful stop: no more leases are taken; the liveness item is deleted; each processor gets
+     * shutdownRequested and may checkpoint; each lease is released so another worker takes it
+     * within one take interval.
      */
     @Override
     public synchronized void close() {
@@ -143,8 +143,10 @@ public final class ShardwiseConsumer implements AutoCloseable {
         closed = true;
         try {
             if (coordinator != null) {
-                coordinator.close();
+                coordinator.stopTaking();
             }
+            // The liveness item goes first: the other workers stop counting this one at once, so
+            // their next round takes each lease the moment it is released here.
             if (liveness != null) {
                 liveness.close();
                 try {
@@ -152,6 +154,9 @@ public final class ShardwiseConsumer implements AutoCloseable {
                 } catch (RuntimeException e) {
                     log.warn("Could not delete the liveness item of {}: {}", settings.workerId(), e.toString());
                 }
+            }
+            if (coordinator != null) {
+                coordinator.close();
             }
         } finally {
             if (ownsClients) {

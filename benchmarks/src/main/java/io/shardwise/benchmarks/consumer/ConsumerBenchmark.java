@@ -146,6 +146,15 @@ public final class ConsumerBenchmark {
             System.out.printf("FIGURE shardwise processing gap at a graceful handoff (close of one of 2 workers, "
                     + "%d shards moved): longest pause %d ms (records arrive every ~%d ms per shard)%n",
                     handed.size(), worst, 1000 * SHARDS / RATE);
+            // One worker holding all leases, the KCL run's shape.
+            writes.reset();
+            long aloneStart = System.nanoTime();
+            Thread.sleep(Math.max(30, seconds / 2) * 1000L);
+            double aloneMinutes = (System.nanoTime() - aloneStart) / 60e9;
+            System.out.printf("FIGURE shardwise lease-table writes per lease per minute: %.1f "
+                    + "(liveness %.1f, checkpoints and lease changes %.1f; %d leases on 1 worker)%n",
+                    writes.total() / aloneMinutes / SHARDS, writes.liveness.get() / aloneMinutes / SHARDS,
+                    writes.other.get() / aloneMinutes / SHARDS, SHARDS);
             b.close();
         }
     }
