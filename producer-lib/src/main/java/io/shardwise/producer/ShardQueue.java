@@ -3,6 +3,7 @@ package io.shardwise.producer;
 import io.shardwise.aggregation.RecordAggregator;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Everything the producer holds and knows for one shard: the queue of user records in send order
@@ -12,6 +13,8 @@ import java.util.List;
  */
 final class ShardQueue {
     static final String UNKNOWN_ID = "unknown";
+
+    static final int KEY_SAMPLING = 8;
 
     final ShardMap.Shard shard;
     final ArrayDeque<PendingRecord> records = new ArrayDeque<>();
@@ -83,7 +86,11 @@ final class ShardQueue {
     void countOffered(PendingRecord record) {
         windowRecords++;
         windowBytes += record.kinesisBytes;
-        heavyKeys.add(record.partitionKey);
+        // The sketch sees a random 1/KEY_SAMPLING of records: heavy hitters stay heavy in a uniform
+        // sample, and the hot path does not pay a sketch update (a scan of k counters on a miss) per record.
+        if (ThreadLocalRandom.current().nextInt(KEY_SAMPLING) == 0) {
+            heavyKeys.add(record.partitionKey);
+        }
     }
 
     /** Closes a measuring window of {@code seconds}: smooths the rates (EWMA, weight 1/2) and ages the sketch. */
@@ -99,6 +106,6 @@ final class ShardQueue {
         return new ShardState(id(), records.size(), inFlightRecords, inFlightRequests, recordsPerSecond,
                 bytesPerSecond, limiter.enabled() ? limiter.recordsPerSecond() : Double.POSITIVE_INFINITY,
                 limiter.enabled() ? limiter.bytesPerSecond() : Double.POSITIVE_INFINITY, throttles, hot,
-                heavyKeys.top(hotKeyCount));
+                heavyKeys.top(hotKeyCount, KEY_SAMPLING));
     }
 }

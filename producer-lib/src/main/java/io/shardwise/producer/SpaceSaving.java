@@ -64,11 +64,16 @@ final class SpaceSaving {
 
     /** The {@code limit} heaviest keys, heaviest first, with estimated counts and shares of the total. */
     List<HotKey> top(int limit) {
+        return top(limit, 1);
+    }
+
+    /** As {@link #top(int)} for a sketch fed one record in {@code sampling}: counts scaled back up. */
+    List<HotKey> top(int limit, int sampling) {
         List<Counter> sorted = new ArrayList<>(counters.values());
         sorted.sort(Comparator.comparingLong((Counter c) -> c.count).reversed().thenComparing(c -> c.key));
         List<HotKey> top = new ArrayList<>(Math.min(limit, sorted.size()));
         for (Counter c : sorted.subList(0, Math.min(limit, sorted.size()))) {
-            top.add(new HotKey(c.key, c.count, total == 0 ? 0 : Math.min(1.0, (double) c.count / total)));
+            top.add(new HotKey(c.key, c.count * sampling, total == 0 ? 0 : Math.min(1.0, (double) c.count / total)));
         }
         return top;
     }

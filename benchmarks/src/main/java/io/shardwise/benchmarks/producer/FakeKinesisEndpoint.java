@@ -1,0 +1,301 @@
+package io.shardwise.benchmarks.producer;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+
+/**
+ * A fast stand-in for Kinesis that isolates a producer's own cost: it answers ListShards,
+ * DescribeStream(Summary) and PutRecords (in JSON, as the KPL speaks, or CBOR, the Java SDK's default
+ * for Kinesis) for one stream of N even shards, over plain
+ * HTTP and over TLS (the KPL's daemon only speaks TLS), and stores nothing. Each PutRecords entry is
+ * answered with success and the shard that owns its hash key, as Kinesis would.
+ */
+final class FakeKinesisEndpoint implements AutoCloseable {
+    private static final BigInteger MAX = BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE);
+    private static final CBORFactory CBOR_FACTORY = new CBORFactory();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper CBOR = new ObjectMapper(CBOR_FACTORY);
+
+    private final int shards;
+    private final BigInteger[] starts;
+    private final HttpServer plain;
+    private final HttpsServer tls;
+    private final ExecutorService workers = Executors.newFixedThreadPool(4);
+    private final AtomicLong sequence = new AtomicLong(1_000_000);
+    final AtomicLong entries = new AtomicLong();
+
+    FakeKinesisEndpoint(int shards) throws Exception {
+        this.shards = shards;
+        this.starts = new BigInteger[shards];
+        BigInteger step = MAX.add(BigInteger.ONE).divide(BigInteger.valueOf(shards));
+        for (int i = 0; i < shards; i++) {
+            starts[i] = step.multiply(BigInteger.valueOf(i));
+        }
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        plain = HttpServer.create(any, 256);
+        plain.createContext("/", this::handle);
+        plain.setExecutor(workers);
+        plain.start();
+        tls = HttpsServer.create(any, 256);
+        tls.setHttpsConfigurator(new HttpsConfigurator(selfSignedContext()));
+        tls.createContext("/", this::handle);
+        tls.setExecutor(workers);
+        tls.start();
+    }
+
+    int plainPort() {
+        return plain.getAddress().getPort();
+    }
+
+    int tlsPort() {
+        return tls.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = in.readAllBytes();
+        }
+        String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+        String operation = target == null ? "" : target.substring(target.indexOf('.') + 1);
+        boolean cbor = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")).contains("cbor");
+        if (cbor && operation.equals("PutRecords")) {
+            byte[] out = putRecordsCbor(body);
+            exchange.getResponseHeaders().set("Content-Type", "application/x-amz-cbor-1.1");
+            exchange.getResponseHeaders().set("x-amzn-RequestId", "fake");
+            exchange.sendResponseHeaders(200, out.length);
+            try (OutputStream stream = exchange.getResponseBody()) {
+                stream.write(out);
+            }
+            return;
+        }
+        String answer = switch (operation) {
+            case "ListShards" -> "{\"Shards\":" + shardsJson() + "}";
+            case "DescribeStreamSummary" -> "{\"StreamDescriptionSummary\":{\"StreamName\":\"bench\",\"StreamARN\":"
+                    + "\"arn:aws:kinesis:us-east-1:000000000000:stream/bench\",\"StreamStatus\":\"ACTIVE\","
+                    + "\"RetentionPeriodHours\":24,\"StreamCreationTimestamp\":1700000000,\"EnhancedMonitoring\":[],"
+                    + "\"EncryptionType\":\"NONE\",\"OpenShardCount\":" + shards + ",\"ConsumerCount\":0,"
+                    + "\"StreamModeDetails\":{\"StreamMode\":\"PROVISIONED\"}}}";
+            case "DescribeStream" -> "{\"StreamDescription\":{\"StreamName\":\"bench\",\"StreamARN\":"
+                    + "\"arn:aws:kinesis:us-east-1:000000000000:stream/bench\",\"StreamStatus\":\"ACTIVE\","
+                    + "\"RetentionPeriodHours\":24,\"StreamCreationTimestamp\":1700000000,\"EnhancedMonitoring\":[],"
+                    + "\"EncryptionType\":\"NONE\",\"HasMoreShards\":false,\"Shards\":" + shardsJson() + "}}";
+            case "PutRecords" -> putRecords(body);
+            default -> null;
+        };
+        byte[] out;
+        if (answer == null) {
+            out = ("{\"__type\":\"InvalidArgumentException\",\"message\":\"fake endpoint does not answer "
+                    + operation + "\"}").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
+            exchange.sendResponseHeaders(400, out.length);
+        } else if (cbor) {
+            out = CBOR.writeValueAsBytes(JSON.readTree(answer));
+            exchange.getResponseHeaders().set("Content-Type", "application/x-amz-cbor-1.1");
+            exchange.getResponseHeaders().set("x-amzn-RequestId", "fake");
+            exchange.sendResponseHeaders(200, out.length);
+        } else {
+            out = answer.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
+            exchange.getResponseHeaders().set("x-amzn-RequestId", "fake");
+            exchange.sendResponseHeaders(200, out.length);
+        }
+        try (OutputStream stream = exchange.getResponseBody()) {
+            stream.write(out);
+        }
+    }
+
+    private String shardsJson() {
+        StringBuilder json = new StringBuilder("[");
+        for (int i = 0; i < shards; i++) {
+            BigInteger end = i == shards - 1 ? MAX : starts[i + 1].subtract(BigInteger.ONE);
+            json.append(i == 0 ? "" : ",").append("{\"ShardId\":\"").append(shardId(i))
+                    .append("\",\"HashKeyRange\":{\"StartingHashKey\":\"").append(starts[i])
+                    .append("\",\"EndingHashKey\":\"").append(end)
+                    .append("\"},\"SequenceNumberRange\":{\"StartingSequenceNumber\":\"1\"}}");
+        }
+        return json.append("]").toString();
+    }
+
+    private static String shardId(int i) {
+        return String.format("shardId-%012d", i);
+    }
+
+    /**
+     * Answers every entry with success. Scans the JSON body without building a tree: entries are the
+     * objects at depth 2; of each, only PartitionKey and ExplicitHashKey are read, to name its shard.
+     */
+    private String putRecords(byte[] body) {
+        StringBuilder answer = new StringBuilder(64 + 80 * 16).append("{\"FailedRecordCount\":0,\"Records\":[");
+        int depth = 0;
+        String partitionKey = null;
+        String explicitHashKey = null;
+        String lastKey = null;
+        boolean expectValue = false;
+        int count = 0;
+        for (int i = 0; i < body.length; i++) {
+            byte b = body[i];
+            if (b == '"') {
+                int end = i + 1;
+                while (body[end] != '"') {
+                    end += body[end] == '\\' ? 2 : 1;
+                }
+                if (depth == 2) {
+                    if (expectValue) {
+                        if ("PartitionKey".equals(lastKey)) {
+                            partitionKey = new String(body, i + 1, end - i - 1, StandardCharsets.UTF_8);
+                        } else if ("ExplicitHashKey".equals(lastKey)) {
+                            explicitHashKey = new String(body, i + 1, end - i - 1, StandardCharsets.US_ASCII);
+                        }
+                        expectValue = false;
+                    } else if (end - i - 1 <= 16) {
+                        lastKey = new String(body, i + 1, end - i - 1, StandardCharsets.US_ASCII);
+                    } else {
+                        lastKey = null;
+                    }
+                }
+                i = end;
+            } else if (b == ':') {
+                expectValue = true;
+            } else if (b == ',') {
+                expectValue = false;
+            } else if (b == '{') {
+                depth++;
+            } else if (b == '}') {
+                if (depth == 2) {
+                    int shard = shardOf(partitionKey, explicitHashKey);
+                    answer.append(count++ == 0 ? "" : ",").append("{\"SequenceNumber\":\"")
+                            .append(sequence.incrementAndGet()).append("\",\"ShardId\":\"").append(shardId(shard)).append("\"}");
+                    partitionKey = null;
+                    explicitHashKey = null;
+                }
+                depth--;
+            }
+        }
+        entries.addAndGet(count);
+        return answer.append("]}").toString();
+    }
+
+    /** As {@link #putRecords} for a CBOR body: a streaming parse that skips the data blobs. */
+    private byte[] putRecordsCbor(byte[] body) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(256);
+        try (JsonParser parser = CBOR_FACTORY.createParser(body);
+             JsonGenerator out = CBOR_FACTORY.createGenerator(bytes)) {
+            out.writeStartObject();
+            out.writeNumberField("FailedRecordCount", 0);
+            out.writeArrayFieldStart("Records");
+            int depth = 0;
+            String partitionKey = null;
+            String explicitHashKey = null;
+            long count = 0;
+            JsonToken token;
+            while ((token = parser.nextToken()) != null) {
+                if (token == JsonToken.START_OBJECT) {
+                    depth++;
+                } else if (token == JsonToken.END_OBJECT) {
+                    if (depth == 2) {
+                        out.writeStartObject();
+                        out.writeStringField("SequenceNumber", String.valueOf(sequence.incrementAndGet()));
+                        out.writeStringField("ShardId", shardId(shardOf(partitionKey, explicitHashKey)));
+                        out.writeEndObject();
+                        count++;
+                        partitionKey = null;
+                        explicitHashKey = null;
+                    }
+                    depth--;
+                } else if (token == JsonToken.FIELD_NAME && depth == 2) {
+                    String field = parser.currentName();
+                    JsonToken value = parser.nextToken();
+                    if ("PartitionKey".equals(field)) {
+                        partitionKey = parser.getText();
+                    } else if ("ExplicitHashKey".equals(field)) {
+                        explicitHashKey = parser.getText();
+                    } else if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+                        parser.skipChildren();
+                    }
+                }
+            }
+            out.writeEndArray();
+            out.writeEndObject();
+            entries.addAndGet(count);
+        }
+        return bytes.toByteArray();
+    }
+
+    private int shardOf(String partitionKey, String explicitHashKey) {
+        BigInteger hash;
+        if (explicitHashKey != null) {
+            hash = new BigInteger(explicitHashKey);
+        } else {
+            try {
+                hash = new BigInteger(1, MessageDigest.getInstance("MD5").digest(
+                        (partitionKey == null ? "" : partitionKey).getBytes(StandardCharsets.UTF_8)));
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        for (int i = shards - 1; i > 0; i--) {
+            if (hash.compareTo(starts[i]) >= 0) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    /** A TLS context with a fresh self-signed certificate for 127.0.0.1, made with the JDK's keytool. */
+    private static SSLContext selfSignedContext() throws Exception {
+        Path dir = Files.createTempDirectory("fake-kinesis-tls");
+        Path store = dir.resolve("keystore.p12");
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        Process process = new ProcessBuilder(keytool, "-genkeypair", "-alias", "fake", "-keyalg", "RSA",
+                "-keysize", "2048", "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2",
+                "-storetype", "PKCS12", "-keystore", store.toString(), "-storepass", "changeit", "-keypass", "changeit")
+                .redirectErrorStream(true).start();
+        process.getInputStream().readAllBytes();
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("keytool failed to make the fake endpoint's certificate");
+        }
+        KeyStore keyStore = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(store)) {
+            keyStore.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(keyStore, "changeit".toCharArray());
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys.getKeyManagers(), null, null);
+        Files.delete(store);
+        Files.delete(dir);
+        return context;
+    }
+
+    @Override
+    public void close() {
+        plain.stop(0);
+        tls.stop(0);
+        workers.shutdownNow();
+    }
+}
