@@ -4,6 +4,7 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Parses the protobuf message of an aggregate with protobuf-java's {@link CodedInputStream} only.
@@ -22,6 +23,8 @@ final class AggregateParser {
     private final byte[] buffer;
     private final int offset;
     private final CodedInputStream in;
+    /** Field numbers of the groups being skipped; made on the first group, grows with the nesting. */
+    private int[] openGroups;
 
     private AggregateParser(byte[] buffer, int offset, int length) {
         this.buffer = buffer;
@@ -131,7 +134,10 @@ final class AggregateParser {
 
     /** Skips a (deprecated) group without recursion: a stack of open field numbers, depth-limited. */
     private void skipGroup(int startTag) throws IOException, MalformedAggregateException {
-        int[] open = new int[MAX_GROUP_DEPTH];
+        if (openGroups == null) {
+            openGroups = new int[4];
+        }
+        int[] open = openGroups;
         int depth = 0;
         open[depth++] = WireFormat.getTagFieldNumber(startTag);
         while (depth > 0) {
@@ -142,6 +148,10 @@ final class AggregateParser {
             } else if (wireType == WireFormat.WIRETYPE_START_GROUP) {
                 if (depth == MAX_GROUP_DEPTH) {
                     throw new MalformedAggregateException("groups nested deeper than " + MAX_GROUP_DEPTH);
+                }
+                if (depth == open.length) {
+                    open = Arrays.copyOf(open, Math.min(MAX_GROUP_DEPTH, depth * 2));
+                    openGroups = open;
                 }
                 open[depth++] = WireFormat.getTagFieldNumber(tag);
             } else if (wireType == WireFormat.WIRETYPE_END_GROUP) {
