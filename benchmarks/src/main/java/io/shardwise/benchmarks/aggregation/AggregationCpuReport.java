@@ -25,8 +25,8 @@ public final class AggregationCpuReport {
 
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
-        System.out.printf("%-7s %-18s %10s %12s %13s %10s %10s%n",
-                "record", "operation", "MB/s", "records/s", "vs md5 user", "vs md5 agg", "");
+        System.out.printf("%-7s %-18s %10s %12s %13s %10s%n",
+                "record", "operation", "MB/s", "records/s", "vs md5 user", "vs md5 agg");
         for (int recordBytes : List.of(100, 1024, 10240)) {
             report(new AggregationWorkload(recordBytes), rounds);
         }
