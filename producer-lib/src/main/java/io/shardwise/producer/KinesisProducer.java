@@ -37,8 +37,8 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
  *
  * <p>The pipeline, one class per stage: {@code send} validates the record ({@link RecordValidator}),
  * predicts its shard from the shard map ({@link ShardMap}, loaded by {@link ShardMapLoader}) and
- * queues it on that shard ({@link RecordAccumulator}, {@link ShardQueue}); a single background thread
- * ({@link Sender}) aggregates each ready shard's records, respects its rate limiter
+ * queues it on that shard ({@link RecordAccumulator}, {@link ShardQueue}); one background thread
+ * ({@link Sender}, with a helper thread that hands requests to the client) aggregates each ready shard's records, respects its rate limiter
  * ({@link AdaptiveRateLimiter}), packs PutRecords requests, sends them, and completes each record's
  * future or puts it back at the front of its shard's queue with backoff ({@link Backoff}).
  *

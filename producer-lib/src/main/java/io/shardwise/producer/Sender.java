@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -21,7 +24,8 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
 /**
- * The producer's single background thread. Each turn it: runs the answers that arrived, refreshes the
+ * The producer's background thread (plus one thread that hands requests to the client, which marshals
+ * and signs them on the caller's thread). Each turn it: runs the answers that arrived, refreshes the
  * shard map when due, expires records whose time to live is over, closes the hot-shard measuring
  * window, drains ready records into PutRecords requests and sends them with the async client, then
  * sleeps until the next thing is due or it is woken. Answers are handled on this thread too (they are
@@ -46,6 +50,8 @@ final class Sender implements Runnable {
     private final CompletableFuture<Void> firstMap = new CompletableFuture<>();
 
     private volatile Thread thread;
+    /** Hands requests to the client (bounded by maxInFlightRequests, so its queue is too). */
+    private ExecutorService caller;
     private volatile boolean stopRequested;
     private boolean mapLoading;
     private boolean mapRefreshWanted;
@@ -69,6 +75,11 @@ final class Sender implements Runnable {
     }
 
     void start(String threadName) {
+        caller = Executors.newSingleThreadExecutor(r -> {
+            Thread callerThread = new Thread(r, threadName + "-call");
+            callerThread.setDaemon(true);
+            return callerThread;
+        });
         Thread t = new Thread(this, threadName);
         t.setDaemon(true);
         thread = t;
@@ -95,6 +106,7 @@ final class Sender implements Runnable {
         if (t != null && t != Thread.currentThread()) {
             t.join(TimeUnit.SECONDS.toMillis(10));
         }
+        caller.shutdown();
     }
 
     void requestMapRefresh() {
@@ -256,6 +268,16 @@ final class Sender implements Runnable {
                 .records(entries).overrideConfiguration(requestOverride).build();
         batch.sentAt = Instant.now();
         batch.sentAtNanos = System.nanoTime();
+        try {
+            // The SDK marshals and signs (a SHA-256 of the body) on the calling thread: a second thread
+            // does that while this one aggregates the next requests.
+            caller.execute(() -> call(batch, request));
+        } catch (RejectedExecutionException stopped) {
+            call(batch, request);
+        }
+    }
+
+    private void call(PutBatch batch, PutRecordsRequest request) {
         CompletableFuture<PutRecordsResponse> call;
         try {
             call = kinesis.putRecords(request);
