@@ -13,9 +13,4 @@ record Lease(String leaseKey, String owner, long counter, Checkpoint checkpoint,
     boolean isFinished() {
         return checkpoint.isShardEnd();
     }
-
-    Lease withOwner(String newOwner, long newCounter) {
-        return new Lease(leaseKey, newOwner, newCounter, checkpoint, pendingCheckpoint, pendingState, ownerSwitches,
-                parentShardIds, childShardIds, startingHashKey, endingHashKey, null);
-    }
 }

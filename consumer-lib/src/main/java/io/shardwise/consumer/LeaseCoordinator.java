@@ -86,8 +86,8 @@ final class LeaseCoordinator implements AutoCloseable {
         try {
             round();
         } catch (RuntimeException e) {
-            if (e.getClass().getSimpleName().contains("Throttl")
-                    || String.valueOf(e.getMessage()).contains("Throughput")) {
+            if (e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException service
+                    && service.isThrottlingException()) {
                 metrics.dynamoThrottled();
             }
             log.warn("Lease round of {} failed: {}", settings.workerId(), e.toString());

@@ -3,8 +3,6 @@ package io.shardwise.consumer;
 import java.time.Instant;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -139,16 +137,10 @@ final class PollingRetriever implements Retriever {
         return b.shardIteratorType(ShardIteratorType.TRIM_HORIZON).build();
     }
 
-    /** Waits for a call while staying responsive to the stop signal; unwraps the SDK's exception. */
+    /** Waits for an SDK call (its own timeouts end it) and unwraps the SDK's exception. */
     static <T> T await(java.util.concurrent.CompletableFuture<T> call) {
         try {
-            while (true) {
-                try {
-                    return call.get(100, TimeUnit.MILLISECONDS);
-                } catch (TimeoutException notYet) {
-                    // keep waiting: the SDK's own timeouts end the call
-                }
-            }
+            return call.get();
         } catch (ExecutionException | CompletionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException runtime) {
