@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 
 /**
- * A demo worker in a child JVM ({@code shardwise demo worker}) on this JVM's class path, its
+ * A demo worker in a child JVM ({@code shardwise demo-worker}) on this JVM's class path, its
  * deliveries fed into the tally as its output lines arrive.
  */
 final class ChildWorker implements AutoCloseable {
@@ -30,7 +30,7 @@ final class ChildWorker implements AutoCloseable {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), Shardwise.class.getName(),
-                "demo", "worker", "--stream", stream, "--table", table, "--worker-id", workerId,
+                "demo-worker", "--stream", stream, "--table", table, "--worker-id", workerId,
                 "--region", target.region().id()));
         if (target.kinesisEndpoint() != null) {
             command.addAll(List.of("--endpoint", target.kinesisEndpoint().toString()));

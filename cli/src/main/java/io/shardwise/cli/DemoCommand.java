@@ -35,7 +35,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * JVM worker at 50%, graceful stop of an in-process worker at 70%; then the producer flushes and the
  * demo waits until every acknowledged record was delivered (at most {@link #DRAIN_TIMEOUT}).
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, subcommands = DemoWorkerCommand.class,
+@Command(name = "demo", mixinStandardHelpOptions = true,
         header = "Run producer and consumers end to end through resharding, a graceful stop and a crash.",
         description = {
             "Starts the embedded local engines (or uses --region/--endpoint), creates a stream, produces"

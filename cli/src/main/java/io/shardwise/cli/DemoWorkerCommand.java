@@ -1,6 +1,5 @@
 package io.shardwise.cli;
 
-import io.shardwise.consumer.InitialPosition;
 import io.shardwise.consumer.ShardwiseConsumer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -12,11 +11,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code shardwise demo worker}: the demo's consumer worker in a child JVM (hidden; the demo starts
+ * {@code shardwise demo-worker}: the demo's consumer worker in a child JVM (hidden; the demo starts
  * it). Prints {@code STARTED}, then one line per delivery, {@code R <shardId> <epochMillis> <payload>},
  * flushed before each checkpoint. Closes gracefully when its standard input ends (the demo is gone).
  */
-@Command(name = "worker", hidden = true, mixinStandardHelpOptions = true,
+@Command(name = "demo-worker", hidden = true, mixinStandardHelpOptions = true,
         description = "A demo consumer worker in its own JVM (started by 'shardwise demo').")
 final class DemoWorkerCommand implements Callable<Integer> {
 

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "shardwise", mixinStandardHelpOptions = true, versionProvider = Shardwise.Version.class,
         description = "Kinesis Data Streams tools: the KPL aggregated record format and more.",
         subcommands = {InspectCommand.class, AggregateCommand.class, DemoCommand.class, LocalCommand.class,
-                PutCommand.class, TailCommand.class,
+                PutCommand.class, TailCommand.class, DemoWorkerCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Shardwise {
 
