@@ -10,6 +10,8 @@ import io.shardwise.consumer.ConsumerRecord;
 import io.shardwise.consumer.InitialPosition;
 import io.shardwise.consumer.RecordProcessor;
 import io.shardwise.consumer.ShardwiseConsumer;
+import io.shardwise.testkit.FaultKind;
+import io.shardwise.testkit.FaultProxy;
 import io.shardwise.testkit.LeaseTableName;
 import io.shardwise.testkit.LocalEngines;
 import io.shardwise.testkit.ShardwiseTest;
@@ -63,6 +65,26 @@ class ConsumerDeliveryIT {
             assertThat(LeaseItems.owner(item)).as("released at close").isNull();
             assertThat(LeaseItems.checkpoint(item)).isEqualTo(lastSequence.get(shard));
         });
+    }
+
+    @Test
+    void throttledAndFailingReadsBackOffAndStillDeliverEverythingInOrder(LocalEngines engines, TestStream stream,
+                                                                          LeaseTableName table) {
+        List<String> written = Writes.numbered(engines.kinesisClient(), stream.name(), 0, 200, 10);
+        Received received = new Received();
+        try (FaultProxy proxy = FaultProxy.builder(engines.kinesisEndpoint()).seed(5)
+                .throttleCalls("GetRecords", 0.5).serverErrors("GetRecords", 0.1, 0.1).start();
+             ShardwiseConsumer consumer = ShardwiseConsumer.builder().applicationName(table.value())
+                     .streamName(stream.name()).kinesisClient(engines.kinesisAsyncClient(proxy.endpoint()))
+                     .dynamoDbClient(engines.dynamoDbClient()).workerId("w1")
+                     .initialPosition(InitialPosition.trimHorizon())
+                     .recordHandler(r -> received.add("w1", r)).build()) {
+            consumer.start();
+            await().atMost(Duration.ofSeconds(90)).until(() -> received.distinctPayloads() == written.size());
+            assertThat(proxy.counts().injected(FaultKind.THROTTLED_CALL, "GetRecords")).isPositive();
+        }
+        assertThat(received.payloads()).containsExactlyInAnyOrderElementsOf(written);
+        assertPerKeyOrder(received);
     }
 
     @Test
