@@ -88,6 +88,39 @@ class ConsumerDeliveryIT {
     }
 
     @Test
+    void latestAndAtTimestampStartWhereTheySay(LocalEngines engines, TestStream stream, LeaseTableName table)
+            throws Exception {
+        Writes.numbered(engines.kinesisClient(), stream.name(), 0, 50, 10);
+        Thread.sleep(1_500);
+        java.time.Instant mark = java.time.Instant.now();
+        Thread.sleep(500);
+        List<String> afterMark = Writes.numbered(engines.kinesisClient(), stream.name(), 50, 100, 10);
+        Received fromMark = new Received();
+        try (ShardwiseConsumer consumer = consumer(engines, stream, table, "w1")
+                .initialPosition(InitialPosition.atTimestamp(mark))
+                .recordHandler(r -> fromMark.add("w1", r)).build()) {
+            consumer.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> fromMark.distinctPayloads() == afterMark.size());
+            Thread.sleep(1_000);
+        }
+        assertThat(fromMark.payloads()).containsExactlyInAnyOrderElementsOf(afterMark);
+
+        Received fromLatest = new Received();
+        try (ShardwiseConsumer consumer = ShardwiseConsumer.builder().applicationName(table.value() + "-latest")
+                .streamName(stream.name()).kinesisClient(engines.kinesisAsyncClient())
+                .dynamoDbClient(engines.dynamoDbClient()).workerId("w2").initialPosition(InitialPosition.latest())
+                .recordHandler(r -> fromLatest.add("w2", r)).build()) {
+            consumer.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> consumer.heldShards().size() == 2);
+            // Give each shard worker time to fetch its LATEST iterator before the late records.
+            Thread.sleep(2_000);
+            List<String> late = Writes.numbered(engines.kinesisClient(), stream.name(), 100, 130, 10);
+            await().atMost(Duration.ofSeconds(60)).until(() -> fromLatest.distinctPayloads() == late.size());
+            assertThat(fromLatest.payloads()).containsExactlyInAnyOrderElementsOf(late);
+        }
+    }
+
+    @Test
     void aProcessorThatThrowsSkipsNothing(LocalEngines engines, TestStream stream, LeaseTableName table) {
         List<String> written = Writes.numbered(engines.kinesisClient(), stream.name(), 0, 200, 10);
         Received completed = new Received();
