@@ -1,6 +1,7 @@
 package io.shardwise.producer;
 
 import io.shardwise.aggregation.KinesisRecord;
+import io.shardwise.aggregation.RecordAggregator;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -8,8 +9,55 @@ import java.util.Set;
 
 /** One PutRecords request being assembled or in flight: its entries and the queues they came from. */
 final class PutBatch {
-    /** One Kinesis record of the request and the user records it carries, in order. */
-    record Entry(ShardQueue queue, KinesisRecord record, List<PendingRecord> userRecords) {}
+    /**
+     * One Kinesis record of the request and the user records it carries, in order. An aggregate is
+     * chosen under the accumulator's lock (which records, and its exact size) but encoded later, by
+     * {@link #record()}, on the thread that sends it: the checksum and copy of up to an aggregate's
+     * bytes then never hold up {@code send}.
+     */
+    static final class Entry {
+        private final ShardQueue queue;
+        private final List<PendingRecord> userRecords;
+        private final int sizeBytes;
+        private RecordAggregator pending;
+        private KinesisRecord record;
+
+        Entry(ShardQueue queue, KinesisRecord record, List<PendingRecord> userRecords) {
+            this.queue = queue;
+            this.record = record;
+            this.userRecords = userRecords;
+            this.sizeBytes = record.sizeBytes();
+        }
+
+        Entry(ShardQueue queue, RecordAggregator pending, List<PendingRecord> userRecords) {
+            this.queue = queue;
+            this.pending = pending;
+            this.userRecords = userRecords;
+            this.sizeBytes = pending.sizeBytes();
+        }
+
+        ShardQueue queue() {
+            return queue;
+        }
+
+        List<PendingRecord> userRecords() {
+            return userRecords;
+        }
+
+        /** Size as Kinesis counts it (data plus partition key), known before encoding. */
+        int sizeBytes() {
+            return sizeBytes;
+        }
+
+        /** The Kinesis record, encoded on first use. */
+        KinesisRecord record() {
+            if (record == null) {
+                record = pending.emit();
+                pending = null;
+            }
+            return record;
+        }
+    }
 
     final List<Entry> entries = new ArrayList<>();
     final Set<ShardQueue> queues = new LinkedHashSet<>();
@@ -25,7 +73,7 @@ final class PutBatch {
     void add(Entry entry) {
         entries.add(entry);
         queues.add(entry.queue());
-        bytes += entry.record().sizeBytes();
+        bytes += entry.sizeBytes();
     }
 
     boolean isEmpty() {

@@ -146,7 +146,7 @@ final class RecordAccumulator {
                 if (entry == null) {
                     break;
                 }
-                if (!current.fits(entry.record().sizeBytes())) {
+                if (!current.fits(entry.sizeBytes())) {
                     if (config.ordered() && current.queues.contains(queue)) {
                         putBack(entry); // ordered: this queue already has its one request
                         break;
@@ -170,7 +170,7 @@ final class RecordAccumulator {
                 }
                 current.add(entry);
                 queue.inFlightRecords += entry.userRecords().size();
-                queue.limiter.consume(1, entry.record().sizeBytes());
+                queue.limiter.consume(1, entry.sizeBytes());
                 if (config.ordered() && !queue.isUnknown()) {
                     break;
                 }
@@ -489,9 +489,7 @@ final class RecordAccumulator {
         double fraction = shard == null ? 0 : config.shardRateLimitFraction();
         AdaptiveRateLimiter limiter = new AdaptiveRateLimiter(fraction * ProducerConfig.SHARD_RECORDS_PER_SECOND,
                 fraction * ProducerConfig.SHARD_BYTES_PER_SECOND, now);
-        RecordAggregator aggregator = config.aggregation()
-                ? new RecordAggregator(config.aggregationMaxBytes(), Integer.MAX_VALUE) : null;
-        return new ShardQueue(shard, limiter, aggregator, 32);
+        return new ShardQueue(shard, limiter, 32);
     }
 
     private ShardQueue route(BigInteger hashKey) {
@@ -515,7 +513,7 @@ final class RecordAccumulator {
     }
 
     private boolean isFull(ShardQueue queue) {
-        if (queue.isUnknown() || queue.aggregator == null) {
+        if (queue.isUnknown() || !config.aggregation()) {
             int requestWorth = config.ordered() && !queue.isUnknown() ? 1 : ProducerConfig.MAX_ENTRIES_PER_REQUEST;
             return queue.records.size() >= requestWorth;
         }
@@ -562,11 +560,11 @@ final class RecordAccumulator {
 
     /** One Kinesis record from the front of a known shard's queue: an aggregate, or a plain record. */
     private PutBatch.Entry take(ShardQueue queue) {
-        if (queue.aggregator == null) {
+        if (!config.aggregation()) {
             PendingRecord record = queue.poll();
             return plain(queue, record);
         }
-        RecordAggregator aggregator = queue.aggregator;
+        RecordAggregator aggregator = new RecordAggregator(config.aggregationMaxBytes(), Integer.MAX_VALUE);
         List<PendingRecord> taken = new ArrayList<>();
         PendingRecord next;
         while ((next = queue.records.peekFirst()) != null && !next.held()) {
@@ -578,7 +576,7 @@ final class RecordAccumulator {
                 break;
             }
         }
-        return new PutBatch.Entry(queue, aggregator.emit(), taken);
+        return new PutBatch.Entry(queue, aggregator, taken);
     }
 
     /**

@@ -256,30 +256,30 @@ final class Sender implements Runnable {
     // ---------------------------------------------------------------- sending
 
     private void dispatch(PutBatch batch) {
-        List<PutRecordsRequestEntry> entries = new ArrayList<>(batch.entries.size());
-        for (PutBatch.Entry entry : batch.entries) {
-            entries.add(PutRecordsRequestEntry.builder()
-                    .partitionKey(entry.record().partitionKey())
-                    .explicitHashKey(entry.record().explicitHashKey())
-                    .data(SdkBytes.fromByteArrayUnsafe(entry.record().data()))
-                    .build());
-        }
-        PutRecordsRequest request = config.stream().apply(PutRecordsRequest.builder())
-                .records(entries).overrideConfiguration(requestOverride).build();
         batch.sentAt = Instant.now();
         batch.sentAtNanos = System.nanoTime();
         try {
-            // The SDK marshals and signs (a SHA-256 of the body) on the calling thread: a second thread
-            // does that while this one aggregates the next requests.
-            caller.execute(() -> call(batch, request));
+            // Encoding aggregates, and the SDK's marshalling and signing (a SHA-256 of the body), happen
+            // on a second thread while this one prepares the next requests.
+            caller.execute(() -> call(batch));
         } catch (RejectedExecutionException stopped) {
-            call(batch, request);
+            call(batch);
         }
     }
 
-    private void call(PutBatch batch, PutRecordsRequest request) {
+    private void call(PutBatch batch) {
         CompletableFuture<PutRecordsResponse> call;
         try {
+            List<PutRecordsRequestEntry> entries = new ArrayList<>(batch.entries.size());
+            for (PutBatch.Entry entry : batch.entries) {
+                entries.add(PutRecordsRequestEntry.builder()
+                        .partitionKey(entry.record().partitionKey())
+                        .explicitHashKey(entry.record().explicitHashKey())
+                        .data(SdkBytes.fromByteArrayUnsafe(entry.record().data()))
+                        .build());
+            }
+            PutRecordsRequest request = config.stream().apply(PutRecordsRequest.builder())
+                    .records(entries).overrideConfiguration(requestOverride).build();
             call = kinesis.putRecords(request);
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);

@@ -1,6 +1,5 @@
 package io.shardwise.producer;
 
-import io.shardwise.aggregation.RecordAggregator;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -19,7 +18,6 @@ final class ShardQueue {
     final ShardMap.Shard shard;
     final ArrayDeque<PendingRecord> records = new ArrayDeque<>();
     final AdaptiveRateLimiter limiter;
-    final RecordAggregator aggregator;
     final SpaceSaving heavyKeys;
     long queuedBytes;
     int inFlightRequests;
@@ -39,10 +37,9 @@ final class ShardQueue {
     boolean hot;
     long lastHotWarningNanos = Long.MIN_VALUE;
 
-    ShardQueue(ShardMap.Shard shard, AdaptiveRateLimiter limiter, RecordAggregator aggregator, int sketchCapacity) {
+    ShardQueue(ShardMap.Shard shard, AdaptiveRateLimiter limiter, int sketchCapacity) {
         this.shard = shard;
         this.limiter = limiter;
-        this.aggregator = aggregator;
         this.heavyKeys = new SpaceSaving(sketchCapacity);
     }
 
