@@ -239,6 +239,9 @@ final class Sender implements Runnable {
             nextMapRefreshNanos = now + MAP_RETRY_NANOS;
         }
         outcome.retry.forEach((queue, records) -> {
+            log.info("stream {}: re-sending {} sub-records of an aggregate stored on a shard that no longer "
+                    + "owns their hash keys (built before a reshard); range-aware readers skip the stale copies",
+                    config.stream(), records.size());
             metrics.retries(records.size());
             accumulator.requeue(queue, records, now);
         });
