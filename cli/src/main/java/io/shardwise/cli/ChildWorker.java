@@ -23,6 +23,7 @@ final class ChildWorker implements AutoCloseable {
     private final Process process;
     private final CountDownLatch started = new CountDownLatch(1);
     private final Path log;
+    private volatile boolean failedToStart;
 
     ChildWorker(Target target, String stream, String table, String workerId, DemoTally tally) throws IOException {
         this.workerId = workerId;
@@ -83,6 +84,7 @@ final class ChildWorker implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (!started.await(200, TimeUnit.MILLISECONDS)) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
+                failedToStart = true;
                 throw new CliException("the child JVM worker " + workerId + " did not start; see its log " + log
                         + ": " + lastLine());
             }
@@ -113,10 +115,12 @@ final class ChildWorker implements AutoCloseable {
                 process.waitFor(10, TimeUnit.SECONDS);
             }
         }
-        try {
-            Files.deleteIfExists(log);
-        } catch (IOException ignored) {
-            // a temporary file
+        if (!failedToStart) { // the log of a failed start is named in the error: keep it
+            try {
+                Files.deleteIfExists(log);
+            } catch (IOException ignored) {
+                // a temporary file
+            }
         }
     }
 

@@ -82,17 +82,18 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        long startMillis = System.currentTimeMillis();
         validate();
         PrintWriter out = spec.commandLine().getOut();
         DemoView view = new DemoView(out, System.console() != null && !json);
         Target target = Target.chosen(connection, System.getenv());
         if (target != null) {
-            return run(out, view, target, false);
+            return run(out, view, target, false, startMillis);
         }
         out.println("Starting the local engines (kinesis-mock and DynamoDB Local)...");
         out.flush();
         try (LocalEngines engines = LocalEngines.start()) {
-            return run(out, view, Target.of(engines), true);
+            return run(out, view, Target.of(engines), true, startMillis);
         }
     }
 
@@ -113,16 +114,16 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private int run(PrintWriter out, DemoView view, Target target, boolean local) throws Exception {
+    private int run(PrintWriter out, DemoView view, Target target, boolean local, long startMillis) throws Exception {
         String name = "shardwise-demo-" + UUID.randomUUID().toString().substring(0, 8);
         DemoTally tally = new DemoTally();
-        long startMillis = System.currentTimeMillis();
         try (KinesisClient kinesis = target.kinesisClient();
              KinesisAsyncClient kinesisAsync = target.kinesisAsyncClient();
              DynamoDbClient dynamo = target.dynamoDbClient()) {
             StreamAdmin admin = new StreamAdmin(kinesis);
-            view.header("shardwise demo on " + target.description() + ": stream " + name + ", " + shards
-                    + " shards, " + workers + " workers, " + records + " records in " + durationSeconds + " s");
+            view.header("shardwise demo: stream " + name + ", " + shards + " shards, " + workers + " workers, "
+                    + records + " records in " + durationSeconds + " s");
+            view.event("on " + target.description());
             admin.create(name, shards);
             view.event("created stream " + name + " with " + shards + " shards");
             try {
@@ -188,8 +189,8 @@ final class DemoCommand implements Callable<Integer> {
                 drain();
             } finally {
                 scheduler.shutdownNow();
-                stopWorkers();
                 showStatus();
+                stopWorkers();
             }
         }
 

@@ -31,8 +31,9 @@ final class DemoTally {
     private final Map<String, Set<Long>> deliveredByKey = new HashMap<>();
     private final Map<String, Set<Long>> acknowledgedByKey = new HashMap<>();
     private final Map<String, Long> highestByKey = new HashMap<>();
-    private final Map<String, Long> sentByShard = new TreeMap<>();
-    private final Map<String, Long> receivedByShard = new TreeMap<>();
+    /** Acknowledged, not yet delivered records, by the shard the producer stored them in. */
+    private final Map<String, Long> waitingByShard = new TreeMap<>();
+    private final Map<DemoPayload, String> waitingShard = new HashMap<>();
     private long[] latencies = new long[4096];
     private long sent;
     private long sendFailures;
@@ -54,7 +55,11 @@ final class DemoTally {
     synchronized void acknowledged(String shardId, DemoPayload payload) {
         acknowledgedByKey.computeIfAbsent(payload.key(), k -> new HashSet<>()).add(payload.sequence());
         sent++;
-        sentByShard.merge(shardId, 1L, Long::sum);
+        waitingByShard.merge(shardId, 0L, Long::sum);
+        if (!deliveredByKey.getOrDefault(payload.key(), Set.of()).contains(payload.sequence())) {
+            waitingByShard.merge(shardId, 1L, Long::sum);
+            waitingShard.put(payload, shardId);
+        }
     }
 
     synchronized void sendFailed() {
@@ -72,7 +77,10 @@ final class DemoTally {
             return;
         }
         received++;
-        receivedByShard.merge(shardId, 1L, Long::sum);
+        String waitingIn = waitingShard.remove(payload);
+        if (waitingIn != null) {
+            waitingByShard.merge(waitingIn, -1L, Long::sum);
+        }
         long highest = highestByKey.getOrDefault(payload.key(), -1L);
         if (payload.sequence() < highest) {
             orderViolations++;
@@ -131,11 +139,9 @@ final class DemoTally {
         return sendFailures;
     }
 
-    /** Acknowledged but not yet delivered, per shard the producer wrote to. */
+    /** Acknowledged but not yet delivered, per shard the producer stored them in. */
     synchronized Map<String, Long> lagByShard() {
-        Map<String, Long> lag = new TreeMap<>();
-        sentByShard.forEach((shard, count) -> lag.put(shard, Math.max(0, count - receivedByShard.getOrDefault(shard, 0L))));
-        return lag;
+        return new TreeMap<>(waitingByShard);
     }
 
     synchronized DemoVerdict verdict() {

@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * What the demo shows while it runs. On a terminal: a frame redrawn in place (ANSI cursor movement)
+ * What the demo shows while it runs. On a terminal: a frame redrawn in place (ANSI home and clear)
  * with counts, per-shard lag, leases per worker and the latest events. Otherwise: one log line per
  * event and a status line every few seconds.
  */
@@ -26,7 +26,6 @@ final class DemoView {
     private final Deque<String> events = new ArrayDeque<>();
     private String header = "";
     private List<String> status = List.of();
-    private int drawnLines;
     private int statusCalls;
 
     DemoView(PrintWriter out, boolean live) {
@@ -82,7 +81,6 @@ final class DemoView {
     synchronized void finish() {
         if (live) {
             draw();
-            drawnLines = 0;
         }
     }
 
@@ -92,17 +90,13 @@ final class DemoView {
         frame.addAll(status);
         frame.add("events");
         events.forEach(e -> frame.add("  " + e));
-        StringBuilder text = new StringBuilder();
-        if (drawnLines > 0) {
-            text.append("\u001b[").append(drawnLines).append('F');
-        }
+        // Home and clear, then the whole frame: robust when long lines wrap on a narrow terminal.
+        StringBuilder text = new StringBuilder("\u001b[H\u001b[2J");
         for (String line : frame) {
-            text.append("\u001b[2K").append(line).append('\n');
+            text.append(line).append('\n');
         }
-        text.append("\u001b[J");
         out.print(text);
         out.flush();
-        drawnLines = frame.size();
     }
 
     private double seconds() {
