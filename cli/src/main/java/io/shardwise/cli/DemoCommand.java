@@ -85,7 +85,7 @@ final class DemoCommand implements Callable<Integer> {
         long startMillis = System.currentTimeMillis();
         validate();
         PrintWriter out = spec.commandLine().getOut();
-        DemoView view = new DemoView(out, System.console() != null && !json);
+        DemoView view = new DemoView(out, Terminal.standardOutput() && !json);
         Target target = Target.chosen(connection, System.getenv());
         if (target != null) {
             return run(out, view, target, false, startMillis);

@@ -53,7 +53,7 @@ final class PutCommand implements Callable<Integer> {
         Target target = Target.required(connection, System.getenv(), "put");
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        boolean terminal = System.console() != null;
+        boolean terminal = Terminal.standardError();
         AtomicLong acknowledged = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         long sent = 0;
@@ -63,6 +63,7 @@ final class PutCommand implements Callable<Integer> {
             StringBuilder failure = new StringBuilder();
             try (KinesisProducer producer = KinesisProducer.builder().stream(stream).client(async).build();
                  BufferedReader lines = new BufferedReader(new InputStreamReader(parent.in(), StandardCharsets.UTF_8))) {
+                awaitShardMap(producer);
                 long lastDraw = 0;
                 int number = 0;
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
@@ -109,6 +110,15 @@ final class PutCommand implements Callable<Integer> {
         } catch (ResourceNotFoundException e) {
             throw new CliException("stream " + stream + " does not exist at " + target.description()
                     + ": create it first (e.g. 'shardwise local --stream " + stream + ":2')");
+        }
+    }
+
+    /** Until the producer knows the shards it sends unaggregated: give it a moment to load them. */
+    private static void awaitShardMap(KinesisProducer producer) throws InterruptedException {
+        try {
+            producer.ready().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // it sends anyway, record by record, and each record's future reports a real failure
         }
     }
 
