@@ -21,6 +21,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.retry.RetryPolicy;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
@@ -50,6 +51,7 @@ public final class KinesisProducer implements AutoCloseable {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final int HOT_KEYS_REPORTED = 5;
     private static final int MAX_SPREAD_KEYS = 1024;
+    private static final int EVENT_LOOP_THREADS = 2;
 
     private final ProducerConfig config;
     private final KinesisAsyncClient kinesis;
@@ -287,7 +289,8 @@ public final class KinesisProducer implements AutoCloseable {
         private URI endpoint;
         private AwsCredentialsProvider credentials;
         private boolean aggregation = true;
-        private int aggregationMaxBytes = RecordAggregator.DEFAULT_MAX_BYTES;
+        /** Null until set: the default then depends on the ordering mode (see {@link #aggregationMaxBytes(int)}). */
+        private Integer aggregationMaxBytes;
         private boolean ordered = true;
         private Duration maxBufferedTime = Duration.ofMillis(100);
         private long maxBufferedBytes = 64L * 1024 * 1024;
@@ -346,7 +349,12 @@ public final class KinesisProducer implements AutoCloseable {
             return this;
         }
 
-        /** Largest aggregate, in bytes (data plus partition key, as Kinesis counts). Default: 51,200, as the KPL. */
+        /**
+         * Largest aggregate, in bytes (data plus partition key, as Kinesis counts). Default in ordered mode:
+         * {@code maxRecordBytes} (1 MiB unless raised), since a request may carry only one Kinesis record
+         * per shard there and a larger aggregate moves more user records per round trip; in unordered mode
+         * 51,200, as the KPL (many aggregates per shard go in each request anyway).
+         */
         public Builder aggregationMaxBytes(int bytes) {
             this.aggregationMaxBytes = bytes;
             return this;
@@ -457,10 +465,12 @@ public final class KinesisProducer implements AutoCloseable {
 
         public KinesisProducer build() {
             StreamId streamId = StreamId.parse(stream);
-            require(aggregationMaxBytes >= 256 && aggregationMaxBytes <= RecordAggregator.MAX_BYTES_LIMIT,
-                    "aggregationMaxBytes", aggregationMaxBytes, "256 .. " + RecordAggregator.MAX_BYTES_LIMIT);
             require(maxRecordBytes >= 1 && maxRecordBytes <= 10 * 1024 * 1024, "maxRecordBytes", maxRecordBytes,
                     "1 .. 10485760");
+            int aggregationMaxBytes = this.aggregationMaxBytes != null ? this.aggregationMaxBytes
+                    : ordered ? Math.min(maxRecordBytes, RecordAggregator.MAX_BYTES_LIMIT) : RecordAggregator.DEFAULT_MAX_BYTES;
+            require(aggregationMaxBytes >= 256 && aggregationMaxBytes <= RecordAggregator.MAX_BYTES_LIMIT,
+                    "aggregationMaxBytes", aggregationMaxBytes, "256 .. " + RecordAggregator.MAX_BYTES_LIMIT);
             require(maxBufferedBytes >= 1024 * 1024, "maxBufferedBytes", maxBufferedBytes, ">= 1048576");
             require(!maxBufferedTime.isNegative(), "maxBufferedTime", maxBufferedTime, ">= 0");
             require(!maxBlockTime.isNegative(), "maxBlockTime", maxBlockTime, ">= 0");
@@ -490,7 +500,10 @@ public final class KinesisProducer implements AutoCloseable {
                     // HTTP/1.1 with a pool: PutRecords gains nothing from HTTP/2 (the SDK's default for
                     // Kinesis, meant for SubscribeToShard), and one slow stream must not stall the others.
                     .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1)
-                            .maxConcurrency(Math.max(maxInFlightRequests, 8)))
+                            .maxConcurrency(Math.max(maxInFlightRequests, 8))
+                            // Few, large requests: two I/O threads keep up (the SDK default is two per
+                            // core), and each thread costs a stack and a buffer cache.
+                            .eventLoopGroupBuilder(SdkEventLoopGroup.builder().numberOfThreads(EVENT_LOOP_THREADS)))
                     // The producer retries itself, per entry and in order; SDK retries would hide throttles.
                     .overrideConfiguration(o -> o.retryPolicy(RetryPolicy.none()));
             if (region != null) {
