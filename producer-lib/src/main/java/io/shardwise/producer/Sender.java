@@ -48,6 +48,8 @@ final class Sender implements Runnable {
     private final AwsRequestOverrideConfiguration requestOverride;
     private final ConcurrentLinkedQueue<Runnable> events = new ConcurrentLinkedQueue<>();
     private final CompletableFuture<Void> firstMap = new CompletableFuture<>();
+    /** Answers handled this turn whose futures complete once the turn's requests are dispatched. */
+    private final java.util.ArrayDeque<Runnable> resultsToDeliver = new java.util.ArrayDeque<>();
 
     private volatile Thread thread;
     /** Hands requests to the client (bounded by maxInFlightRequests, so its queue is too). */
@@ -145,6 +147,10 @@ final class Sender implements Runnable {
         }
         for (PutBatch batch : accumulator.drain(now)) {
             dispatch(batch);
+        }
+        Runnable delivery;
+        while ((delivery = resultsToDeliver.poll()) != null) {
+            delivery.run();
         }
         if (!events.isEmpty() || stopRequested) {
             return;
@@ -353,6 +359,12 @@ final class Sender implements Runnable {
         if (outcome.wrongShard) {
             mapRefreshWanted = true;
         }
+        // The shards of this answer may send again (failures are back in their queues): completing its
+        // futures waits until the next requests are on their way, so that work overlaps the round trip.
+        resultsToDeliver.add(() -> deliver(outcome));
+    }
+
+    private void deliver(Outcome outcome) {
         complete(outcome.stored, outcome.results);
         if (!outcome.expired.isEmpty()) {
             metrics.userRecordsExpired(outcome.expired.size());
