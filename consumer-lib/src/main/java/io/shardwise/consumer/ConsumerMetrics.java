@@ -35,6 +35,10 @@ interface ConsumerMetrics {
     default void outsideShardRange(int count) {
     }
 
+    /** Hash key ranges the stream's open shards left uncovered at the last shard sync. */
+    default void hashKeyRangeHoles(int count) {
+    }
+
     ConsumerMetrics NONE = new ConsumerMetrics() {
     };
 }

@@ -78,6 +78,13 @@ final class LeaseCoordinator implements AutoCloseable {
         running.values().forEach(ShardWorker::leaseLost);
     }
 
+    /** Recent bytes per second of each lease running here (published in the liveness item). */
+    Map<String, Long> recentThroughput() {
+        Map<String, Long> rates = new HashMap<>();
+        running.forEach((key, worker) -> rates.put(key, worker.recentBytesPerSecond()));
+        return rates;
+    }
+
     Set<String> heldShards() {
         return Set.copyOf(running.keySet());
     }
@@ -141,7 +148,8 @@ final class LeaseCoordinator implements AutoCloseable {
 
         LeaseBalancer.Plan plan = LeaseBalancer.plan(me, workable, live,
                 l -> !running.containsKey(l.leaseKey()) && !me.equals(l.owner()) && isAvailable(l, snapshot),
-                l -> snapshot.workerCounters().containsKey(l.owner()), settings.maxStealsPerRound());
+                l -> snapshot.workerCounters().containsKey(l.owner()), snapshot::throughput,
+                settings.maxStealsPerRound());
         for (Lease lease : plan.takes()) {
             table.take(lease, me).ifPresent(taken -> {
                 metrics.leaseTaken();

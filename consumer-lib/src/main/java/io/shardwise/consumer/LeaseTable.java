@@ -50,6 +50,8 @@ final class LeaseTable {
     /** Shardwise's own attribute: the worker a rebalancing steal asked the owner to hand the lease to. */
     static final String HANDOFF_TO = "shardwiseHandoffTo";
     static final String WORKER_PREFIX = "__worker__#";
+    /** On a liveness item: lease key -> recent bytes per second, for throughput-weighted balancing. */
+    static final String THROUGHPUT = "shardwiseThroughput";
     /** The KCL 3.x keeps other entities in the lease table too (worker metrics, version migration). */
     static final String ENTITY_TYPE = "entityType";
     static final String LEASE_ENTITY = "LEASE";
@@ -112,6 +114,7 @@ final class LeaseTable {
     TableSnapshot scan() {
         List<Lease> leases = new ArrayList<>();
         Map<String, Long> workers = new HashMap<>();
+        Map<String, Map<String, Long>> throughput = new HashMap<>();
         Map<String, AttributeValue> start = null;
         do {
             ScanRequest.Builder request = ScanRequest.builder().tableName(tableName).consistentRead(true)
@@ -123,7 +126,13 @@ final class LeaseTable {
             for (Map<String, AttributeValue> item : response.items()) {
                 String key = item.get(LEASE_KEY).s();
                 if (key.startsWith(WORKER_PREFIX)) {
-                    workers.put(key.substring(WORKER_PREFIX.length()), number(item, COUNTER, 0));
+                    String worker = key.substring(WORKER_PREFIX.length());
+                    workers.put(worker, number(item, COUNTER, 0));
+                    Map<String, Long> rates = new HashMap<>();
+                    if (item.containsKey(THROUGHPUT) && item.get(THROUGHPUT).hasM()) {
+                        item.get(THROUGHPUT).m().forEach((lease, rate) -> rates.put(lease, Long.parseLong(rate.n())));
+                    }
+                    throughput.put(worker, rates);
                 } else if (isShardLease(item)) {
                     leases.add(toLease(item));
                 }
@@ -131,7 +140,7 @@ final class LeaseTable {
             start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
                     ? response.lastEvaluatedKey() : null;
         } while (start != null);
-        return new TableSnapshot(leases, workers);
+        return new TableSnapshot(leases, workers, throughput);
     }
 
     Optional<Lease> get(String leaseKey) {
@@ -261,13 +270,24 @@ final class LeaseTable {
      * Returns the new counter, or empty when another process wrote the item (same worker id twice).
      */
     Optional<Long> heartbeat(String workerId, long expected, Duration timeout) {
+        return heartbeat(workerId, expected, Map.of(), timeout);
+    }
+
+    /**
+     * A heartbeat that also publishes the recent bytes per second of each lease the worker holds
+     * (attribute {@code shardwiseThroughput}, a map), read by other workers' balancers: no extra write.
+     */
+    Optional<Long> heartbeat(String workerId, long expected, Map<String, Long> throughput, Duration timeout) {
+        Map<String, AttributeValue> rates = new HashMap<>();
+        throughput.forEach((lease, rate) -> rates.put(lease, n(rate)));
         try {
             Map<String, AttributeValue> attributes = dynamo.updateItem(b -> b.tableName(tableName)
                     .key(Map.of(LEASE_KEY, s(WORKER_PREFIX + workerId)))
-                    .updateExpression("SET #c = :next, #o = :o")
+                    .updateExpression("SET #c = :next, #o = :o, #t = :t")
                     .conditionExpression("attribute_not_exists(#c) OR #c = :c")
-                    .expressionAttributeNames(Map.of("#c", COUNTER, "#o", OWNER))
-                    .expressionAttributeValues(Map.of(":next", n(expected + 1), ":c", n(expected), ":o", s(workerId)))
+                    .expressionAttributeNames(Map.of("#c", COUNTER, "#o", OWNER, "#t", THROUGHPUT))
+                    .expressionAttributeValues(Map.of(":next", n(expected + 1), ":c", n(expected), ":o", s(workerId),
+                            ":t", AttributeValue.fromM(rates)))
                     .returnValues(ReturnValue.ALL_NEW)
                     .overrideConfiguration(c -> c.apiCallTimeout(timeout))).attributes();
             metrics.leaseTableWrite();

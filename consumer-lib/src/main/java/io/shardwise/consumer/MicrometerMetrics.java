@@ -15,6 +15,7 @@ final class MicrometerMetrics implements ConsumerMetrics {
     private final String application;
     private final Map<String, AtomicLong> behind = new ConcurrentHashMap<>();
     private final AtomicInteger held = new AtomicInteger();
+    private final AtomicInteger holes = new AtomicInteger();
     private final Counter taken;
     private final Counter stolen;
     private final Counter lost;
@@ -30,6 +31,7 @@ final class MicrometerMetrics implements ConsumerMetrics {
         this.registry = registry;
         this.application = application;
         registry.gauge("shardwise.consumer.leases.held", io.micrometer.core.instrument.Tags.of("application", application), held);
+        registry.gauge("shardwise.consumer.hashkey.holes", io.micrometer.core.instrument.Tags.of("application", application), holes);
         taken = counter("shardwise.consumer.leases.taken");
         stolen = counter("shardwise.consumer.leases.stolen");
         lost = counter("shardwise.consumer.leases.lost");
@@ -93,6 +95,11 @@ final class MicrometerMetrics implements ConsumerMetrics {
     @Override
     public void leaseTableWrite() {
         writes.increment();
+    }
+
+    @Override
+    public void hashKeyRangeHoles(int count) {
+        holes.set(count);
     }
 
     @Override

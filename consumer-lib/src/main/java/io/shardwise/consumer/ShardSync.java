@@ -1,5 +1,6 @@
 package io.shardwise.consumer;
 
+import io.shardwise.aggregation.HashKeyRange;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -19,6 +20,19 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * already have leases was finished (its lease removed) and gets none. Parents are created before
  * children (shard ids grow with creation), so a crash half-way never leaves a child without its
  * parent. With LATEST, closed shards get SHARD_END leases: they are skipped, not read.
+ *
+ * <p>Hash key range repair. The open shards that ListShards returns should cover 0 .. 2^128-1; the
+ * leases must cover the same space, or records of the uncovered keys are never read. "Repair" means
+ * exactly this: every shard that ListShards returns and that neither has a lease nor a descendant
+ * with one gets a lease, with the parents ListShards names, so the ordinary parent-before-child rule
+ * applies to it. A shard with parents created while the table already holds leases (a child lease
+ * lost or never created after a reshard the application lived through) starts at TRIM_HORIZON,
+ * whatever the initial position: its records after the reshard were never processed, and reading
+ * them again is at-least-once, skipping them would lose them. After the repair the open shards
+ * per ListShards are checked for holes. A hole there is in the stream's own shard list (for
+ * example read in the middle of a reshard): no lease can fill it, so it is logged, counted in the
+ * {@code shardwise.consumer.hashkey.holes} gauge, returned by {@link #streamHoles()} (and
+ * {@code ShardwiseConsumer.uncoveredHashKeyRanges()}), and checked again at the next sync.
  */
 final class ShardSync {
     private static final Logger log = LoggerFactory.getLogger(ShardSync.class);
@@ -27,8 +41,16 @@ final class ShardSync {
     private final StreamRef stream;
     private final LeaseTable table;
     private final InitialPosition initialPosition;
+    private final ConsumerMetrics metrics;
+    private volatile List<HashKeyRange> streamHoles = List.of();
 
     ShardSync(KinesisAsyncClient kinesis, StreamRef stream, LeaseTable table, InitialPosition initialPosition) {
+        this(kinesis, stream, table, initialPosition, ConsumerMetrics.NONE);
+    }
+
+    ShardSync(KinesisAsyncClient kinesis, StreamRef stream, LeaseTable table, InitialPosition initialPosition,
+              ConsumerMetrics metrics) {
+        this.metrics = metrics;
         this.kinesis = kinesis;
         this.stream = stream;
         this.table = table;
@@ -64,42 +86,64 @@ final class ShardSync {
         Map<String, Shard> ordered = new TreeMap<>();
         shards.forEach(s -> ordered.put(s.shardId(), s));
         int created = 0;
+        boolean repairing = !snapshot.leases().isEmpty();
         for (Shard shard : ordered.values()) {
             if (covered(shard.shardId(), leased, children, new LinkedHashSet<>())) {
                 continue;
             }
-            boolean closed = shard.sequenceNumberRange() != null
-                    && shard.sequenceNumberRange().endingSequenceNumber() != null;
-            Checkpoint start = initialPosition.checkpoint();
-            if (closed && start.equals(Checkpoint.LATEST)) {
-                start = Checkpoint.SHARD_END;
-            }
+            Checkpoint start = startOf(shard, repairing);
             if (table.createLease(shard.shardId(), start, parents(shard), shard.hashKeyRange().startingHashKey(),
                     shard.hashKeyRange().endingHashKey())) {
                 created++;
-                log.info("Created lease for {} of {} at {}", shard.shardId(), stream.label(), start);
+                leased.add(shard.shardId());
+                log.info("Created lease for {} of {} at {}{}", shard.shardId(), stream.label(), start,
+                        repairing ? " (repair: it had no lease)" : "");
             }
         }
-        reportHoles(shards);
+        checkCoverage(shards, leased);
         return created;
     }
 
-    /**
-     * After the missing leases were created, the open shards must cover the whole hash key space;
-     * a hole means the stream's shard list itself is inconsistent (for example read in the middle
-     * of a reshard): it is logged, and the next sync creates the leases that fill it.
-     */
-    private void reportHoles(List<Shard> shards) {
-        List<io.shardwise.aggregation.HashKeyRange> open = shards.stream()
-                .filter(s -> s.sequenceNumberRange() == null || s.sequenceNumberRange().endingSequenceNumber() == null)
-                .map(s -> io.shardwise.aggregation.HashKeyRange.of(s.hashKeyRange().startingHashKey(),
-                        s.hashKeyRange().endingHashKey()))
-                .toList();
-        List<io.shardwise.aggregation.HashKeyRange> holes = HashRangeCoverage.holes(open);
-        if (!holes.isEmpty()) {
-            log.warn("Open shards of {} leave hash key ranges uncovered: {}; the next shard sync retries",
-                    stream.label(), holes);
+    /** The hash key ranges the open shards of the stream left uncovered at the last sync. */
+    List<HashKeyRange> streamHoles() {
+        return streamHoles;
+    }
+
+    private Checkpoint startOf(Shard shard, boolean repairing) {
+        boolean closed = !isOpen(shard);
+        if (repairing && !parents(shard).isEmpty()) {
+            return Checkpoint.TRIM_HORIZON;
         }
+        Checkpoint start = initialPosition.checkpoint();
+        return closed && start.equals(Checkpoint.LATEST) ? Checkpoint.SHARD_END : start;
+    }
+
+    /**
+     * After the repair: holes of the stream's open shards are reported (no lease can fill them);
+     * an open shard still without a lease (its creation failed) is logged, and the next sync retries.
+     */
+    private void checkCoverage(List<Shard> shards, Set<String> leased) {
+        List<Shard> open = shards.stream().filter(ShardSync::isOpen).toList();
+        List<HashKeyRange> holes = HashRangeCoverage.holes(open.stream().map(ShardSync::range).toList());
+        streamHoles = List.copyOf(holes);
+        metrics.hashKeyRangeHoles(holes.size());
+        if (!holes.isEmpty()) {
+            log.warn("The open shards of {} per ListShards leave hash key ranges uncovered: {}; no lease can"
+                    + " cover them, the next shard sync checks again", stream.label(), holes);
+        }
+        List<String> unleased = open.stream().map(Shard::shardId).filter(id -> !leased.contains(id)).toList();
+        if (!unleased.isEmpty()) {
+            log.warn("Open shards {} of {} still have no lease; the next shard sync retries", unleased,
+                    stream.label());
+        }
+    }
+
+    private static boolean isOpen(Shard shard) {
+        return shard.sequenceNumberRange() == null || shard.sequenceNumberRange().endingSequenceNumber() == null;
+    }
+
+    private static HashKeyRange range(Shard shard) {
+        return HashKeyRange.of(shard.hashKeyRange().startingHashKey(), shard.hashKeyRange().endingHashKey());
     }
 
     private static boolean covered(String shardId, Set<String> leased, Map<String, List<String>> children,

@@ -37,6 +37,7 @@ final class ShardWorker implements Runnable {
     private final StopSignal stop = new StopSignal();
     private final ShardCheckpointer checkpointer;
     private final HashKeyRange range;
+    private final RecentThroughput throughput = new RecentThroughput(System.nanoTime());
     private volatile boolean finished;
 
     ShardWorker(HeldLease held, ConsumerSettings settings, LeaseTable table, ConsumerMetrics metrics,
@@ -62,6 +63,11 @@ final class ShardWorker implements Runnable {
 
     HeldLease held() {
         return held;
+    }
+
+    /** Recent bytes per second processed from this shard (published in the liveness item for balancing). */
+    long recentBytesPerSecond() {
+        return throughput.bytesPerSecond(System.nanoTime());
     }
 
     boolean isFinished() {
@@ -96,9 +102,10 @@ final class ShardWorker implements Runnable {
             releaseQuietly();
             return;
         }
-        RecordProcessor processor = processors.create(shardId());
-        processor.initialize(new ShardStart(shardId(), lease.checkpoint(), lease.pendingCheckpoint(),
-                lease.pendingState()));
+        RecordProcessor processor = initialized(lease);
+        if (processor == null) {
+            return;
+        }
         Checkpoint done = lease.checkpoint();
         boolean parked = false;
         try (Retriever retriever = retrievers.open(shardId(), lease.checkpoint(), stop)) {
@@ -135,6 +142,58 @@ final class ShardWorker implements Runnable {
 
     private enum Delivery { DONE, STOPPED, PARKED }
 
+    /**
+     * Creates and initializes the processor, retrying with backoff like a failing batch. After the
+     * configured attempts the shard is stopped and reported whatever the policy (there is no batch to
+     * hand to a poison handler): the worker keeps the lease, idle, until it is lost or a shutdown is
+     * requested, so the shard does not cycle between take, failed initialize and release. Returns
+     * null when the shard must not run.
+     */
+    private RecordProcessor initialized(Lease lease) {
+        Backoff backoff = new Backoff(java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(10));
+        for (int attempts = 1; ; attempts++) {
+            try {
+                RecordProcessor processor = processors.create(shardId());
+                processor.initialize(new ShardStart(shardId(), lease.checkpoint(), lease.pendingCheckpoint(),
+                        lease.pendingState()));
+                return processor;
+            } catch (RuntimeException failure) {
+                log.warn("Processor of {} failed to initialize (attempt {})", shardId(), attempts, failure);
+                if (attempts >= settings.maxProcessingAttempts()) {
+                    log.error("Shard {} stopped: its processor failed to initialize {} times", shardId(), attempts);
+                    settings.failureListener().onShardStopped(shardId(), failure);
+                    while (stop.sleep(60_000)) {
+                        // Parked: holds the lease without processing until lost or asked to stop.
+                    }
+                    releaseOrHandOff();
+                    return null;
+                }
+                if (!stop.sleep(backoff.nextDelayMillis())) {
+                    releaseOrHandOff();
+                    return null;
+                }
+            }
+        }
+    }
+
+    /** At a stop without a processor to ask: a lost lease is left alone, otherwise handed over or released. */
+    private void releaseOrHandOff() {
+        if (stop.reason() == StopSignal.Reason.LEASE_LOST || held.isLost()) {
+            metrics.leaseLost();
+            return;
+        }
+        String target = stop.handoffTo();
+        try {
+            if (target != null) {
+                held.write(counter -> table.transfer(shardId(), counter, settings.workerId(), target), "handoff");
+            } else {
+                held.write(counter -> table.release(shardId(), counter, settings.workerId()), "release");
+            }
+        } catch (RuntimeException e) {
+            log.warn("Could not release {}; it expires after the failover time", shardId(), e);
+        }
+    }
+
     /** Delivers one batch until it succeeds; the failure policy applies after the configured attempts. */
     private Delivery deliver(RecordProcessor processor, List<ConsumerRecord> records, long behind) {
         Checkpoint before = checkpointer.lastDelivered();
@@ -149,6 +208,7 @@ final class ShardWorker implements Runnable {
             try {
                 processor.processRecords(view, checkpointer, behind);
                 metrics.processed(shardId(), records.size(), bytes, System.nanoTime() - start);
+                throughput.add(bytes, System.nanoTime());
                 return Delivery.DONE;
             } catch (LeaseLostException lost) {
                 leaseLost();

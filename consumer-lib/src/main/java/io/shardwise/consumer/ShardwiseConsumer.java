@@ -5,6 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -56,7 +57,8 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
  * for 20 failover times; when the whole fleet crashed, delete the {@code __worker__#} items before
  * starting the KCL.</li>
  * <li>A Shardwise-only attribute, {@code shardwiseHandoffTo}, asks a live owner to hand a lease over
- * during rebalancing; the KCL ignores it.</li>
+ * during rebalancing; the KCL ignores it. Liveness items also carry {@code shardwiseThroughput}
+ * (recent bytes per second per held lease) for throughput-weighted balancing.</li>
  * </ul>
  */
 public final class ShardwiseConsumer implements AutoCloseable {
@@ -70,6 +72,7 @@ public final class ShardwiseConsumer implements AutoCloseable {
     private final RecordProcessorFactory processors;
     private final LeaseTable table;
     private LeaseCoordinator coordinator;
+    private volatile ShardSync shardSync;
     private WorkerLiveness liveness;
     private boolean started;
     private boolean closed;
@@ -95,6 +98,16 @@ public final class ShardwiseConsumer implements AutoCloseable {
         return settings.workerId();
     }
 
+    /**
+     * The hash key ranges that the stream's open shards (per ListShards) left uncovered at this
+     * worker's last shard sync: empty when the stream is consistent. Missing leases are not holes
+     * here: shard sync creates them (see {@code ShardSync}).
+     */
+    public List<io.shardwise.aggregation.HashKeyRange> uncoveredHashKeyRanges() {
+        ShardSync sync = shardSync;
+        return sync == null ? List.of() : sync.streamHoles();
+    }
+
     /** The shards this worker processes right now. */
     public Set<String> heldShards() {
         return coordinator == null ? Set.of() : coordinator.heldShards();
@@ -110,9 +123,10 @@ public final class ShardwiseConsumer implements AutoCloseable {
         }
         started = true;
         table.createIfMissing();
-        ShardSync sync = new ShardSync(kinesis, settings.stream(), table, settings.initialPosition());
+        ShardSync sync = new ShardSync(kinesis, settings.stream(), table, settings.initialPosition(), metrics);
+        shardSync = sync;
         coordinator = new LeaseCoordinator(settings, table, sync, metrics, processors, retrievers());
-        liveness = new WorkerLiveness(table, settings, coordinator::stopAllShards);
+        liveness = new WorkerLiveness(table, settings, coordinator::stopAllShards, coordinator::recentThroughput);
         liveness.start();
         coordinator.start(liveness);
         log.info("Consumer {} started on {} with lease table {}", settings.workerId(), settings.stream().label(),
@@ -184,7 +198,7 @@ public final class ShardwiseConsumer implements AutoCloseable {
         private RetrievalMode retrievalMode = RetrievalMode.POLLING;
         private String fanOutConsumerName;
         private RecordProcessorFactory processors;
-        private Duration failoverTime = Duration.ofSeconds(3);
+        private Duration failoverTime = Duration.ofMillis(3500);
         private Duration heartbeatInterval;
         private Duration takeInterval;
         private Duration shardSyncInterval = Duration.ofSeconds(60);
@@ -293,14 +307,17 @@ public final class ShardwiseConsumer implements AutoCloseable {
         }
 
         /**
-         * How long a dead worker's shards wait before others take them (default 3 s). The heartbeat
-         * interval defaults to a third of it, the take interval (a table scan, reads only) to a sixth.
+         * How long a dead worker's shards wait before others take them (default 3.5 s). The heartbeat
+         * interval defaults to two thirds of it, the take interval (a table scan, reads only) to a
+         * sixth, and a worker stops its own shards when its last successful heartbeat started more
+         * than seven eighths of it ago (see {@code WorkerLiveness}).
          */
         public Builder failoverTime(Duration time) {
             this.failoverTime = positive(time, "failoverTime");
             return this;
         }
 
+        /** Period of the liveness write (default two thirds of the failover time). */
         public Builder heartbeatInterval(Duration interval) {
             this.heartbeatInterval = positive(interval, "heartbeatInterval");
             return this;
@@ -379,17 +396,20 @@ public final class ShardwiseConsumer implements AutoCloseable {
             if (failurePolicy == FailurePolicy.POISON_HANDLER && poisonHandler == null) {
                 throw new IllegalArgumentException("failure policy POISON_HANDLER needs a poisonBatchHandler");
             }
-            Duration heartbeat = heartbeatInterval != null ? heartbeatInterval : failoverTime.dividedBy(3);
+            Duration heartbeat = heartbeatInterval != null ? heartbeatInterval
+                    : failoverTime.multipliedBy(2).dividedBy(3);
             Duration take = takeInterval != null ? takeInterval : failoverTime.dividedBy(6);
-            if (heartbeat.compareTo(failoverTime.dividedBy(2)) > 0) {
-                throw new IllegalArgumentException("heartbeatInterval " + heartbeat.toMillis()
-                        + " ms must be at most half the failoverTime " + failoverTime.toMillis() + " ms");
+            Duration margin = failoverTime.dividedBy(8);
+            if (heartbeat.plus(take).compareTo(failoverTime.minus(margin)) >= 0) {
+                throw new IllegalArgumentException("heartbeatInterval " + heartbeat.toMillis() + " ms plus takeInterval "
+                        + take.toMillis() + " ms must be below the failoverTime " + failoverTime.toMillis()
+                        + " ms minus its eighth (the self-stop margin)");
             }
             String worker = workerId != null ? workerId : defaultWorkerId();
             ConsumerSettings settings = new ConsumerSettings(applicationName,
                     tableName != null ? tableName : applicationName, new StreamRef(streamName, streamArn), worker,
                     initialPosition, retrievalMode, fanOutConsumerName != null ? fanOutConsumerName : applicationName,
-                    failoverTime, heartbeat, heartbeat, take, shardSyncInterval, maxStealsPerRound,
+                    failoverTime, heartbeat, margin, take, shardSyncInterval, maxStealsPerRound,
                     new PollingSettings(Duration.ofMillis(200), pollInterval, maxIdlePollInterval, 10_000,
                             2L * 1024 * 1024, Duration.ofMillis(200), Duration.ofSeconds(5)),
                     maxProcessingAttempts, failurePolicy, poisonHandler, failureListener, shutdownTimeout,

@@ -1,9 +1,11 @@
 package io.shardwise.consumer;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,6 +14,22 @@ import org.slf4j.LoggerFactory;
  * number of leases it holds. It also fences the worker itself: when no heartbeat started less than
  * {@code failoverTime - margin} ago succeeded, the worker must assume others will soon see it dead,
  * and {@code onFenced} stops every shard before any other worker may take them.
+ *
+ * <p>Why the self-stop deadline is safe whatever the heartbeat interval: an observer can only see
+ * the counter written by a heartbeat after that write, so after the write started (time S on this
+ * worker's clock); it treats this worker as dead only when the counter has then not moved for the
+ * failover time F on its own clock, so never before S + F (clock rates, not clock values, must
+ * agree: drift is parts per million). This worker stops its shards at S + F - margin, where S is
+ * the start of its last heartbeat that succeeded; the margin covers the fence check's period and
+ * clock rate drift. A heartbeat that lands late does not help: the fence already fired at its
+ * deadline, and the shards are adopted again only through conditional writes. Checkpoints never
+ * depend on this: each is conditional on the lease counter, which any take bumps.
+ *
+ * <p>The interval only trades lease-table writes for tolerance: the defaults (F = 3.5 s, interval
+ * 2/3 F, margin F/8) leave about 0.8 s for one heartbeat to complete before the worker stops its
+ * own shards, and about 0.6 s (F - interval - take interval) before observers may see it dead: a
+ * single failed or very slow heartbeat moves the worker's leases (a processing pause, never a
+ * double owner). A shorter interval gives more tolerance and costs one write per worker per beat.
  */
 final class WorkerLiveness implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerLiveness.class);
@@ -19,12 +37,20 @@ final class WorkerLiveness implements AutoCloseable {
     private final LeaseTable table;
     private final ConsumerSettings settings;
     private final Runnable onFenced;
+    private final Supplier<Map<String, Long>> throughput;
     private final ScheduledExecutorService timer;
     private volatile long lastSuccessStartNanos;
     private volatile boolean fenced;
     private long counter;
 
     WorkerLiveness(LeaseTable table, ConsumerSettings settings, Runnable onFenced) {
+        this(table, settings, onFenced, Map::of);
+    }
+
+    /** @param throughput recent bytes per second of each held lease, published with every heartbeat */
+    WorkerLiveness(LeaseTable table, ConsumerSettings settings, Runnable onFenced,
+                   Supplier<Map<String, Long>> throughput) {
+        this.throughput = throughput;
         this.table = table;
         this.settings = settings;
         this.onFenced = onFenced;
@@ -55,7 +81,7 @@ final class WorkerLiveness implements AutoCloseable {
         long period = settings.heartbeatInterval().toMillis();
         timer.scheduleWithFixedDelay(this::beatSafely, period, period, TimeUnit.MILLISECONDS);
         // The check runs apart from the heartbeat: a heartbeat stuck in a slow call must not delay the fence.
-        long checkPeriod = Math.max(10, period / 10);
+        long checkPeriod = Math.max(10, Math.min(period / 10, settings.selfFenceMargin().toMillis() / 5));
         timer.scheduleWithFixedDelay(this::checkFence, checkPeriod, checkPeriod, TimeUnit.MILLISECONDS);
     }
 
@@ -94,7 +120,7 @@ final class WorkerLiveness implements AutoCloseable {
 
     private void beat(Duration timeout) {
         long started = System.nanoTime();
-        var written = table.heartbeat(settings.workerId(), counter, timeout);
+        var written = table.heartbeat(settings.workerId(), counter, throughput.get(), timeout);
         if (written.isEmpty()) {
             // Our item moved without us: a timed-out heartbeat that landed late, or a second process
             // with this worker id. Re-read and count the next beat only.

@@ -100,4 +100,89 @@ class LeaseBalancerTest {
         assertThat(LeaseBalancer.plan("w2", active, Set.of("w2"), l -> false, l -> true, 1)
                 .handoffRequests()).isEmpty();
     }
+
+    /**
+     * Up to one hot shard per worker, the rest cold (with noise), any start: rounds (handoffs answered
+     * at once) converge, counts stay even within one, and no worker ends with two hot shards.
+     */
+    @Property(tries = 300)
+    void hotShardsEndOnDifferentWorkersWithCountsStillEven(
+            @ForAll @IntRange(min = 1, max = 24) int leaseCount, @ForAll @IntRange(min = 1, max = 6) int workerCount,
+            @ForAll @IntRange(min = 0, max = 6) int hotCount, @ForAll @IntRange(min = 0, max = 6) int initialOwner,
+            @ForAll long noiseSeed) {
+        int hot = Math.min(hotCount, Math.min(workerCount, leaseCount));
+        java.util.Random noise = new java.util.Random(noiseSeed);
+        List<String> workers = new ArrayList<>();
+        for (int w = 0; w < workerCount; w++) {
+            workers.add("w" + w);
+        }
+        Map<String, String> owners = new HashMap<>();
+        Map<String, Long> rates = new HashMap<>();
+        for (int i = 0; i < leaseCount; i++) {
+            owners.put("s" + i, initialOwner < workerCount ? workers.get(initialOwner) : workers.get(i % workerCount));
+            rates.put("s" + i, i < hot ? 1_000_000L + noise.nextInt(50_000) : noise.nextInt(2_000));
+        }
+        Set<String> live = new LinkedHashSet<>(workers);
+        int rounds = 0;
+        boolean changed = true;
+        while (changed && rounds++ < 500) {
+            changed = false;
+            for (String me : workers) {
+                List<Lease> active = new ArrayList<>();
+                owners.forEach((k, o) -> active.add(lease(k, o, null)));
+                LeaseBalancer.Plan plan = LeaseBalancer.plan(me, active, live, l -> l.owner() == null, l -> true,
+                        l -> rates.get(l.leaseKey()), 1);
+                for (Lease r : plan.handoffRequests()) {
+                    owners.put(r.leaseKey(), me);
+                    changed = true;
+                }
+            }
+        }
+        assertThat(rounds).isLessThan(500);
+        Map<String, Integer> counts = new HashMap<>();
+        Map<String, Integer> hotHeld = new HashMap<>();
+        workers.forEach(w -> counts.put(w, 0));
+        owners.forEach((k, o) -> {
+            counts.merge(o, 1, Integer::sum);
+            if (rates.get(k) >= 1_000_000L) {
+                hotHeld.merge(o, 1, Integer::sum);
+            }
+        });
+        int min = counts.values().stream().min(Integer::compare).orElseThrow();
+        int max = counts.values().stream().max(Integer::compare).orElseThrow();
+        assertThat(max - min).isLessThanOrEqualTo(1);
+        assertThat(hotHeld.values()).allMatch(n -> n == 1);
+    }
+
+    @Test
+    void withEvenCountsAnIdleWorkerAsksForOneOfTwoHotLeasesOfABusyOne() {
+        List<Lease> active = List.of(lease("h1", "w1", null), lease("h2", "w1", null), lease("c1", "w2", null),
+                lease("c2", "w2", null));
+        Map<String, Long> rates = Map.of("h1", 900_000L, "h2", 1_000_000L, "c1", 10L, "c2", 20L);
+        LeaseBalancer.Plan plan = LeaseBalancer.plan("w2", active, Set.of("w1", "w2"), l -> false, l -> true,
+                l -> rates.get(l.leaseKey()), 1);
+        assertThat(plan.handoffRequests()).extracting(Lease::leaseKey).singleElement().isIn("h1", "h2");
+        // The busy worker, now one lease short, asks back for a cold one, not the hot one it gave away.
+        List<Lease> after = List.of(lease("h1", "w1", null), lease("h2", "w2", null), lease("c1", "w2", null),
+                lease("c2", "w2", null));
+        assertThat(LeaseBalancer.plan("w1", after, Set.of("w1", "w2"), l -> false, l -> true,
+                l -> rates.get(l.leaseKey()), 1).handoffRequests()).extracting(Lease::leaseKey).singleElement()
+                .isIn("c1", "c2");
+        // Balanced by count and by load: nobody moves.
+        List<Lease> settled = List.of(lease("h1", "w1", null), lease("c1", "w1", null), lease("h2", "w2", null),
+                lease("c2", "w2", null));
+        for (String me : List.of("w1", "w2")) {
+            assertThat(LeaseBalancer.plan(me, settled, Set.of("w1", "w2"), l -> false, l -> true,
+                    l -> rates.get(l.leaseKey()), 1).handoffRequests()).isEmpty();
+        }
+    }
+
+    @Test
+    void loadGapsBelowTheNoiseFloorMoveNothing() {
+        List<Lease> active = List.of(lease("a", "w1", null), lease("b", "w1", null), lease("c", "w2", null),
+                lease("d", "w2", null));
+        Map<String, Long> rates = Map.of("a", 7_000L, "b", 7_000L, "c", 0L, "d", 0L);
+        assertThat(LeaseBalancer.plan("w2", active, Set.of("w1", "w2"), l -> false, l -> true,
+                l -> rates.get(l.leaseKey()), 1).handoffRequests()).isEmpty();
+    }
 }

@@ -162,6 +162,19 @@ class LeaseTableTest {
     }
 
     @Test
+    void aHeartbeatPublishesTheRecentThroughputOfEachHeldLeaseForOtherBalancers() {
+        table.createLease("s-1", Checkpoint.TRIM_HORIZON, Set.of(), "0", "1");
+        Lease held = table.take(table.get("s-1").orElseThrow(), "w1").orElseThrow();
+        assertThat(table.heartbeat("w1", 0, Map.of("s-1", 123_456L), Duration.ofSeconds(5))).contains(1L);
+        TableSnapshot snapshot = table.scan();
+        assertThat(snapshot.workerThroughput()).containsEntry("w1", Map.of("s-1", 123_456L));
+        assertThat(snapshot.throughput(held)).isEqualTo(123_456L);
+        // Reported by a worker that no longer owns the lease: not counted for it.
+        table.createLease("s-2", Checkpoint.TRIM_HORIZON, Set.of(), "2", "3");
+        assertThat(snapshot.throughput(table.get("s-2").orElseThrow())).isZero();
+    }
+
+    @Test
     void onlyFinishedLeasesAreDeletedAsParents() {
         Lease taken = table.take(newLease("s-1"), "a").orElseThrow();
         assertThat(table.deleteFinished("s-1")).isFalse();

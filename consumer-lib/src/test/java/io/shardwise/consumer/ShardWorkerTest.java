@@ -169,6 +169,50 @@ class ShardWorkerTest {
     }
 
     @Test
+    void aProcessorWhoseInitializeAlwaysFailsIsStoppedAndReportedOnceAndKeepsItsLeaseUntilShutdown()
+            throws Exception {
+        List<String> reported = new CopyOnWriteArrayList<>();
+        AtomicInteger initializations = new AtomicInteger();
+        AtomicInteger batches = new AtomicInteger();
+        RecordProcessor processor = new RecordProcessor() {
+            @Override
+            public void initialize(ShardStart start) {
+                initializations.incrementAndGet();
+                throw new IllegalStateException("no database");
+            }
+
+            @Override
+            public void processRecords(List<ConsumerRecord> records, Checkpointer checkpointer, long behind) {
+                batches.incrementAndGet();
+            }
+
+            @Override
+            public void shardEnded(Checkpointer checkpointer) {
+                checkpointer.checkpoint();
+            }
+        };
+        AtomicBoolean finished = new AtomicBoolean();
+        ShardWorker worker = worker(hold("s-1", Checkpoint.TRIM_HORIZON),
+                settings(FailurePolicy.POISON_HANDLER, 3, (shard, records, e) -> { },
+                        (shard, e) -> reported.add(shard + ": " + e.getMessage())),
+                processor, List.of(new RecordBatch(List.of(record(1)), 0, null)), finished);
+        Thread thread = new Thread(worker);
+        thread.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !reported.isEmpty());
+        Thread.sleep(500);
+        // Parked, not looping: no further attempt, the lease still held by this worker.
+        assertThat(initializations.get()).isEqualTo(3);
+        assertThat(finished).isFalse();
+        assertThat(table.get("s-1").orElseThrow().owner()).isEqualTo("w1");
+        worker.requestShutdown(null);
+        thread.join(10_000);
+        assertThat(finished).isTrue();
+        assertThat(reported).containsExactly("s-1: no database");
+        assertThat(batches.get()).isZero();
+        assertThat(table.get("s-1").orElseThrow().owner()).isNull();
+    }
+
+    @Test
     void resumesAfterTheCheckpointThenAtTheShardsEndCreatesChildrenCheckpointsShardEndAndReleases()
             throws Exception {
         List<String> processed = new CopyOnWriteArrayList<>();
