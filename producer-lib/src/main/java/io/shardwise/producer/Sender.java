@@ -407,11 +407,15 @@ final class Sender implements Runnable {
             metrics.kinesisRecordPut(entry.userRecords().size(), entry.record().sizeBytes());
             boolean aggregated = entry.record().aggregated();
             List<PendingRecord> users = entry.userRecords();
+            // Records stored at their first attempt share one immutable history (SendResult copies
+            // anything else), instead of one copy per user record.
+            List<Attempt> firstTry = List.of(success);
             for (int i = 0; i < users.size(); i++) {
                 PendingRecord record = users.get(i);
                 record.attempts.add(success);
                 stored.add(record);
-                results.add(new SendResult(result.shardId(), result.sequenceNumber(), aggregated ? i : 0, record.attempts));
+                results.add(new SendResult(result.shardId(), result.sequenceNumber(), aggregated ? i : 0,
+                        record.attempts.size() == 1 ? firstTry : record.attempts));
             }
         }
 
