@@ -22,6 +22,13 @@ final class ProducerLoad {
     static final int SHARDS = 4;
     static final int KEYS = 10_007;
     static final int RECORD_BYTES = 100;
+    /**
+     * What each producer may hold: ours by its own byte bound, the KPL (which never pushes back) by the
+     * caller's loop. The defaults bound both near 60,000 user records of this size (our budget charges
+     * 118 bytes of data and key plus 160 bytes of bookkeeping per record).
+     */
+    static final long BUFFER_MIB = Long.getLong("bench.bufferMiB", 16);
+    static final long KPL_OUTSTANDING = Long.getLong("bench.kplOutstanding", 60_000);
 
     private ProducerLoad() {}
 
@@ -82,7 +89,8 @@ final class ProducerLoad {
         KinesisProducer producer = KinesisProducer.builder().stream("bench")
                 .endpoint(URI.create("http://127.0.0.1:" + port)).region(Region.US_EAST_1)
                 .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
-                .ordered(!unordered).shardRateLimit(0).maxInFlightRequestsPerShard(8).build();
+                .ordered(!unordered).shardRateLimit(0).maxInFlightRequestsPerShard(8)
+                .maxBufferedBytes(BUFFER_MIB * 1024 * 1024).build();
         producer.ready().get(30, TimeUnit.SECONDS);
         AtomicLong failures = new AtomicLong();
         return new Target() {
@@ -134,7 +142,7 @@ final class ProducerLoad {
             @Override
             public void send(String key, byte[] data) throws Exception {
                 // The KPL never pushes back: bound what it holds, as its documentation asks of callers.
-                while (producer.getOutstandingRecordsCount() > 200_000) {
+                while (producer.getOutstandingRecordsCount() > KPL_OUTSTANDING) {
                     Thread.sleep(1);
                 }
                 var future = producer.addUserRecord("bench", key, java.nio.ByteBuffer.wrap(data));
