@@ -44,9 +44,7 @@ class KplToShardwiseIT {
         Random random = new Random(20261122);
         KinesisProducer kpl = Kpl.against(engines);
         try {
-            // The KPL aggregates only once it knows the shard map; one record gives it the time to load it.
-            kpl.addUserRecord(stream.name(), "warm-up", ByteBuffer.wrap(new byte[] {1})).get(120, TimeUnit.SECONDS);
-            Thread.sleep(3_000);
+            Kpl.warmUp(kpl, stream.name(), "warm-up");
 
             List<Sent> sent = new ArrayList<>();
             List<com.google.common.util.concurrent.ListenableFuture<UserRecordResult>> futures = new ArrayList<>();

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardwise.aggregation.DeaggregatedRecord;
 import io.shardwise.aggregation.Deaggregation;
-import io.shardwise.aggregation.Deaggregator;
+import io.shardwise.it.support.Kpl;
+import io.shardwise.it.support.StreamReader;
 import io.shardwise.testkit.LocalEngines;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,11 +16,7 @@ import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.Record;
-import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.kinesis.producer.KinesisProducer;
-import software.amazon.kinesis.producer.KinesisProducerConfiguration;
 import software.amazon.kinesis.producer.UserRecordResult;
 
 /**
@@ -54,26 +50,11 @@ final class KplStreamFixture {
     static KplStreamFixture write(LocalEngines engines, int shards, int keys, int perKey) throws Exception {
         String name = engines.uniqueName("lambda-kpl");
         String arn = engines.createStream(name, shards);
-        URI tls = engines.kinesisTlsEndpoint();
-        KinesisProducerConfiguration config = new KinesisProducerConfiguration()
-                .setRegion(engines.region().id())
-                .setCredentialsProvider(engines.credentials())
-                .setKinesisEndpoint(tls.getHost())
-                .setKinesisPort(tls.getPort())
-                .setVerifyCertificate(false)
-                .setMetricsLevel("none")
-                .setLogLevel("warning")
-                .setAggregationEnabled(true)
+        KinesisProducer kpl = new KinesisProducer(Kpl.config(engines)
                 .setAggregationMaxCount(8)
-                .setRecordMaxBufferedTime(100)
-                .setRequestTimeout(30_000)
-                .setConnectTimeout(10_000)
-                .setRecordTtl(120_000);
-        KinesisProducer kpl = new KinesisProducer(config);
+                .setRecordMaxBufferedTime(100));
         try {
-            // The KPL aggregates only once its shard map has loaded (FACTS.md): warm it up first.
-            kpl.addUserRecord(name, WARM_UP_KEY, ByteBuffer.wrap(new byte[] {0})).get(120, TimeUnit.SECONDS);
-            Thread.sleep(3_000);
+            Kpl.warmUp(kpl, name, WARM_UP_KEY);
             List<Future<UserRecordResult>> futures = new ArrayList<>();
             for (int n = 0; n < perKey; n++) {
                 for (int k = 0; k < keys; k++) {
@@ -94,22 +75,11 @@ final class KplStreamFixture {
 
     private static List<StoredRecord> readAll(KinesisClient kinesis, String stream) {
         List<StoredRecord> stored = new ArrayList<>();
-        for (Shard shard : kinesis.listShards(b -> b.streamName(stream)).shards()) {
-            String iterator = kinesis.getShardIterator(b -> b.streamName(stream).shardId(shard.shardId())
-                    .shardIteratorType("TRIM_HORIZON")).shardIterator();
-            while (iterator != null) {
-                String current = iterator;
-                GetRecordsResponse response = kinesis.getRecords(b -> b.shardIterator(current));
-                for (Record r : response.records()) {
-                    Deaggregation d = Deaggregator.deaggregate(r.partitionKey(), null,
-                            r.data().asByteArray(), r.sequenceNumber(), null);
-                    stored.add(new StoredRecord(shard.shardId(), r.sequenceNumber(), d.aggregated(),
-                            d.records().stream().map(u -> new String(u.data(), StandardCharsets.UTF_8)).toList(),
-                            d.records().stream().map(DeaggregatedRecord::partitionKey).toList()));
-                }
-                iterator = response.records().isEmpty() && response.millisBehindLatest() != null
-                        && response.millisBehindLatest() == 0 ? null : response.nextShardIterator();
-            }
+        for (StreamReader.StoredRecord raw : new StreamReader(kinesis).readAll(stream)) {
+            Deaggregation d = raw.deaggregate();
+            stored.add(new StoredRecord(raw.shard().shardId(), raw.record().sequenceNumber(), d.aggregated(),
+                    d.records().stream().map(u -> new String(u.data(), StandardCharsets.UTF_8)).toList(),
+                    d.records().stream().map(DeaggregatedRecord::partitionKey).toList()));
         }
         return stored;
     }

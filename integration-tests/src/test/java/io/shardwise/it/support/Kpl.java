@@ -2,6 +2,8 @@ package io.shardwise.it.support;
 
 import io.shardwise.testkit.LocalEngines;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
 import software.amazon.kinesis.producer.KinesisProducer;
 import software.amazon.kinesis.producer.KinesisProducerConfiguration;
 
@@ -12,9 +14,15 @@ import software.amazon.kinesis.producer.KinesisProducerConfiguration;
 public final class Kpl {
     private Kpl() {}
 
+    /** A KPL with {@link #config} as it is. */
     public static KinesisProducer against(LocalEngines engines) {
+        return new KinesisProducer(config(engines));
+    }
+
+    /** The configuration for the local engines, for tests that tune it further before starting a KPL. */
+    public static KinesisProducerConfiguration config(LocalEngines engines) {
         URI tls = engines.kinesisTlsEndpoint();
-        KinesisProducerConfiguration config = new KinesisProducerConfiguration()
+        return new KinesisProducerConfiguration()
                 .setRegion(engines.region().id())
                 .setCredentialsProvider(engines.credentials())
                 .setKinesisEndpoint(tls.getHost())
@@ -28,6 +36,14 @@ public final class Kpl {
                 .setRequestTimeout(30_000)
                 .setConnectTimeout(10_000)
                 .setRecordTtl(120_000);
-        return new KinesisProducer(config);
+    }
+
+    /**
+     * Sends one record with {@code warmUpKey} and gives the KPL time to load its shard map: it
+     * aggregates only once it knows the shards (FACTS.md).
+     */
+    public static void warmUp(KinesisProducer kpl, String streamName, String warmUpKey) throws Exception {
+        kpl.addUserRecord(streamName, warmUpKey, ByteBuffer.wrap(new byte[] {0})).get(120, TimeUnit.SECONDS);
+        Thread.sleep(3_000);
     }
 }
