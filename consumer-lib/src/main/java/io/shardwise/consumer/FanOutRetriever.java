@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
@@ -47,14 +48,24 @@ final class FanOutRetriever implements Retriever {
     private final Checkpoint start;
     private final Instant atTimestamp;
     private final StopSignal stop;
+    private final Duration renewAfter;
+    private final AtomicInteger subscriptions = new AtomicInteger();
     private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10));
     private volatile BlockingQueue<Signal> signals;
     private volatile EventSubscriber current;
     private String continuation;
     private long subscribedAtNanos;
+    private boolean awaitingFirstEvent;
 
     FanOutRetriever(KinesisAsyncClient kinesis, FanOutRegistration registration, String shardId, Checkpoint start,
                     Instant atTimestamp, StopSignal stop) {
+        this(kinesis, registration, shardId, start, atTimestamp, stop, RENEW_AFTER);
+    }
+
+    /** {@code renewAfter}: how long a subscription is used before it is renewed (tests shorten it). */
+    FanOutRetriever(KinesisAsyncClient kinesis, FanOutRegistration registration, String shardId, Checkpoint start,
+                    Instant atTimestamp, StopSignal stop, Duration renewAfter) {
+        this.renewAfter = renewAfter;
         this.kinesis = kinesis;
         this.registration = registration;
         this.shardId = shardId;
@@ -66,7 +77,7 @@ final class FanOutRetriever implements Retriever {
     @Override
     public RecordBatch next() {
         while (!stop.stopped()) {
-            if (signals == null || System.nanoTime() - subscribedAtNanos > RENEW_AFTER.toNanos()) {
+            if (signals == null || System.nanoTime() - subscribedAtNanos > renewAfter.toNanos()) {
                 cancel();
                 try {
                     subscribe();
@@ -84,6 +95,10 @@ final class FanOutRetriever implements Retriever {
             }
             if (signal instanceof Event e) {
                 backoff.reset();
+                if (awaitingFirstEvent) {
+                    awaitingFirstEvent = false;
+                    subscriptions.incrementAndGet();
+                }
                 SubscribeToShardEvent event = e.event();
                 EventSubscriber active = current;
                 if (active != null) {
@@ -127,6 +142,7 @@ final class FanOutRetriever implements Retriever {
                 .build();
         signals = queue;
         subscribedAtNanos = System.nanoTime();
+        awaitingFirstEvent = true;
         kinesis.subscribeToShard(b -> b.consumerARN(consumerArn).shardId(shardId).startingPosition(position), handler)
                 .whenComplete((ok, error) -> {
                     if (error != null) {
@@ -160,6 +176,11 @@ final class FanOutRetriever implements Retriever {
         if (active != null) {
             active.cancel();
         }
+    }
+
+    /** How many subscriptions delivered at least one event (the first, renewals and reconnects). */
+    int subscriptions() {
+        return subscriptions.get();
     }
 
     @Override

@@ -52,7 +52,8 @@ final class PollingRetriever implements Retriever {
     @Override
     public RecordBatch next() {
         while (!stop.stopped()) {
-            long waitMillis = (nextCallNanos - System.nanoTime()) / 1_000_000L;
+            // Rounded up: a call never comes before its scheduled time (the 5 calls/s limit is tight).
+            long waitMillis = (nextCallNanos - System.nanoTime() + 999_999L) / 1_000_000L;
             if (waitMillis > 0 && !stop.sleep(waitMillis)) {
                 return null;
             }

@@ -39,10 +39,11 @@ final class StopSignal {
     synchronized boolean sleep(long millis) {
         long deadline = System.nanoTime() + millis * 1_000_000L;
         while (reason == Reason.NONE) {
-            long left = (deadline - System.nanoTime()) / 1_000_000L;
-            if (left <= 0) {
+            long leftNanos = deadline - System.nanoTime();
+            if (leftNanos <= 0) {
                 return true;
             }
+            long left = (leftNanos + 999_999L) / 1_000_000L;
             try {
                 wait(left);
             } catch (InterruptedException e) {
