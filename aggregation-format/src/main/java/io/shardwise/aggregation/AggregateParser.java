@@ -52,13 +52,83 @@ final class AggregateParser {
                 result.explicitHashKeys.add(readString());
             } else if (tag == AggregateFormat.TAG_RECORDS) {
                 int length = readLength();
-                int outerLimit = in.pushLimit(length);
-                readRecord(result);
-                in.popLimit(outerLimit);
+                if (readCanonicalRecord(offset + in.getTotalBytesRead(), length, result)) {
+                    in.skipRawBytes(length);
+                } else {
+                    int outerLimit = in.pushLimit(length);
+                    readRecord(result);
+                    in.popLimit(outerLimit);
+                }
             } else {
                 skipField(tag);
             }
         }
+    }
+
+    /**
+     * The fast path for a record as the KPL (and this library) writes it: partition key index,
+     * optional explicit hash key index, then data ending the record, each varint at most 4 bytes.
+     * Reads straight from the array; returns false, having added nothing, on any other layout so
+     * that {@link #readRecord} (which handles and reports everything else) takes over.
+     */
+    private boolean readCanonicalRecord(int start, int length, ParsedAggregate result) {
+        byte[] b = buffer;
+        int end = start + length;
+        int pos = start;
+        if (length < 4 || b[pos++] != AggregateFormat.TAG_PARTITION_KEY_INDEX) {
+            return false;
+        }
+        int pkIndex = 0;
+        for (int shift = 0; ; shift += 7) {
+            if (shift == 28 || pos >= end) {
+                return false;
+            }
+            int v = b[pos++];
+            pkIndex |= (v & 0x7F) << shift;
+            if (v >= 0) {
+                break;
+            }
+        }
+        if (pos >= end) {
+            return false;
+        }
+        int ehkIndex = ABSENT;
+        if (b[pos] == AggregateFormat.TAG_EXPLICIT_HASH_KEY_INDEX) {
+            pos++;
+            ehkIndex = 0;
+            for (int shift = 0; ; shift += 7) {
+                if (shift == 28 || pos >= end) {
+                    return false;
+                }
+                int v = b[pos++];
+                ehkIndex |= (v & 0x7F) << shift;
+                if (v >= 0) {
+                    break;
+                }
+            }
+            if (pos >= end) {
+                return false;
+            }
+        }
+        if (b[pos++] != AggregateFormat.TAG_DATA) {
+            return false;
+        }
+        int dataLength = 0;
+        for (int shift = 0; ; shift += 7) {
+            if (shift == 28 || pos >= end) {
+                return false;
+            }
+            int v = b[pos++];
+            dataLength |= (v & 0x7F) << shift;
+            if (v >= 0) {
+                break;
+            }
+        }
+        if (dataLength != end - pos) {
+            return false; // more fields follow, or a bad length: the general path decides
+        }
+        result.addRecord(pkIndex, ehkIndex, pos, dataLength);
+        return true;
     }
 
     private void readRecord(ParsedAggregate result) throws IOException, MalformedAggregateException {

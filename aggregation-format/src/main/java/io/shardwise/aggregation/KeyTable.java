@@ -1,7 +1,7 @@
 package io.shardwise.aggregation;
 
 import com.google.protobuf.CodedOutputStream;
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -17,6 +17,8 @@ final class KeyTable {
     private String[] keys = new String[16];
     /** The spread hash of each key: probing compares these before touching a String. */
     private int[] hashes = new int[16];
+    /** The UTF-8 length of each key, as counted by the caller of {@link #add}. */
+    private int[] utf8Lengths = new int[16];
     private int[] slots = new int[32];
     private int size;
     private int serializedSize;
@@ -50,10 +52,12 @@ final class KeyTable {
         if (size == keys.length) {
             keys = Arrays.copyOf(keys, size * 2);
             hashes = Arrays.copyOf(hashes, size * 2);
+            utf8Lengths = Arrays.copyOf(utf8Lengths, size * 2);
         }
         int hash = spread(key.hashCode());
         keys[size] = key;
         hashes[size] = hash;
+        utf8Lengths[size] = utf8Length;
         if ((size + 1) * 2 > slots.length) {
             rehash(slots.length * 2);
             slots[freeSlot(hash)] = size + 1;
@@ -74,13 +78,30 @@ final class KeyTable {
     }
 
     /**
-     * Writes every entry. protobuf-java writes an unpaired surrogate as '?' (it falls back to
-     * {@code String.getBytes(UTF_8)}), which is what {@link Utf8#encodedLength} counts.
+     * Writes every entry with the one-byte {@code tag} at {@code pos}; returns the next position.
+     * Bytes are those of {@code String.getBytes(UTF_8)}, which writes an unpaired surrogate as '?'
+     * (what {@link Utf8#encodedLength} counts). A key as long in UTF-8 as in chars holds only ASCII
+     * and unpaired surrogates (every other char takes more bytes), so it is written char by char.
      */
-    void writeTo(CodedOutputStream out, int fieldNumber) throws IOException {
+    int writeTo(byte[] out, int pos, int tag) {
         for (int i = 0; i < size; i++) {
-            out.writeString(fieldNumber, keys[i]);
+            String key = keys[i];
+            int length = utf8Lengths[i];
+            out[pos++] = (byte) tag;
+            pos = Varint.write(out, pos, length);
+            int chars = key.length();
+            if (length == chars) {
+                for (int c = 0; c < chars; c++) {
+                    char ch = key.charAt(c);
+                    out[pos++] = ch < 0x80 ? (byte) ch : (byte) '?';
+                }
+            } else {
+                byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+                System.arraycopy(bytes, 0, out, pos, bytes.length);
+                pos += bytes.length;
+            }
         }
+        return pos;
     }
 
     void clear() {

@@ -1,7 +1,6 @@
 package io.shardwise.aggregation;
 
 import com.google.protobuf.CodedOutputStream;
-import java.io.IOException;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -175,29 +174,35 @@ public final class RecordAggregator {
         byte[] out = new byte[messageSize + AggregateFormat.FRAME_BYTES];
         System.arraycopy(AggregateFormat.MAGIC, 0, out, 0, AggregateFormat.MAGIC.length);
         int messageOffset = AggregateFormat.MAGIC.length;
-        CodedOutputStream message = CodedOutputStream.newInstance(out, messageOffset, messageSize);
-        try {
-            partitionKeys.writeTo(message, AggregateFormat.PARTITION_KEY_TABLE);
-            explicitHashKeys.writeTo(message, AggregateFormat.EXPLICIT_HASH_KEY_TABLE);
-            for (int i = 0; i < count; i++) {
-                writeRecord(message, partitionKeyIndexes[i], explicitHashKeyIndexes[i], payloads[i]);
-            }
-            message.checkNoSpaceLeft();
-        } catch (IOException | IllegalStateException e) {
-            throw new IllegalStateException("size accounting disagrees with the encoder (a bug)", e);
+        int pos = partitionKeys.writeTo(out, messageOffset, AggregateFormat.TAG_PARTITION_KEY_TABLE);
+        pos = explicitHashKeys.writeTo(out, pos, AggregateFormat.TAG_EXPLICIT_HASH_KEY_TABLE);
+        // Tables and record entries are written as plain varints and bytes into the exactly sized
+        // array: no CodedOutputStream call and bounds check per field.
+        for (int i = 0; i < count; i++) {
+            pos = writeRecord(out, pos, partitionKeyIndexes[i], explicitHashKeyIndexes[i], payloads[i]);
+        }
+        if (pos != messageOffset + messageSize) {
+            throw new IllegalStateException("size accounting disagrees with the encoder (a bug): wrote "
+                    + (pos - messageOffset) + " of " + messageSize + " bytes");
         }
         Md5.local().digest(out, messageOffset, messageSize, out, messageOffset + messageSize);
         return out;
     }
 
-    private static void writeRecord(CodedOutputStream out, int pkIndex, int ehkIndex, byte[] data) throws IOException {
-        out.writeUInt32NoTag(AggregateFormat.TAG_RECORDS);
-        out.writeUInt32NoTag(recordSize(pkIndex, ehkIndex, data.length));
-        out.writeUInt64(AggregateFormat.PARTITION_KEY_INDEX, pkIndex);
+    /** Writes one entry of field 3 at {@code pos}; returns the position after it. */
+    private static int writeRecord(byte[] out, int pos, int pkIndex, int ehkIndex, byte[] data) {
+        out[pos++] = (byte) AggregateFormat.TAG_RECORDS;
+        pos = Varint.write(out, pos, recordSize(pkIndex, ehkIndex, data.length));
+        out[pos++] = (byte) AggregateFormat.TAG_PARTITION_KEY_INDEX;
+        pos = Varint.write(out, pos, pkIndex);
         if (ehkIndex >= 0) {
-            out.writeUInt64(AggregateFormat.EXPLICIT_HASH_KEY_INDEX, ehkIndex);
+            out[pos++] = (byte) AggregateFormat.TAG_EXPLICIT_HASH_KEY_INDEX;
+            pos = Varint.write(out, pos, ehkIndex);
         }
-        out.writeByteArray(AggregateFormat.DATA, data);
+        out[pos++] = (byte) AggregateFormat.TAG_DATA;
+        pos = Varint.write(out, pos, data.length);
+        System.arraycopy(data, 0, out, pos, data.length);
+        return pos + data.length;
     }
 
     /**
