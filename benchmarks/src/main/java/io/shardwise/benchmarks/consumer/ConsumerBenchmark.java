@@ -111,13 +111,7 @@ public final class ConsumerBenchmark {
             }
             System.out.printf("FIGURE shardwise start to all %d shards held evenly by 2 workers: %d ms%n", SHARDS,
                     (System.nanoTime() - startedAt) / 1_000_000);
-            Thread.sleep(5_000);
-            writes.reset();
-            latencies.recording(true);
-            long windowStart = System.nanoTime();
-            Thread.sleep(seconds * 1000L);
-            latencies.recording(false);
-            double minutes = (System.nanoTime() - windowStart) / 60e9;
+            double minutes = MeasurementWindow.run(writes, latencies, seconds);
             System.out.println("FIGURE shardwise polling latency (send to process): " + latencies.summary());
             System.out.printf("FIGURE shardwise lease-table writes per lease per minute: %.1f "
                     + "(liveness %.1f, checkpoints and lease changes %.1f; %d leases on 2 workers)%n",

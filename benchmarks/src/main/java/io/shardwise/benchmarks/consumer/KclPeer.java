@@ -64,13 +64,7 @@ final class KclPeer {
             }
             System.out.printf("FIGURE kcl start to all %d shards processing (1 worker): %d ms%n", shards,
                     (System.nanoTime() - startedAt) / 1_000_000);
-            Thread.sleep(5_000);
-            writes.reset();
-            latencies.recording(true);
-            long windowStart = System.nanoTime();
-            Thread.sleep(seconds * 1000L);
-            latencies.recording(false);
-            double minutes = (System.nanoTime() - windowStart) / 60e9;
+            double minutes = MeasurementWindow.run(writes, latencies, seconds);
             System.out.println("FIGURE kcl polling latency (send to process): " + latencies.summary());
             System.out.printf("FIGURE kcl lease-table writes per lease per minute: %.1f (%d leases on 1 worker)%n",
                     writes.total() / minutes / shards, shards);

@@ -7,6 +7,7 @@ import io.shardwise.aggregation.HashKeys;
 import io.shardwise.producer.KinesisProducer;
 import io.shardwise.producer.SendResult;
 import io.shardwise.producer.ShardState;
+import io.shardwise.it.support.StreamReader;
 import io.shardwise.testkit.LocalEngines;
 import io.shardwise.testkit.ShardwiseTest;
 import io.shardwise.testkit.StreamShards;
@@ -43,7 +44,7 @@ class ProducerReshardIT {
             producer.ready().get(30, TimeUnit.SECONDS);
             for (int i = 0; i < 1_500; i++) {
                 if (i == 500) {
-                    Shard first = shards(kinesis, stream).get(0);
+                    Shard first = StreamReader.listShards(kinesis, stream.name()).get(0);
                     BigInteger start = new BigInteger(first.hashKeyRange().startingHashKey());
                     BigInteger end = new BigInteger(first.hashKeyRange().endingHashKey());
                     kinesis.splitShard(b -> b.streamName(stream.name()).shardToSplit(first.shardId())
@@ -98,20 +99,8 @@ class ProducerReshardIT {
         }
     }
 
-    private static List<Shard> shards(KinesisClient kinesis, TestStream stream) {
-        List<Shard> shards = new ArrayList<>();
-        var page = kinesis.listShards(b -> b.streamName(stream.name()));
-        shards.addAll(page.shards());
-        while (page.nextToken() != null) {
-            String token = page.nextToken();
-            page = kinesis.listShards(b -> b.nextToken(token));
-            shards.addAll(page.shards());
-        }
-        return shards;
-    }
-
     private static List<Shard> openShards(KinesisClient kinesis, TestStream stream) {
-        return shards(kinesis, stream).stream().filter(s -> s.sequenceNumberRange().endingSequenceNumber() == null).toList();
+        return StreamReader.listShards(kinesis, stream.name()).stream().filter(s -> s.sequenceNumberRange().endingSequenceNumber() == null).toList();
     }
 
     private static void awaitActive(KinesisClient kinesis, TestStream stream) throws InterruptedException {
