@@ -61,7 +61,6 @@ public final class KinesisProducer implements AutoCloseable {
     private final RecordAccumulator accumulator;
     private final Sender sender;
     private final long blockNanos;
-    private final long ttlNanos;
     /** Hot keys whose ordered records are spread over buckets, with the barrier of the switch. */
     private final Map<String, CompletableFuture<Void>> spreadKeys = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -75,7 +74,6 @@ public final class KinesisProducer implements AutoCloseable {
         this.accumulator = new RecordAccumulator(config);
         this.sender = new Sender(config, accumulator, budget, kinesis, metrics);
         this.blockNanos = config.maxBlockTime().toNanos();
-        this.ttlNanos = config.recordTtl().toNanos();
         metrics.gauge("shardwise.producer.buffered.bytes", "bytes held by the producer", budget, MemoryBudget::usedBytes);
         metrics.gauge("shardwise.producer.outstanding.records", "user records without a result yet", accumulator,
                 RecordAccumulator::outstanding);
@@ -109,10 +107,10 @@ public final class KinesisProducer implements AutoCloseable {
             return CompletableFuture.failedFuture(new ProducerClosedException("producer is closed; record not accepted"));
         }
         int size;
-        BigInteger hashKey;
+        HashKey128 hashKey;
         try {
             size = validator.validate(record.partitionKey(), record.explicitHashKey(), record.data());
-            hashKey = validator.hashKey(record.partitionKey(), record.explicitHashKey());
+            hashKey = HashKey128.of(record.partitionKey(), record.explicitHashKey());
         } catch (InvalidRecordException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -129,7 +127,7 @@ public final class KinesisProducer implements AutoCloseable {
                 }
             }
             if (explicitHashKey != null) {
-                hashKey = new BigInteger(explicitHashKey);
+                hashKey = HashKey128.of(new BigInteger(explicitHashKey));
             }
         }
         int reserved = PendingRecord.budgetBytes(size);
@@ -146,7 +144,7 @@ public final class KinesisProducer implements AutoCloseable {
         }
         long now = System.nanoTime();
         PendingRecord pending = new PendingRecord(record.partitionKey(), explicitHashKey, record.data(), hashKey,
-                size, record.unordered() || !config.ordered(), now, now + ttlNanos);
+                size, record.unordered() || !config.ordered(), now);
         pending.barrier = barrier;
         boolean full;
         try {
@@ -158,7 +156,7 @@ public final class KinesisProducer implements AutoCloseable {
         if (full) {
             sender.wakeUp();
         }
-        return pending.future;
+        return pending;
     }
 
     /**
@@ -166,7 +164,7 @@ public final class KinesisProducer implements AutoCloseable {
      * spread record must wait for. A key is spread once its shard is hot and it is among the shard's
      * heaviest keys, and stays spread (order per sub-key needs a stable bucket).
      */
-    private CompletableFuture<Void> spreadBarrier(String partitionKey, BigInteger hashKey) {
+    private CompletableFuture<Void> spreadBarrier(String partitionKey, HashKey128 hashKey) {
         CompletableFuture<Void> barrier = spreadKeys.get(partitionKey);
         if (barrier != null) {
             return barrier;
@@ -230,7 +228,7 @@ public final class KinesisProducer implements AutoCloseable {
         left.addAll(sender.abandonUnverified());
         if (!left.isEmpty()) {
             sender.fail(left, record -> new ProducerClosedException("producer closed before the record had a result"
-                    + (record.attempts.isEmpty() ? "" : " (" + record.attempts.size()
+                    + (record.attemptCount() == 0 ? "" : " (" + record.attemptCount()
                     + " attempt(s) made; a request in flight may still have stored it)")));
         }
         if (ownsClient) {

@@ -2,7 +2,6 @@ package io.shardwise.producer;
 
 import io.shardwise.aggregation.KinesisRecord;
 import io.shardwise.aggregation.RecordAggregator;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -38,6 +37,7 @@ import java.util.concurrent.CompletableFuture;
 final class RecordAccumulator {
     private final ProducerConfig config;
     private final long lingerNanos;
+    private final long ttlNanos;
 
     private ShardMap map = ShardMap.UNKNOWN;
     private Map<String, ShardQueue> queues = new LinkedHashMap<>();
@@ -70,6 +70,7 @@ final class RecordAccumulator {
     RecordAccumulator(ProducerConfig config) {
         this.config = config;
         this.lingerNanos = config.maxBufferedTime().toNanos();
+        this.ttlNanos = config.recordTtl().toNanos();
         this.unknown = newQueue(null, System.nanoTime());
     }
 
@@ -83,7 +84,7 @@ final class RecordAccumulator {
         if (closed) {
             throw new ProducerClosedException("producer is closed; record not accepted");
         }
-        ShardQueue queue = route(record.hashKey);
+        ShardQueue queue = route(record.hashKey());
         record.id = nextId++;
         outstanding++;
         queue.addLast(record);
@@ -140,7 +141,7 @@ final class RecordAccumulator {
         candidates:
         for (int k = 0; k < candidates.size(); k++) {
             ShardQueue queue = candidates.get((start + k) % candidates.size());
-            Set<BigInteger> keysInRequest = queue.isUnknown() && config.ordered() ? new HashSet<>() : null;
+            Set<HashKey128> keysInRequest = queue.isUnknown() && config.ordered() ? new HashSet<>() : null;
             while (sendable(queue, current, now)) {
                 PutBatch.Entry entry = queue.isUnknown() ? takePlain(queue, keysInRequest) : take(queue);
                 if (entry == null) {
@@ -162,7 +163,7 @@ final class RecordAccumulator {
                     current = new PutBatch();
                     if (keysInRequest != null) {
                         keysInRequest.clear();
-                        keysInRequest.add(entry.userRecords().get(0).hashKey);
+                        keysInRequest.add(entry.userRecords().get(0).hashKey());
                     }
                 }
                 if (!current.queues.contains(queue)) {
@@ -192,7 +193,7 @@ final class RecordAccumulator {
             if (front == null) {
                 continue;
             }
-            wake = Math.min(wake, front.deadlineNanos);
+            wake = Math.min(wake, front.deadlineNanos(ttlNanos));
             if (!requestSlotFree || waitsForResponse(queue) || front.held()) {
                 continue; // a response will wake the sender
             }
@@ -211,7 +212,7 @@ final class RecordAccumulator {
         List<PendingRecord> expired = new ArrayList<>();
         for (ShardQueue queue : allQueues()) {
             // Records are queued in deadline order (retries, being older, go to the front).
-            while (!queue.records.isEmpty() && queue.records.peekFirst().deadlineNanos <= now) {
+            while (!queue.records.isEmpty() && queue.records.peekFirst().deadlineNanos(ttlNanos) <= now) {
                 expired.add(queue.poll());
             }
         }
@@ -246,7 +247,7 @@ final class RecordAccumulator {
         }
         Map<ShardQueue, List<PendingRecord>> byQueue = new LinkedHashMap<>();
         for (PendingRecord record : inOrder) {
-            byQueue.computeIfAbsent(route(record.hashKey), q -> new ArrayList<>()).add(record);
+            byQueue.computeIfAbsent(route(record.hashKey()), q -> new ArrayList<>()).add(record);
         }
         byQueue.forEach((queue, records) -> {
             queue.addFirst(records);
@@ -267,7 +268,7 @@ final class RecordAccumulator {
                 }
                 record.done = true;
                 outstanding--;
-                freed += record.budgetBytes;
+                freed += record.budgetBytes();
                 for (FlushWaiter flush : flushes) {
                     if (record.id <= flush.upToId) {
                         flush.remaining--;
@@ -312,7 +313,7 @@ final class RecordAccumulator {
             old.retired = true;
             PendingRecord record;
             while ((record = old.poll()) != null) {
-                route(record.hashKey).addLast(record);
+                route(record.hashKey()).addLast(record);
             }
             if (old.inFlightRequests > 0) {
                 retired.add(old);
@@ -378,7 +379,7 @@ final class RecordAccumulator {
      * For an unordered record whose natural shard is hot: the explicit hash key of a cold shard to send
      * it to instead, or null to leave it where it is.
      */
-    synchronized String spreadTarget(BigInteger hashKey) {
+    synchronized String spreadTarget(HashKey128 hashKey) {
         if (!map.isKnown() || coldShards.isEmpty()) {
             return null;
         }
@@ -391,7 +392,7 @@ final class RecordAccumulator {
     }
 
     /** True when the record's natural shard is hot and {@code partitionKey} is among its heavy keys. */
-    synchronized boolean isHotKey(BigInteger hashKey, String partitionKey, int hotKeyCount) {
+    synchronized boolean isHotKey(HashKey128 hashKey, String partitionKey, int hotKeyCount) {
         if (!map.isKnown()) {
             return false;
         }
@@ -416,7 +417,7 @@ final class RecordAccumulator {
         for (ShardQueue queue : allQueues()) {
             for (PendingRecord record : queue.records) {
                 if (record.partitionKey.equals(partitionKey)) {
-                    earlier.add(record.future);
+                    earlier.add(record);
                 }
             }
         }
@@ -424,7 +425,7 @@ final class RecordAccumulator {
             for (PutBatch.Entry entry : batch.entries) {
                 for (PendingRecord record : entry.userRecords()) {
                     if (record.partitionKey.equals(partitionKey)) {
-                        earlier.add(record.future);
+                        earlier.add(record);
                     }
                 }
             }
@@ -468,7 +469,7 @@ final class RecordAccumulator {
         for (ShardQueue queue : allQueues()) {
             for (PendingRecord record : queue.records) {
                 oldest = Math.min(oldest, record.createdNanos);
-                if (record.attempts.isEmpty()) {
+                if (record.attemptCount() == 0) {
                     break; // beyond the retried front, records are in creation order
                 }
             }
@@ -492,7 +493,7 @@ final class RecordAccumulator {
         return new ShardQueue(shard, limiter, 32);
     }
 
-    private ShardQueue route(BigInteger hashKey) {
+    private ShardQueue route(HashKey128 hashKey) {
         ShardMap.Shard shard = map.shardFor(hashKey);
         if (shard == null) {
             if (unknown == null) {
@@ -522,7 +523,7 @@ final class RecordAccumulator {
 
     private boolean ready(ShardQueue queue, long now) {
         PendingRecord front = queue.records.peekFirst();
-        return front != null && (draining || !flushes.isEmpty() || isFull(queue) || !front.attempts.isEmpty()
+        return front != null && (draining || !flushes.isEmpty() || isFull(queue) || front.attemptCount() > 0
                 || now - front.createdNanos >= lingerNanos);
     }
 
@@ -583,9 +584,9 @@ final class RecordAccumulator {
      * One plain record from the queue of records without a known shard. In ordered mode a request may
      * not carry two records of one hash key (the first could fail and the second be stored).
      */
-    private PutBatch.Entry takePlain(ShardQueue queue, Set<BigInteger> keysInRequest) {
+    private PutBatch.Entry takePlain(ShardQueue queue, Set<HashKey128> keysInRequest) {
         PendingRecord front = queue.records.peekFirst();
-        if (keysInRequest != null && !keysInRequest.add(front.hashKey)) {
+        if (keysInRequest != null && !keysInRequest.add(front.hashKey())) {
             return null;
         }
         return plain(queue, queue.poll());

@@ -2,7 +2,6 @@ package io.shardwise.producer;
 
 import io.shardwise.aggregation.HashKeys;
 import io.shardwise.aggregation.InvalidHashKeyException;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -49,10 +48,6 @@ final class RecordValidator {
                     + maxRecordBytes + " bytes (maxRecordBytes; raise it only for streams configured above 1 MiB)");
         }
         return (int) size;
-    }
-
-    BigInteger hashKey(String partitionKey, String explicitHashKey) {
-        return explicitHashKey != null ? HashKeys.parseExplicit(explicitHashKey) : HashKeys.ofPartitionKey(partitionKey);
     }
 
     static int utf8Length(String text) {

@@ -45,6 +45,7 @@ final class Sender implements Runnable {
     private final ShardMapLoader mapLoader;
     private final ProducerMetrics metrics;
     private final Backoff backoff;
+    private final long ttlNanos;
     private final AwsRequestOverrideConfiguration requestOverride;
     private final ConcurrentLinkedQueue<Runnable> events = new ConcurrentLinkedQueue<>();
     private final CompletableFuture<Void> firstMap = new CompletableFuture<>();
@@ -73,6 +74,7 @@ final class Sender implements Runnable {
         this.mapLoader = new ShardMapLoader(kinesis, config.stream());
         this.metrics = metrics;
         this.backoff = new Backoff(config.retryBaseDelay(), config.retryMaxDelay());
+        this.ttlNanos = config.recordTtl().toNanos();
         this.requestOverride = AwsRequestOverrideConfiguration.builder().apiCallTimeout(config.requestTimeout()).build();
     }
 
@@ -140,7 +142,7 @@ final class Sender implements Runnable {
         List<PendingRecord> expired = accumulator.expire(now);
         if (!expired.isEmpty()) {
             metrics.userRecordsExpired(expired.size());
-            fail(expired, record -> new RecordExpiredException(config.recordTtl(), record.attempts));
+            fail(expired, record -> new RecordExpiredException(config.recordTtl(), record.attempts()));
         }
         if (now - windowStartNanos >= WINDOW_NANOS) {
             closeWindow(now);
@@ -224,12 +226,12 @@ final class Sender implements Runnable {
             List<PendingRecord> users = u.entry().userRecords();
             for (int i = 0; i < users.size(); i++) {
                 PendingRecord record = users.get(i);
-                if (actual.range().contains(record.hashKey)) {
-                    record.attempts.add(u.success());
+                if (actual.contains(record.hashKey())) {
+                    record.addAttempt(u.success());
                     outcome.stored.add(record);
-                    outcome.results.add(new SendResult(actual.shardId(), u.result().sequenceNumber(), i, record.attempts));
+                    outcome.results.add(new SendResult(actual.shardId(), u.result().sequenceNumber(), i, record.attempts()));
                 } else {
-                    record.attempts.add(new Attempt(u.success().startedAt(), u.success().duration(),
+                    record.addAttempt(new Attempt(u.success().startedAt(), u.success().duration(),
                             "StoredOutsideShardRange", "aggregate landed on " + actual.shardId()
                             + " after a reshard; this sub-record's hash key belongs to another shard"));
                     outcome.retry.computeIfAbsent(u.entry().queue(), q -> new ArrayList<>()).add(record);
@@ -351,7 +353,7 @@ final class Sender implements Runnable {
         outcome.retry.forEach((queue, records) -> {
             int mostAttempts = 0;
             for (PendingRecord record : records) {
-                mostAttempts = Math.max(mostAttempts, record.attempts.size());
+                mostAttempts = Math.max(mostAttempts, record.attemptCount());
             }
             metrics.retries(records.size());
             accumulator.requeue(queue, records, endNanos + backoff.delayNanos(mostAttempts));
@@ -368,14 +370,15 @@ final class Sender implements Runnable {
         complete(outcome.stored, outcome.results);
         if (!outcome.expired.isEmpty()) {
             metrics.userRecordsExpired(outcome.expired.size());
-            fail(outcome.expired, record -> new RecordExpiredException(config.recordTtl(), record.attempts));
+            fail(outcome.expired, record -> new RecordExpiredException(config.recordTtl(), record.attempts()));
         }
         if (!outcome.finalFailures.isEmpty()) {
             metrics.userRecordsFailed(outcome.finalFailures.size());
             fail(outcome.finalFailures, record -> {
-                Attempt last = record.attempts.get(record.attempts.size() - 1);
+                List<Attempt> attempts = record.attempts();
+                Attempt last = attempts.get(attempts.size() - 1);
                 return new RecordFailedException("record failed with an error that retrying cannot fix: "
-                        + last.errorCode() + " (" + last.errorMessage() + ")", record.attempts, null);
+                        + last.errorCode() + " (" + last.errorMessage() + ")", attempts, null);
             });
         }
     }
@@ -412,19 +415,22 @@ final class Sender implements Runnable {
             List<Attempt> firstTry = List.of(success);
             for (int i = 0; i < users.size(); i++) {
                 PendingRecord record = users.get(i);
-                record.attempts.add(success);
+                List<Attempt> attempts = firstTry;
+                if (record.attemptCount() > 0) {
+                    record.addAttempt(success);
+                    attempts = record.attempts();
+                }
                 stored.add(record);
-                results.add(new SendResult(result.shardId(), result.sequenceNumber(), aggregated ? i : 0,
-                        record.attempts.size() == 1 ? firstTry : record.attempts));
+                results.add(new SendResult(result.shardId(), result.sequenceNumber(), aggregated ? i : 0, attempts));
             }
         }
 
         void failed(PutBatch.Entry entry, ErrorClassifier.Failure failure, Attempt attempt, long now, Throwable cause) {
             for (PendingRecord record : entry.userRecords()) {
-                record.attempts.add(attempt);
+                record.addAttempt(attempt);
                 if (!failure.retriable()) {
                     finalFailures.add(record);
-                } else if (now >= record.deadlineNanos) {
+                } else if (now >= record.deadlineNanos(ttlNanos)) {
                     expired.add(record);
                 } else {
                     retry.computeIfAbsent(entry.queue(), q -> new ArrayList<>()).add(record);
@@ -443,7 +449,7 @@ final class Sender implements Runnable {
         budget.release(accumulator.finish(records, flushes));
         metrics.userRecordsPut(records.size());
         for (int i = 0; i < records.size(); i++) {
-            records.get(i).future.complete(results.get(i));
+            records.get(i).complete(results.get(i));
         }
         flushes.forEach(f -> f.complete(null));
     }
@@ -452,7 +458,7 @@ final class Sender implements Runnable {
         List<CompletableFuture<Void>> flushes = new ArrayList<>(0);
         budget.release(accumulator.finish(records, flushes));
         for (PendingRecord record : records) {
-            record.future.completeExceptionally(error.apply(record));
+            record.completeExceptionally(error.apply(record));
         }
         flushes.forEach(f -> f.complete(null));
     }

@@ -11,8 +11,16 @@ import java.util.List;
  * record's shard is a binary search. Immutable: a refresh builds a new map.
  */
 final class ShardMap {
-    /** One open shard. */
-    record Shard(String shardId, HashKeyRange range) {}
+    /** One open shard; its bounds are also kept as {@link HashKey128}s, so routing compares two longs. */
+    record Shard(String shardId, HashKeyRange range, HashKey128 start, HashKey128 end) {
+        Shard(String shardId, HashKeyRange range) {
+            this(shardId, range, HashKey128.of(range.start()), HashKey128.of(range.end()));
+        }
+
+        boolean contains(HashKey128 hashKey) {
+            return start.compareTo(hashKey) <= 0 && hashKey.compareTo(end) <= 0;
+        }
+    }
 
     static final ShardMap UNKNOWN = new ShardMap(List.of());
 
@@ -38,14 +46,19 @@ final class ShardMap {
 
     /** The shard whose range holds the hash key, or null when the map is unknown or has a gap there. */
     Shard shardFor(BigInteger hashKey) {
+        return shardFor(HashKey128.of(hashKey));
+    }
+
+    /** The shard whose range holds the hash key, or null when the map is unknown or has a gap there. */
+    Shard shardFor(HashKey128 hashKey) {
         int low = 0;
         int high = shards.size() - 1;
         while (low <= high) {
             int middle = (low + high) >>> 1;
             Shard shard = shards.get(middle);
-            if (shard.range().end().compareTo(hashKey) < 0) {
+            if (shard.end().compareTo(hashKey) < 0) {
                 low = middle + 1;
-            } else if (shard.range().start().compareTo(hashKey) > 0) {
+            } else if (shard.start().compareTo(hashKey) > 0) {
                 high = middle - 1;
             } else {
                 return shard;
