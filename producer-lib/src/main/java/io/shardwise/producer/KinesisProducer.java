@@ -72,7 +72,8 @@ public final class KinesisProducer implements AutoCloseable {
         this.validator = new RecordValidator(config.maxRecordBytes());
         this.budget = new MemoryBudget(config.maxBufferedBytes());
         this.accumulator = new RecordAccumulator(config);
-        this.sender = new Sender(config, accumulator, budget, kinesis, metrics);
+        // A client built here carries the interceptor that sends the bodies the producer writes itself.
+        this.sender = new Sender(config, accumulator, budget, kinesis, ownsClient, metrics);
         this.blockNanos = config.maxBlockTime().toNanos();
         metrics.gauge("shardwise.producer.buffered.bytes", "bytes held by the producer", budget, MemoryBudget::usedBytes);
         metrics.gauge("shardwise.producer.outstanding.records", "user records without a result yet", accumulator,
@@ -503,7 +504,9 @@ public final class KinesisProducer implements AutoCloseable {
                             // core), and each thread costs a stack and a buffer cache.
                             .eventLoopGroupBuilder(SdkEventLoopGroup.builder().numberOfThreads(EVENT_LOOP_THREADS)))
                     // The producer retries itself, per entry and in order; SDK retries would hide throttles.
-                    .overrideConfiguration(o -> o.retryPolicy(RetryPolicy.none()));
+                    .overrideConfiguration(o -> o.retryPolicy(RetryPolicy.none())
+                            // PutRecords bodies written once by the producer, not marshalled and copied by the SDK.
+                            .addExecutionInterceptor(new PutRecordsBodyInterceptor()));
             if (region != null) {
                 builder.region(region);
             }

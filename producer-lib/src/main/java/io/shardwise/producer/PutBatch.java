@@ -19,6 +19,7 @@ final class PutBatch {
         private final ShardQueue queue;
         private final List<PendingRecord> userRecords;
         private final int sizeBytes;
+        private final boolean aggregated;
         private RecordAggregator pending;
         private KinesisRecord record;
 
@@ -27,6 +28,7 @@ final class PutBatch {
             this.record = record;
             this.userRecords = userRecords;
             this.sizeBytes = record.sizeBytes();
+            this.aggregated = record.aggregated();
         }
 
         Entry(ShardQueue queue, RecordAggregator pending, List<PendingRecord> userRecords) {
@@ -34,6 +36,7 @@ final class PutBatch {
             this.pending = pending;
             this.userRecords = userRecords;
             this.sizeBytes = pending.sizeBytes();
+            this.aggregated = pending.recordCount() > 1; // one record is emitted plain
         }
 
         ShardQueue queue() {
@@ -49,13 +52,26 @@ final class PutBatch {
             return sizeBytes;
         }
 
+        /** True when the Kinesis record is a KPL aggregate (two or more user records). */
+        boolean aggregated() {
+            return aggregated;
+        }
+
         /** The Kinesis record, encoded on first use. */
         KinesisRecord record() {
             if (record == null) {
+                if (pending == null) {
+                    throw new IllegalStateException("the Kinesis record was released after its request was built");
+                }
                 record = pending.emit();
                 pending = null;
             }
             return record;
+        }
+
+        /** Drops the encoded record once its request body exists, so its bytes can be collected young. */
+        void release() {
+            record = null;
         }
     }
 

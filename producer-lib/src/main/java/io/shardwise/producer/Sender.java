@@ -1,5 +1,6 @@
 package io.shardwise.producer;
 
+import io.shardwise.aggregation.KinesisRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,6 +48,8 @@ final class Sender implements Runnable {
     private final Backoff backoff;
     private final long ttlNanos;
     private final AwsRequestOverrideConfiguration requestOverride;
+    /** True when the client carries a {@link PutRecordsBodyInterceptor}: the producer writes PutRecords bodies itself. */
+    private final boolean writesBodies;
     private final ConcurrentLinkedQueue<Runnable> events = new ConcurrentLinkedQueue<>();
     private final CompletableFuture<Void> firstMap = new CompletableFuture<>();
     /** Answers handled this turn whose futures complete once the turn's requests are dispatched. */
@@ -66,7 +69,8 @@ final class Sender implements Runnable {
     private record Unverified(PutBatch.Entry entry, PutRecordsResultEntry result, Attempt success) {}
 
     Sender(ProducerConfig config, RecordAccumulator accumulator, MemoryBudget budget, KinesisAsyncClient kinesis,
-           ProducerMetrics metrics) {
+           boolean writesBodies, ProducerMetrics metrics) {
+        this.writesBodies = writesBodies;
         this.config = config;
         this.accumulator = accumulator;
         this.budget = budget;
@@ -281,17 +285,9 @@ final class Sender implements Runnable {
     private void call(PutBatch batch) {
         CompletableFuture<PutRecordsResponse> call;
         try {
-            List<PutRecordsRequestEntry> entries = new ArrayList<>(batch.entries.size());
-            for (PutBatch.Entry entry : batch.entries) {
-                entries.add(PutRecordsRequestEntry.builder()
-                        .partitionKey(entry.record().partitionKey())
-                        .explicitHashKey(entry.record().explicitHashKey())
-                        .data(SdkBytes.fromByteArrayUnsafe(entry.record().data()))
-                        .build());
-            }
-            PutRecordsRequest request = config.stream().apply(PutRecordsRequest.builder())
-                    .records(entries).overrideConfiguration(requestOverride).build();
-            call = kinesis.putRecords(request);
+            call = kinesis.putRecords(writesBodies ? requestWithBody(batch) : request(batch));
+            // The client marshalled the call before returning: the aggregates may be collected now.
+            batch.entries.forEach(PutBatch.Entry::release);
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
@@ -300,6 +296,29 @@ final class Sender implements Runnable {
             events.add(() -> answered(batch, response, error, endNanos));
             wakeUp();
         });
+    }
+
+    private PutRecordsRequest request(PutBatch batch) {
+        List<PutRecordsRequestEntry> entries = new ArrayList<>(batch.entries.size());
+        for (PutBatch.Entry entry : batch.entries) {
+            entries.add(PutRecordsRequestEntry.builder()
+                    .partitionKey(entry.record().partitionKey())
+                    .explicitHashKey(entry.record().explicitHashKey())
+                    .data(SdkBytes.fromByteArrayUnsafe(entry.record().data()))
+                    .build());
+        }
+        return config.stream().apply(PutRecordsRequest.builder()).records(entries).overrideConfiguration(requestOverride).build();
+    }
+
+    /** The same call with its records in a {@link PutRecordsBody} that the client's interceptor sends as they are. */
+    private PutRecordsRequest requestWithBody(PutBatch batch) {
+        List<PutRecordsBody.Entry> entries = new ArrayList<>(batch.entries.size());
+        for (PutBatch.Entry entry : batch.entries) {
+            KinesisRecord record = entry.record();
+            entries.add(new PutRecordsBody.Entry(record.partitionKey(), record.explicitHashKey(), record.data()));
+        }
+        return config.stream().apply(PutRecordsRequest.builder()).overrideConfiguration(requestOverride.toBuilder()
+                .putExecutionAttribute(PutRecordsBodyInterceptor.BODY, new PutRecordsBody(entries)).build()).build();
     }
 
     // ---------------------------------------------------------------- answers
@@ -398,7 +417,7 @@ final class Sender implements Runnable {
             if (!queue.isUnknown() && !queue.id().equals(result.shardId())) {
                 // Landed elsewhere than predicted: the map is stale (a split or merge). Refresh at once.
                 wrongShard = true;
-                if (entry.record().aggregated()) {
+                if (entry.aggregated()) {
                     accumulator.holdUntilMapRefresh(queue);
                     unverified.add(new Unverified(entry, result, success));
                     return;
@@ -407,8 +426,8 @@ final class Sender implements Runnable {
             if (!succeededQueues.contains(queue)) {
                 succeededQueues.add(queue);
             }
-            metrics.kinesisRecordPut(entry.userRecords().size(), entry.record().sizeBytes());
-            boolean aggregated = entry.record().aggregated();
+            metrics.kinesisRecordPut(entry.userRecords().size(), entry.sizeBytes());
+            boolean aggregated = entry.aggregated();
             List<PendingRecord> users = entry.userRecords();
             // Records stored at their first attempt share one immutable history (SendResult copies
             // anything else), instead of one copy per user record.
