@@ -52,7 +52,7 @@ final class AggregateParser {
                 result.explicitHashKeys.add(readString());
             } else if (tag == AggregateFormat.TAG_RECORDS) {
                 int length = readLength();
-                if (readCanonicalRecord(offset + in.getTotalBytesRead(), length, result)) {
+                if (readCanonicalRecord(buffer, offset + in.getTotalBytesRead(), length, result)) {
                     in.skipRawBytes(length);
                 } else {
                     int outerLimit = in.pushLimit(length);
@@ -71,8 +71,7 @@ final class AggregateParser {
      * Reads straight from the array; returns false, having added nothing, on any other layout so
      * that {@link #readRecord} (which handles and reports everything else) takes over.
      */
-    private boolean readCanonicalRecord(int start, int length, ParsedAggregate result) {
-        byte[] b = buffer;
+    private static boolean readCanonicalRecord(byte[] b, int start, int length, ParsedAggregate result) {
         int end = start + length;
         int pos = start;
         if (length < 4 || b[pos++] != AggregateFormat.TAG_PARTITION_KEY_INDEX) {

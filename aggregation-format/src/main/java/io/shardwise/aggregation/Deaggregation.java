@@ -18,6 +18,9 @@ public record Deaggregation(List<DeaggregatedRecord> records, boolean aggregated
                             PassthroughReason reason, String detail, int outsideShardRangeCount) {
 
     public Deaggregation {
-        records = List.copyOf(Objects.requireNonNull(records, "records"));
+        Objects.requireNonNull(records, "records");
+        if (!(records instanceof DeaggregatedRecords)) { // already unmodifiable and without nulls
+            records = List.copyOf(records);
+        }
     }
 }

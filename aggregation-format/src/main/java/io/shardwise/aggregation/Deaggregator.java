@@ -1,7 +1,6 @@
 package io.shardwise.aggregation;
 
 import java.io.IOException;
-import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.List;
 
@@ -48,6 +47,11 @@ public final class Deaggregator {
             return passthrough(partitionKey, explicitHashKey, bytes, sequenceNumber, PassthroughReason.BAD_CHECKSUM,
                     "the MD5 of the " + messageLength + "-byte message does not match its trailing checksum");
         }
+        Deaggregation canonical = CanonicalAggregateReader.read(bytes, messageOffset, messageLength, sequenceNumber,
+                shardRange);
+        if (canonical != null) {
+            return canonical;
+        }
         ParsedAggregate parsed = ParsedAggregate.acquire();
         try {
             AggregateParser.parse(bytes, messageOffset, messageLength, parsed);
@@ -71,7 +75,7 @@ public final class Deaggregator {
 
     private static Deaggregation unpack(byte[] bytes, ParsedAggregate parsed, String sequenceNumber,
                                         HashKeyRange shardRange) {
-        ShardRangeCheck rangeCheck = shardRange == null ? null : new ShardRangeCheck(shardRange, parsed);
+        ShardRangeCheck rangeCheck = shardRange == null ? null : new ShardRangeCheck(shardRange);
         DeaggregatedRecord[] records = new DeaggregatedRecord[parsed.count];
         int outside = 0;
         for (int i = 0; i < parsed.count; i++) {
@@ -79,15 +83,17 @@ public final class Deaggregator {
             int ehkIndex = parsed.explicitHashKeyIndexes[i];
             int offset = parsed.dataOffsets[i];
             byte[] data = Arrays.copyOfRange(bytes, offset, offset + parsed.dataLengths[i]);
-            boolean isOutside = rangeCheck != null && rangeCheck.isOutside(pkIndex, ehkIndex);
+            String partitionKey = parsed.partitionKeys.get(pkIndex);
+            String explicitHashKey = ehkIndex < 0 ? null : parsed.explicitHashKeys.get(ehkIndex);
+            boolean isOutside = rangeCheck != null
+                    && rangeCheck.isOutside(partitionKey, pkIndex, explicitHashKey, ehkIndex);
             if (isOutside) {
                 outside++;
             }
-            records[i] = new DeaggregatedRecord(parsed.partitionKeys.get(pkIndex),
-                    ehkIndex < 0 ? null : parsed.explicitHashKeys.get(ehkIndex),
-                    data, sequenceNumber, i, true, isOutside);
+            records[i] = new DeaggregatedRecord(partitionKey, explicitHashKey, data, sequenceNumber, i, true,
+                    isOutside);
         }
-        return new Deaggregation(Arrays.asList(records), true, null, null, outside);
+        return new Deaggregation(new DeaggregatedRecords(records, records.length), true, null, null, outside);
     }
 
     private static Deaggregation passthrough(String partitionKey, String explicitHashKey, byte[] data,
@@ -95,44 +101,5 @@ public final class Deaggregator {
         DeaggregatedRecord record = new DeaggregatedRecord(partitionKey, explicitHashKey, data, sequenceNumber,
                 0, false, false);
         return new Deaggregation(List.of(record), false, reason, detail, 0);
-    }
-
-    /**
-     * Decides per table entry, once, whether a sub-record's hash key lies in the shard: many
-     * sub-records share keys, and hashing a partition key costs an MD5.
-     */
-    private static final class ShardRangeCheck {
-        private static final byte UNKNOWN = 0;
-        private static final byte INSIDE = 1;
-        private static final byte OUTSIDE = 2;
-
-        private final HashKeyRange range;
-        private final ParsedAggregate parsed;
-        private final byte[] byPartitionKey;
-        private final byte[] byExplicitHashKey;
-
-        ShardRangeCheck(HashKeyRange range, ParsedAggregate parsed) {
-            this.range = range;
-            this.parsed = parsed;
-            this.byPartitionKey = new byte[parsed.partitionKeys.size()];
-            this.byExplicitHashKey = new byte[parsed.explicitHashKeys.size()];
-        }
-
-        boolean isOutside(int pkIndex, int ehkIndex) {
-            if (ehkIndex >= 0) {
-                if (byExplicitHashKey[ehkIndex] == UNKNOWN) {
-                    String ehk = parsed.explicitHashKeys.get(ehkIndex);
-                    // A key that is no valid hash key cannot be shown to belong here: flag it.
-                    boolean inside = HashKeys.isValidExplicit(ehk) && range.contains(new BigInteger(ehk));
-                    byExplicitHashKey[ehkIndex] = inside ? INSIDE : OUTSIDE;
-                }
-                return byExplicitHashKey[ehkIndex] == OUTSIDE;
-            }
-            if (byPartitionKey[pkIndex] == UNKNOWN) {
-                BigInteger hashKey = HashKeys.ofPartitionKey(parsed.partitionKeys.get(pkIndex));
-                byPartitionKey[pkIndex] = range.contains(hashKey) ? INSIDE : OUTSIDE;
-            }
-            return byPartitionKey[pkIndex] == OUTSIDE;
-        }
     }
 }

@@ -1,8 +1,6 @@
 package io.shardwise.aggregation;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * What {@link AggregateParser} found: both key tables and, per user record, its table indexes and
@@ -15,8 +13,8 @@ final class ParsedAggregate {
     private static final int KEEP_CAPACITY = 16_384;
     private static final ThreadLocal<ParsedAggregate> LOCAL = ThreadLocal.withInitial(ParsedAggregate::new);
 
-    final List<String> partitionKeys = new ArrayList<>();
-    final List<String> explicitHashKeys = new ArrayList<>();
+    final Keys partitionKeys = new Keys();
+    final Keys explicitHashKeys = new Keys();
     int count;
     int[] partitionKeyIndexes = new int[8];
     /** -1 when the record has no explicit hash key. */
@@ -27,10 +25,15 @@ final class ParsedAggregate {
     /** An empty instance for this thread; give it back with {@link #release()} when done. */
     static ParsedAggregate acquire() {
         ParsedAggregate parsed = LOCAL.get();
-        parsed.partitionKeys.clear();
-        parsed.explicitHashKeys.clear();
-        parsed.count = 0;
+        parsed.clear();
         return parsed;
+    }
+
+    /** Forgets everything found so far. */
+    void clear() {
+        partitionKeys.clear();
+        explicitHashKeys.clear();
+        count = 0;
     }
 
     /** Drops references to this aggregate's strings; forgets the instance if it grew large. */
@@ -57,5 +60,38 @@ final class ParsedAggregate {
         dataOffsets[count] = dataOffset;
         dataLengths[count] = dataLength;
         count++;
+    }
+
+    /** A key table as read: a growable array of strings (no list wrapper on the hot path). */
+    static final class Keys {
+        private String[] values = new String[16];
+        private int size;
+
+        void add(String key) {
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = key;
+        }
+
+        String get(int index) {
+            return values[index];
+        }
+
+        int size() {
+            return size;
+        }
+
+        /**
+         * Starts over with a fresh array of the same capacity rather than clearing the old one:
+         * with G1, storing new strings into an array that has reached the old generation costs a
+         * memory fence per store, into a young array nothing.
+         */
+        void clear() {
+            if (size > 0) {
+                values = new String[values.length];
+                size = 0;
+            }
+        }
     }
 }

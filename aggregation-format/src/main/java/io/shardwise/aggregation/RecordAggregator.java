@@ -27,16 +27,20 @@ public final class RecordAggregator {
     /** By default only {@code maxBytes} bounds an aggregate, as in the KPL. */
     public static final int DEFAULT_MAX_RECORDS = Integer.MAX_VALUE;
 
+    /** Per-record arrays longer than this are not kept after an emit: an idle aggregator stays small. */
+    private static final int KEEP_RECORDS = 4096;
     private static final int OUTER_KEY_BYTES = AggregateFormat.AGGREGATE_PARTITION_KEY.length();
 
     private final int maxBytes;
     private final int maxRecords;
-    private final KeyTable partitionKeys = new KeyTable();
-    private final KeyTable explicitHashKeys = new KeyTable();
+    private final KeyTable partitionKeys = new KeyTable(AggregateFormat.TAG_PARTITION_KEY_TABLE);
+    private final KeyTable explicitHashKeys = new KeyTable(AggregateFormat.TAG_EXPLICIT_HASH_KEY_TABLE);
 
     private int count;
     private int[] partitionKeyIndexes = new int[16];
     private int[] explicitHashKeyIndexes = new int[16];
+    /** The size of each record's Record message, counted once when it is added. */
+    private int[] recordSizes = new int[16];
     private byte[][] payloads = new byte[16][];
     /** Serialized size of all record entries (field 3 of AggregatedRecord). */
     private long recordsSize;
@@ -81,20 +85,39 @@ public final class RecordAggregator {
         if (count >= maxRecords) {
             return false;
         }
+        if (count == 0 && (long) Utf8.encodedLength(partitionKey) + data.length > maxBytes) {
+            return false; // not even the plain form fits
+        }
+        // New keys are encoded into their tables at once (one pass over their chars) and taken
+        // back below if the record does not fit after all.
         int pkIndex = partitionKeys.indexOf(partitionKey);
-        int pkLength = pkIndex < 0 ? Utf8.encodedLength(partitionKey) : 0;
-        int ehkIndex = explicitHashKey == null ? -1 : explicitHashKeys.indexOf(explicitHashKey);
-        int ehkLength = explicitHashKey != null && ehkIndex < 0 ? explicitHashKey.length() : 0; // ASCII digits
-        if (sizeWith(partitionKey, pkIndex, pkLength, explicitHashKey, ehkIndex, ehkLength, data.length) > maxBytes) {
+        boolean newPartitionKey = pkIndex < 0;
+        if (newPartitionKey) {
+            pkIndex = partitionKeys.add(partitionKey);
+        }
+        int ehkIndex = -1;
+        boolean newExplicitHashKey = false;
+        if (explicitHashKey != null) {
+            ehkIndex = explicitHashKeys.indexOf(explicitHashKey);
+            newExplicitHashKey = ehkIndex < 0;
+            if (newExplicitHashKey) {
+                ehkIndex = explicitHashKeys.add(explicitHashKey);
+            }
+        }
+        int recordSize = recordSize(pkIndex, ehkIndex, data.length);
+        long records = recordsSize + entrySize(recordSize);
+        if (count > 0 && aggregateSize(partitionKeys.serializedSize(), explicitHashKeys.serializedSize(), records)
+                > maxBytes) {
+            if (newExplicitHashKey) {
+                explicitHashKeys.removeLast();
+            }
+            if (newPartitionKey) {
+                partitionKeys.removeLast();
+            }
             return false;
         }
-        if (pkIndex < 0) {
-            pkIndex = partitionKeys.add(partitionKey, pkLength);
-        }
-        if (explicitHashKey != null && ehkIndex < 0) {
-            ehkIndex = explicitHashKeys.add(explicitHashKey, ehkLength);
-        }
-        append(pkIndex, ehkIndex, data);
+        append(pkIndex, ehkIndex, recordSize, data);
+        recordsSize = records;
         if (count == 1) {
             firstPartitionKey = partitionKey;
             firstExplicitHashKey = explicitHashKey;
@@ -174,12 +197,13 @@ public final class RecordAggregator {
         byte[] out = new byte[messageSize + AggregateFormat.FRAME_BYTES];
         System.arraycopy(AggregateFormat.MAGIC, 0, out, 0, AggregateFormat.MAGIC.length);
         int messageOffset = AggregateFormat.MAGIC.length;
-        int pos = partitionKeys.writeTo(out, messageOffset, AggregateFormat.TAG_PARTITION_KEY_TABLE);
-        pos = explicitHashKeys.writeTo(out, pos, AggregateFormat.TAG_EXPLICIT_HASH_KEY_TABLE);
-        // Tables and record entries are written as plain varints and bytes into the exactly sized
-        // array: no CodedOutputStream call and bounds check per field.
+        int pos = partitionKeys.writeTo(out, messageOffset);
+        pos = explicitHashKeys.writeTo(out, pos);
+        // Record entries are written as plain varints and bytes into the exactly sized array: no
+        // CodedOutputStream call and bounds check per field.
         for (int i = 0; i < count; i++) {
-            pos = writeRecord(out, pos, partitionKeyIndexes[i], explicitHashKeyIndexes[i], payloads[i]);
+            pos = writeRecord(out, pos, partitionKeyIndexes[i], explicitHashKeyIndexes[i], recordSizes[i],
+                    payloads[i]);
         }
         if (pos != messageOffset + messageSize) {
             throw new IllegalStateException("size accounting disagrees with the encoder (a bug): wrote "
@@ -190,9 +214,9 @@ public final class RecordAggregator {
     }
 
     /** Writes one entry of field 3 at {@code pos}; returns the position after it. */
-    private static int writeRecord(byte[] out, int pos, int pkIndex, int ehkIndex, byte[] data) {
+    private static int writeRecord(byte[] out, int pos, int pkIndex, int ehkIndex, int recordSize, byte[] data) {
         out[pos++] = (byte) AggregateFormat.TAG_RECORDS;
-        pos = Varint.write(out, pos, recordSize(pkIndex, ehkIndex, data.length));
+        pos = Varint.write(out, pos, recordSize);
         out[pos++] = (byte) AggregateFormat.TAG_PARTITION_KEY_INDEX;
         pos = Varint.write(out, pos, pkIndex);
         if (ehkIndex >= 0) {
@@ -233,8 +257,11 @@ public final class RecordAggregator {
 
     /** Bytes of one entry in field 3: tag, length, then the Record message. */
     private static long recordEntrySize(int pkIndex, int ehkIndex, int dataLength) {
-        int size = recordSize(pkIndex, ehkIndex, dataLength);
-        return 1L + CodedOutputStream.computeUInt32SizeNoTag(size) + size;
+        return entrySize(recordSize(pkIndex, ehkIndex, dataLength));
+    }
+
+    private static long entrySize(int recordSize) {
+        return 1L + CodedOutputStream.computeUInt32SizeNoTag(recordSize) + recordSize;
     }
 
     /** Bytes of one Record message; saturates instead of overflowing for absurd lengths. */
@@ -245,22 +272,33 @@ public final class RecordAggregator {
         return clamp(size);
     }
 
-    private void append(int pkIndex, int ehkIndex, byte[] data) {
+    private void append(int pkIndex, int ehkIndex, int recordSize, byte[] data) {
         if (count == payloads.length) {
             int capacity = count * 2;
             partitionKeyIndexes = Arrays.copyOf(partitionKeyIndexes, capacity);
             explicitHashKeyIndexes = Arrays.copyOf(explicitHashKeyIndexes, capacity);
+            recordSizes = Arrays.copyOf(recordSizes, capacity);
             payloads = Arrays.copyOf(payloads, capacity);
         }
         partitionKeyIndexes[count] = pkIndex;
         explicitHashKeyIndexes[count] = ehkIndex;
+        recordSizes[count] = recordSize;
         payloads[count] = data;
-        recordsSize += recordEntrySize(pkIndex, ehkIndex, data.length);
         count++;
     }
 
     private void reset() {
-        Arrays.fill(payloads, 0, count, null);
+        // A fresh array instead of clearing the old one: with G1, storing payloads into an array
+        // that has reached the old generation costs a memory fence per store, into a young one
+        // nothing. Arrays grown for an aggregate of very many records are not kept.
+        if (payloads.length > KEEP_RECORDS) {
+            partitionKeyIndexes = new int[16];
+            explicitHashKeyIndexes = new int[16];
+            recordSizes = new int[16];
+            payloads = new byte[16][];
+        } else {
+            payloads = new byte[payloads.length][];
+        }
         partitionKeys.clear();
         explicitHashKeys.clear();
         count = 0;

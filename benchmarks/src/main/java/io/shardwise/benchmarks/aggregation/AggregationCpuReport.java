@@ -13,7 +13,8 @@ import java.util.function.IntSupplier;
  * them see the same conditions, and prints the median rate per CPU second and the ratio of encode
  * and decode to raw MD5.
  *
- * <p>Usage: {@code java -cp ... io.shardwise.benchmarks.aggregation.AggregationCpuReport [rounds]}
+ * <p>Usage: {@code java -cp ... io.shardwise.benchmarks.aggregation.AggregationCpuReport [rounds [recordBytes,...]]}
+ * (default: 15 rounds of 100, 1024 and 10240-byte records)
  */
 public final class AggregationCpuReport {
 
@@ -27,7 +28,10 @@ public final class AggregationCpuReport {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         System.out.printf("%-7s %-18s %10s %12s %13s %10s%n",
                 "record", "operation", "MB/s", "records/s", "vs md5 user", "vs md5 agg");
-        for (int recordBytes : List.of(100, 1024, 10240)) {
+        List<Integer> sizes = args.length > 1
+                ? Arrays.stream(args[1].split(",")).map(Integer::valueOf).toList()
+                : List.of(100, 1024, 10240);
+        for (int recordBytes : sizes) {
             report(new AggregationWorkload(recordBytes), rounds);
         }
     }
