@@ -85,6 +85,9 @@ public final class RecordAggregator {
         if (count >= maxRecords) {
             return false;
         }
+        if (partitionKey.length() > maxBytes) {
+            return false; // every char takes at least one byte
+        }
         if (count == 0 && (long) Utf8.encodedLength(partitionKey) + data.length > maxBytes) {
             return false; // not even the plain form fits
         }

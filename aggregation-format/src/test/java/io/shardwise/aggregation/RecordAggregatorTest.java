@@ -155,6 +155,25 @@ class RecordAggregatorTest {
     }
 
     @Test
+    void aRecordThatDoesNotFitLeavesTheAggregateAsItWas() {
+        RecordAggregator aggregator = new RecordAggregator(200, Integer.MAX_VALUE);
+        assertThat(aggregator.tryAdd("k1", null, new byte[50])).isTrue();
+        assertThat(aggregator.tryAdd("k2", "7", new byte[50])).isTrue();
+        int size = aggregator.sizeBytes();
+        // new keys that are encoded into their tables and then taken back
+        assertThat(aggregator.tryAdd("k3", "8", new byte[150])).isFalse();
+        assertThat(aggregator.tryAdd("x".repeat(150), null, new byte[0])).isFalse();
+        assertThat(aggregator.tryAdd("y".repeat(1_000), null, new byte[0])).isFalse(); // longer than maxBytes
+        assertThat(aggregator.sizeBytes()).isEqualTo(size);
+        assertThat(aggregator.tryAdd("k3", "8", new byte[10])).isTrue();
+        KinesisRecord record = aggregator.emit();
+        assertThat(Deaggregator.deaggregate(record.partitionKey(), record.explicitHashKey(), record.data(), "1", null)
+                .records()).extracting(DeaggregatedRecord::partitionKey, DeaggregatedRecord::explicitHashKey)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("k1", null),
+                        org.assertj.core.groups.Tuple.tuple("k2", "7"), org.assertj.core.groups.Tuple.tuple("k3", "8"));
+    }
+
+    @Test
     void countsUnpairedSurrogatesAsTheOneByteJavaWrites() {
         RecordAggregator aggregator = new RecordAggregator();
         String broken = "x\uD800y\uDC00";
