@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Parses the protobuf message of an aggregate with protobuf-java's {@link CodedInputStream} only.
+ * Parses the protobuf message of an aggregate with protobuf-java's {@link CodedInputStream} only:
+ * the general path, for every message {@link CanonicalAggregateReader} leaves to it (fields in
+ * another order, tags, unknown fields, malformed input), with an exact reason for whatever is wrong.
  *
  * <p>Hostile input is expected: every declared length is checked against the bytes left before
  * anything is allocated, groups are skipped iteratively with a depth limit (no recursion), tags and
@@ -51,83 +53,13 @@ final class AggregateParser {
             } else if (tag == AggregateFormat.TAG_EXPLICIT_HASH_KEY_TABLE) {
                 result.explicitHashKeys.add(readString());
             } else if (tag == AggregateFormat.TAG_RECORDS) {
-                int length = readLength();
-                if (readCanonicalRecord(buffer, offset + in.getTotalBytesRead(), length, result)) {
-                    in.skipRawBytes(length);
-                } else {
-                    int outerLimit = in.pushLimit(length);
-                    readRecord(result);
-                    in.popLimit(outerLimit);
-                }
+                int outerLimit = in.pushLimit(readLength());
+                readRecord(result);
+                in.popLimit(outerLimit);
             } else {
                 skipField(tag);
             }
         }
-    }
-
-    /**
-     * The fast path for a record as the KPL (and this library) writes it: partition key index,
-     * optional explicit hash key index, then data ending the record, each varint at most 4 bytes.
-     * Reads straight from the array; returns false, having added nothing, on any other layout so
-     * that {@link #readRecord} (which handles and reports everything else) takes over.
-     */
-    private static boolean readCanonicalRecord(byte[] b, int start, int length, ParsedAggregate result) {
-        int end = start + length;
-        int pos = start;
-        if (length < 4 || b[pos++] != AggregateFormat.TAG_PARTITION_KEY_INDEX) {
-            return false;
-        }
-        int pkIndex = 0;
-        for (int shift = 0; ; shift += 7) {
-            if (shift == 28 || pos >= end) {
-                return false;
-            }
-            int v = b[pos++];
-            pkIndex |= (v & 0x7F) << shift;
-            if (v >= 0) {
-                break;
-            }
-        }
-        if (pos >= end) {
-            return false;
-        }
-        int ehkIndex = ABSENT;
-        if (b[pos] == AggregateFormat.TAG_EXPLICIT_HASH_KEY_INDEX) {
-            pos++;
-            ehkIndex = 0;
-            for (int shift = 0; ; shift += 7) {
-                if (shift == 28 || pos >= end) {
-                    return false;
-                }
-                int v = b[pos++];
-                ehkIndex |= (v & 0x7F) << shift;
-                if (v >= 0) {
-                    break;
-                }
-            }
-            if (pos >= end) {
-                return false;
-            }
-        }
-        if (b[pos++] != AggregateFormat.TAG_DATA) {
-            return false;
-        }
-        int dataLength = 0;
-        for (int shift = 0; ; shift += 7) {
-            if (shift == 28 || pos >= end) {
-                return false;
-            }
-            int v = b[pos++];
-            dataLength |= (v & 0x7F) << shift;
-            if (v >= 0) {
-                break;
-            }
-        }
-        if (dataLength != end - pos) {
-            return false; // more fields follow, or a bad length: the general path decides
-        }
-        result.addRecord(pkIndex, ehkIndex, pos, dataLength);
-        return true;
     }
 
     private void readRecord(ParsedAggregate result) throws IOException, MalformedAggregateException {
