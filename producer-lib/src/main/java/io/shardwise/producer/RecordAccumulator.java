@@ -41,6 +41,8 @@ final class RecordAccumulator {
 
     private ShardMap map = ShardMap.UNKNOWN;
     private Map<String, ShardQueue> queues = new LinkedHashMap<>();
+    /** The queues in the order of {@code map.shards()}: routing a record is a search and an array read. */
+    private ShardQueue[] queueByShardIndex = new ShardQueue[0];
     private ShardQueue unknown;
     private final List<ShardQueue> retired = new ArrayList<>();
     private final Set<PutBatch> inFlight = new LinkedHashSet<>();
@@ -309,6 +311,10 @@ final class RecordAccumulator {
         }
         map = next;
         queues = nextQueues;
+        queueByShardIndex = new ShardQueue[next.shards().size()];
+        for (int i = 0; i < queueByShardIndex.length; i++) {
+            queueByShardIndex[i] = nextQueues.get(next.shards().get(i).shardId());
+        }
         for (ShardQueue old : leaving) {
             old.retired = true;
             PendingRecord record;
@@ -494,14 +500,14 @@ final class RecordAccumulator {
     }
 
     private ShardQueue route(HashKey128 hashKey) {
-        ShardMap.Shard shard = map.shardFor(hashKey);
-        if (shard == null) {
+        int index = map.indexFor(hashKey);
+        if (index < 0) {
             if (unknown == null) {
                 unknown = newQueue(null, System.nanoTime()); // a gap in the map: send plain until it heals
             }
             return unknown;
         }
-        return queues.get(shard.shardId());
+        return queueByShardIndex[index];
     }
 
     private List<ShardQueue> allQueues() {
@@ -566,7 +572,9 @@ final class RecordAccumulator {
             return plain(queue, record);
         }
         RecordAggregator aggregator = new RecordAggregator(config.aggregationMaxBytes(), Integer.MAX_VALUE);
-        List<PendingRecord> taken = new ArrayList<>();
+        // Sized for the records of the front's size that fit, so a 1 MiB aggregate's list is not regrown.
+        int expected = config.aggregationMaxBytes() / Math.max(16, queue.records.peekFirst().kinesisBytes) + 1;
+        List<PendingRecord> taken = new ArrayList<>(Math.min(queue.records.size(), expected));
         PendingRecord next;
         while ((next = queue.records.peekFirst()) != null && !next.held()) {
             if (aggregator.tryAdd(next.partitionKey, next.explicitHashKey, next.data)) {

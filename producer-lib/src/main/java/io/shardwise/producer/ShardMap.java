@@ -51,6 +51,12 @@ final class ShardMap {
 
     /** The shard whose range holds the hash key, or null when the map is unknown or has a gap there. */
     Shard shardFor(HashKey128 hashKey) {
+        int index = indexFor(hashKey);
+        return index < 0 ? null : shards.get(index);
+    }
+
+    /** The position in {@link #shards()} of the shard whose range holds the hash key, or -1. */
+    int indexFor(HashKey128 hashKey) {
         int low = 0;
         int high = shards.size() - 1;
         while (low <= high) {
@@ -61,10 +67,10 @@ final class ShardMap {
             } else if (shard.start().compareTo(hashKey) > 0) {
                 high = middle - 1;
             } else {
-                return shard;
+                return middle;
             }
         }
-        return null;
+        return -1;
     }
 
     Shard byId(String shardId) {
