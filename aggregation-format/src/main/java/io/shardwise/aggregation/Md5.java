@@ -37,6 +37,15 @@ final class Md5 {
         }
     }
 
+    /**
+     * The MD5 of {@code in[off, off+len)} in this thread's scratch buffer, valid until the next call
+     * on this thread: for callers that only read it.
+     */
+    byte[] digestToScratch(byte[] in, int off, int len) {
+        digest(in, off, len, scratch, 0);
+        return scratch;
+    }
+
     /** True when the MD5 of {@code in[off, off+len)} equals {@code expected[expOff, expOff+16)}. */
     boolean matches(byte[] in, int off, int len, byte[] expected, int expOff) {
         digest(in, off, len, scratch, 0);

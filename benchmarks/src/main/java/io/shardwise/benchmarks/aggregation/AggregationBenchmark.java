@@ -52,6 +52,11 @@ public class AggregationBenchmark {
     }
 
     @Benchmark
+    public int decodeInShard() {
+        return workload.decodeInShard();
+    }
+
+    @Benchmark
     public int md5UserBytes() {
         return workload.md5UserBytes();
     }

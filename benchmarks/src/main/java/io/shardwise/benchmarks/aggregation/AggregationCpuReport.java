@@ -37,9 +37,9 @@ public final class AggregationCpuReport {
     }
 
     private static void report(AggregationWorkload workload, int rounds) {
-        List<String> names = List.of("encode", "decode", "md5UserBytes", "md5AggregateBytes");
+        List<String> names = List.of("encode", "decode", "md5UserBytes", "md5AggregateBytes", "decodeInShard");
         List<IntSupplier> operations = List.of(workload::encode, workload::decode, workload::md5UserBytes,
-                workload::md5AggregateBytes);
+                workload::md5AggregateBytes, workload::decodeInShard);
         int sink = 0;
         for (IntSupplier operation : operations) { // warm-up: JIT and steady allocation
             sink += runFor(operation, 1_000_000_000L, new long[1]);

@@ -2,8 +2,11 @@ package io.shardwise.benchmarks.aggregation;
 
 import io.shardwise.aggregation.Deaggregation;
 import io.shardwise.aggregation.Deaggregator;
+import io.shardwise.aggregation.HashKeyRange;
+import io.shardwise.aggregation.HashKeys;
 import io.shardwise.aggregation.KinesisRecord;
 import io.shardwise.aggregation.RecordAggregator;
+import java.math.BigInteger;
 import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -22,6 +25,7 @@ final class AggregationWorkload {
 
     static final int BATCH_BYTES = 1 << 20;
     private static final int DISTINCT_KEYS = 10_007;
+    private static final HashKeyRange WHOLE_RANGE = new HashKeyRange(BigInteger.ZERO, HashKeys.MAX);
 
     private final int recordBytes;
     private final int batchRecords;
@@ -89,9 +93,21 @@ final class AggregationWorkload {
 
     /** Every aggregate of the batch through the deaggregator. */
     int decode() {
+        return decode(null);
+    }
+
+    /**
+     * Every aggregate of the batch through the deaggregator with the shard's hash key range, as a
+     * consumer calls it: each distinct key of an aggregate is hashed to check it belongs there.
+     */
+    int decodeInShard() {
+        return decode(WHOLE_RANGE);
+    }
+
+    private int decode(HashKeyRange shardRange) {
         int result = 0;
         for (byte[] aggregate : aggregates) {
-            Deaggregation deaggregation = Deaggregator.deaggregate("a", null, aggregate, "1", null);
+            Deaggregation deaggregation = Deaggregator.deaggregate("a", null, aggregate, "1", shardRange);
             result += deaggregation.records().size() + deaggregation.records().get(0).data().length;
         }
         return result;
