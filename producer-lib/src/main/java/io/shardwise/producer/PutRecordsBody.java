@@ -25,10 +25,6 @@ final class PutRecordsBody {
         this.entries = entries;
     }
 
-    int size() {
-        return entries == null ? 0 : entries.size();
-    }
-
     /**
      * The body in the protocol of {@code contentType} (CBOR unless it names JSON), for the stream given by
      * name or ARN (one may be null). Drops the entries: the data arrays may be collected once the body exists.
