@@ -49,6 +49,10 @@ final class FakeKinesisEndpoint implements AutoCloseable {
     final AtomicLong entries = new AtomicLong();
 
     FakeKinesisEndpoint(int shards) throws Exception {
+        // The JDK's HTTP server leaves Nagle's algorithm on: its answer (headers, then body) then waits
+        // for the client's delayed ACK, about 40 ms per request, a latency of the fake, not of a client.
+        // Read once, when the first server of this JVM is made.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         this.shards = shards;
         this.starts = new BigInteger[shards];
         BigInteger step = MAX.add(BigInteger.ONE).divide(BigInteger.valueOf(shards));
