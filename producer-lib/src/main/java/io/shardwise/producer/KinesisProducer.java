@@ -318,7 +318,11 @@ public final class KinesisProducer implements AutoCloseable {
             return this;
         }
 
-        /** A client to use (the producer does not close it). Default: one built from the options below. */
+        /**
+         * A client to use (the producer does not close it). Default: one built from the options below.
+         * A client given here is used as it is, so PutRecords go through the SDK's own marshalling, which
+         * copies each request body several times; a client the producer builds writes them once.
+         */
         public Builder client(KinesisAsyncClient client) {
             this.client = client;
             return this;
