@@ -62,11 +62,19 @@ class HashRangeRepairIT {
             engines.dynamoDbClient().deleteItem(b -> b.tableName(table.value())
                     .key(Map.of("leaseKey", AttributeValue.fromS(high))));
             List<String> afterDelete = put(kinesis, stream.name(), "repaired", 10);
+            BigInteger lastHigh = lastSequenceNumber;
 
-            await().atMost(Duration.ofSeconds(60)).until(() -> received.payloads().containsAll(afterDelete));
+            // The old worker may still deliver some records before its round sees the lease gone; what
+            // shows the repair is the recreated lease itself checkpointing past the last record.
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
+                Map<String, AttributeValue> lease = LeaseItems.shardLeases(engines.dynamoDbClient(), table.value())
+                        .get(high);
+                return lease != null && LeaseItems.checkpoint(lease).chars().allMatch(Character::isDigit)
+                        && new BigInteger(LeaseItems.checkpoint(lease)).compareTo(lastHigh) >= 0;
+            });
+            assertThat(received.payloads()).containsAll(afterDelete);
             Map<String, AttributeValue> lease = LeaseItems.shardLeases(engines.dynamoDbClient(), table.value())
                     .get(high);
-            assertThat(lease).as("the lease of %s was recreated", high).isNotNull();
             assertThat(lease.get("parentShardId").ss()).containsExactly(parent);
             assertThat(received.all()).filteredOn(d -> d.payload().startsWith("repaired-high"))
                     .extracting(d -> d.record().shardId()).containsOnly(high);
@@ -74,15 +82,22 @@ class HashRangeRepairIT {
         }
     }
 
+    /** The sequence number of the last record {@link #put} wrote to the high half. */
+    private BigInteger lastSequenceNumber;
+
     /** Writes {@code count} records to each half of the key space; returns their payloads. */
-    private static List<String> put(KinesisClient kinesis, String stream, String label, int count) {
+    private List<String> put(KinesisClient kinesis, String stream, String label, int count) {
         List<String> payloads = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             for (String half : List.of("low", "high")) {
                 String payload = label + "-" + half + "-" + i;
                 String hashKey = half.equals("low") ? LOW_KEY : HIGH_KEY;
-                kinesis.putRecord(r -> r.streamName(stream).partitionKey("k").explicitHashKey(hashKey)
-                        .data(SdkBytes.fromString(payload, StandardCharsets.UTF_8)));
+                String sequenceNumber = kinesis.putRecord(r -> r.streamName(stream).partitionKey("k")
+                        .explicitHashKey(hashKey).data(SdkBytes.fromString(payload, StandardCharsets.UTF_8)))
+                        .sequenceNumber();
+                if (half.equals("high")) {
+                    lastSequenceNumber = new BigInteger(sequenceNumber);
+                }
                 payloads.add(payload);
             }
         }
