@@ -130,6 +130,32 @@ class RecordAggregatorTest {
     }
 
     @Test
+    void everyEmittedAggregateOwnsItsBytesWhetherSmallOrLarge() {
+        for (int dataBytes : new int[] {10, 40_000, 200_000}) {
+            RecordAggregator first = new RecordAggregator(1024 * 1024, 1000);
+            RecordAggregator second = new RecordAggregator(1024 * 1024, 1000);
+            first.tryAdd("a", null, filled(dataBytes, (byte) 1));
+            first.tryAdd("b", null, filled(dataBytes, (byte) 2));
+            KinesisRecord a = first.emit();
+            byte[] copyOfA = a.data().clone();
+            second.tryAdd("c", null, filled(dataBytes, (byte) 3));
+            second.tryAdd("d", null, filled(dataBytes, (byte) 4));
+            KinesisRecord b = second.emit();
+
+            assertThat(a.data()).as("aggregate of two %d-byte records", dataBytes).isNotSameAs(b.data())
+                    .isEqualTo(copyOfA);
+            assertThat(Deaggregator.deaggregate(a.partitionKey(), a.explicitHashKey(), a.data(), "1", null)
+                    .records()).extracting(DeaggregatedRecord::partitionKey).containsExactly("a", "b");
+        }
+    }
+
+    private static byte[] filled(int length, byte value) {
+        byte[] data = new byte[length];
+        java.util.Arrays.fill(data, value);
+        return data;
+    }
+
+    @Test
     void emittingNothingIsAnError() {
         assertThatThrownBy(() -> new RecordAggregator().emit())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("empty");
