@@ -4,6 +4,7 @@ import static io.shardwise.aggregation.Aggregates.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -151,7 +152,7 @@ class RecordAggregatorTest {
 
     private static byte[] filled(int length, byte value) {
         byte[] data = new byte[length];
-        java.util.Arrays.fill(data, value);
+        Arrays.fill(data, value);
         return data;
     }
 
