@@ -12,6 +12,7 @@ import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
 import software.amazon.awssdk.services.kinesis.model.StartingPosition;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEvent;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEventStream;
@@ -51,6 +52,9 @@ final class FanOutRetriever implements Retriever {
     private final Duration renewAfter;
     private final AtomicInteger subscriptions = new AtomicInteger();
     private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10));
+    /** How long after a subscription ends a ResourceInUseException for the next one is expected, not a warning. */
+    private static final Duration IN_USE_AFTER_CANCEL = Duration.ofSeconds(5);
+    private long lastCancelNanos = System.nanoTime() - IN_USE_AFTER_CANCEL.toNanos();
     private volatile BlockingQueue<Signal> signals;
     private volatile EventSubscriber current;
     private String continuation;
@@ -126,8 +130,24 @@ final class FanOutRetriever implements Retriever {
 
     private void retryLater(Throwable error) {
         long delay = backoff.nextDelayMillis();
-        log.warn("Subscription to {} failed ({}); re-subscribing in {} ms", shardId, error.toString(), delay);
+        if (isResourceInUse(error) && System.nanoTime() - lastCancelNanos < IN_USE_AFTER_CANCEL.toNanos()) {
+            // Expected right after a renewal: the service keeps the previous subscription of this
+            // consumer and shard for a few seconds after it ends.
+            log.info("Subscription to {} is still in use ({}); re-subscribing in {} ms", shardId, error.toString(),
+                    delay);
+        } else {
+            log.warn("Subscription to {} failed ({}); re-subscribing in {} ms", shardId, error.toString(), delay);
+        }
         stop.sleep(delay);
+    }
+
+    private static boolean isResourceInUse(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof ResourceInUseException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void subscribe() {
@@ -175,6 +195,9 @@ final class FanOutRetriever implements Retriever {
         signals = null;
         if (active != null) {
             active.cancel();
+            if (!awaitingFirstEvent) {
+                lastCancelNanos = System.nanoTime(); // a subscription that delivered ends here
+            }
         }
     }
 
