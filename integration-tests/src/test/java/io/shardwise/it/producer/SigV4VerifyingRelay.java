@@ -109,9 +109,7 @@ final class SigV4VerifyingRelay implements AutoCloseable {
 
     /** Requests whose signature held, by operation (PutRecords, ListShards, ...). */
     Map<String, Long> verifiedByOperation() {
-        Map<String, Long> counts = new TreeMap<>();
-        verified.forEach((operation, count) -> counts.put(operation, count.sum()));
-        return counts;
+        return sums(verified);
     }
 
     List<Mismatch> mismatches() {
@@ -123,9 +121,7 @@ final class SigV4VerifyingRelay implements AutoCloseable {
      * whether requests carried x-amz-content-sha256 (its value when not a plain hash) or a Transfer-Encoding.
      */
     Map<String, Long> observed() {
-        Map<String, Long> counts = new TreeMap<>();
-        observed.forEach((fact, count) -> counts.put(fact, count.sum()));
-        return counts;
+        return sums(observed);
     }
 
     /** The last PutRecords request received, signed by the SDK and verified. */
@@ -279,6 +275,12 @@ final class SigV4VerifyingRelay implements AutoCloseable {
     private static String first(Map<String, List<String>> lowerCaseHeaders, String name) {
         List<String> values = lowerCaseHeaders.get(name);
         return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    private static Map<String, Long> sums(Map<String, LongAdder> counts) {
+        Map<String, Long> sums = new TreeMap<>();
+        counts.forEach((key, count) -> sums.put(key, count.sum()));
+        return sums;
     }
 
     private static void count(Map<String, LongAdder> counts, String key) {
