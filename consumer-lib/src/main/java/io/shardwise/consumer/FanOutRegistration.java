@@ -32,12 +32,13 @@ final class FanOutRegistration {
             return consumerArn;
         }
         String streamArn = stream.arn() != null ? stream.arn()
-                : PollingRetriever.await(kinesis.describeStreamSummary(b -> b.streamName(stream.name())))
+                : KinesisCalls.await(kinesis.describeStreamSummary(b -> b.streamName(stream.name())
+                        .overrideConfiguration(KinesisCalls::timeout)))
                         .streamDescriptionSummary().streamARN();
         String arn;
         try {
-            arn = PollingRetriever.await(kinesis.registerStreamConsumer(b -> b.streamARN(streamArn)
-                    .consumerName(consumerName))).consumer().consumerARN();
+            arn = KinesisCalls.await(kinesis.registerStreamConsumer(b -> b.streamARN(streamArn)
+                    .consumerName(consumerName).overrideConfiguration(KinesisCalls::timeout))).consumer().consumerARN();
             log.info("Registered enhanced fan-out consumer {} on {}", consumerName, streamArn);
         } catch (ResourceInUseException alreadyRegistered) {
             arn = null;
@@ -45,8 +46,8 @@ final class FanOutRegistration {
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         while (true) {
             try {
-                var description = PollingRetriever.await(kinesis.describeStreamConsumer(b -> {
-                    b.streamARN(streamArn).consumerName(consumerName);
+                var description = KinesisCalls.await(kinesis.describeStreamConsumer(b -> {
+                    b.streamARN(streamArn).consumerName(consumerName).overrideConfiguration(KinesisCalls::timeout);
                 })).consumerDescription();
                 if (description.consumerStatus() == ConsumerStatus.ACTIVE) {
                     consumerArn = description.consumerARN();

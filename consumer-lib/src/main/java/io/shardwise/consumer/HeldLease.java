@@ -13,7 +13,8 @@ final class HeldLease {
     private final Lease initial;
     private long counter;
     private Checkpoint checkpoint;
-    private boolean lost;
+    /** Set without the lock: a fence or a lost lease must not wait for a write in flight. */
+    private volatile boolean lost;
 
     HeldLease(String workerId, Lease lease) {
         this.workerId = workerId;
@@ -38,11 +39,11 @@ final class HeldLease {
         return checkpoint;
     }
 
-    synchronized boolean isLost() {
+    boolean isLost() {
         return lost;
     }
 
-    synchronized void markLost() {
+    void markLost() {
         lost = true;
     }
 

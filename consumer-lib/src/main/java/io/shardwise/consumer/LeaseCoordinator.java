@@ -283,6 +283,12 @@ final class LeaseCoordinator implements AutoCloseable {
     }
 
     private void startWorker(Lease lease, String how) {
+        if (!liveness.isAlive()) {
+            // Taken by a round that began before the fence: not started; adopted again once alive.
+            log.info("Worker {} took {} while fenced; it starts once the heartbeat is back", settings.workerId(),
+                    lease.leaseKey());
+            return;
+        }
         HeldLease held = new HeldLease(settings.workerId(), lease);
         ShardWorker worker = new ShardWorker(held, settings, table, metrics, processors, retrievers,
                 w -> running.remove(w.shardId(), w), () -> syncNeeded.set(true));

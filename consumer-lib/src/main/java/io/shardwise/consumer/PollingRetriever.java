@@ -1,8 +1,6 @@
 package io.shardwise.consumer;
 
 import java.time.Instant;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -60,11 +58,11 @@ final class PollingRetriever implements Retriever {
             long callStart = System.nanoTime();
             try {
                 if (iterator == null) {
-                    iterator = await(kinesis.getShardIterator(iteratorRequest())).shardIterator();
+                    iterator = KinesisCalls.await(kinesis.getShardIterator(iteratorRequest()), stop).shardIterator();
                 }
                 String current = iterator;
-                GetRecordsResponse response = await(kinesis.getRecords(b -> b.shardIterator(current)
-                        .limit(settings.maxRecords())));
+                GetRecordsResponse response = KinesisCalls.await(kinesis.getRecords(b -> b.shardIterator(current)
+                        .limit(settings.maxRecords()).overrideConfiguration(KinesisCalls::timeout)), stop);
                 errorBackoff.reset();
                 iterator = response.nextShardIterator();
                 long bytes = 0;
@@ -81,6 +79,8 @@ final class PollingRetriever implements Retriever {
                             response.hasChildShards() ? response.childShards() : java.util.List.of());
                 }
                 return new RecordBatch(response.records(), behind, null);
+            } catch (KinesisCalls.StoppedWhileWaiting stopped) {
+                return null;
             } catch (ExpiredIteratorException expired) {
                 log.info("Iterator of {} expired; resuming after {}", shardId, lastSequenceNumber);
                 iterator = null;
@@ -119,7 +119,8 @@ final class PollingRetriever implements Retriever {
     }
 
     private GetShardIteratorRequest iteratorRequest() {
-        GetShardIteratorRequest.Builder b = stream.apply(GetShardIteratorRequest.builder()).shardId(shardId);
+        GetShardIteratorRequest.Builder b = stream.apply(GetShardIteratorRequest.builder()).shardId(shardId)
+                .overrideConfiguration(KinesisCalls::timeout);
         if (lastSequenceNumber != null) {
             return b.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
                     .startingSequenceNumber(lastSequenceNumber).build();
@@ -136,22 +137,5 @@ final class PollingRetriever implements Retriever {
             return b.shardIteratorType(ShardIteratorType.AT_TIMESTAMP).timestamp(atTimestamp).build();
         }
         return b.shardIteratorType(ShardIteratorType.TRIM_HORIZON).build();
-    }
-
-    /** Waits for an SDK call (its own timeouts end it) and unwraps the SDK's exception. */
-    static <T> T await(java.util.concurrent.CompletableFuture<T> call) {
-        try {
-            return call.get();
-        } catch (ExecutionException | CompletionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            throw new IllegalStateException(cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            call.cancel(true);
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 }

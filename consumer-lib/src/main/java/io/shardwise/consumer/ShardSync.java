@@ -63,9 +63,9 @@ final class ShardSync {
         String token = null;
         do {
             ListShardsRequest request = token == null
-                    ? stream.apply(ListShardsRequest.builder()).build()
-                    : ListShardsRequest.builder().nextToken(token).build();
-            ListShardsResponse response = PollingRetriever.await(kinesis.listShards(request));
+                    ? stream.apply(ListShardsRequest.builder()).overrideConfiguration(KinesisCalls::timeout).build()
+                    : ListShardsRequest.builder().nextToken(token).overrideConfiguration(KinesisCalls::timeout).build();
+            ListShardsResponse response = KinesisCalls.await(kinesis.listShards(request));
             shards.addAll(response.shards());
             token = response.nextToken();
         } while (token != null);

@@ -78,9 +78,10 @@ final class ShardWorker implements Runnable {
         stop.requestShutdown(handoffTo);
     }
 
+    /** Never blocks: the stop comes first, then the lease is marked, without waiting for a write in flight. */
     void leaseLost() {
-        held.markLost();
         stop.leaseLost();
+        held.markLost();
     }
 
     @Override
@@ -115,7 +116,8 @@ final class ShardWorker implements Runnable {
                     continue;
                 }
                 RecordBatch batch = retriever.next();
-                if (batch == null) {
+                // A read can outlive the lease: what it returns after a stop is never delivered.
+                if (batch == null || stop.stopped()) {
                     break;
                 }
                 List<ConsumerRecord> records = deaggregate(batch.records(), done);
@@ -203,6 +205,9 @@ final class ShardWorker implements Runnable {
         Backoff backoff = new Backoff(java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(10));
         int attempts = 0;
         while (true) {
+            if (stop.reason() == StopSignal.Reason.LEASE_LOST) {
+                return Delivery.STOPPED;
+            }
             checkpointer.delivered(last);
             long start = System.nanoTime();
             try {

@@ -99,14 +99,21 @@ final class WorkerLiveness implements AutoCloseable {
         }
     }
 
+    /**
+     * Fires at every check while the heartbeat is late, not once: a lease round that began before
+     * the fence may start a shard after it, and that shard must stop too.
+     */
     private void checkFence() {
         boolean late = System.nanoTime() - lastSuccessStartNanos >= settings.selfFenceNanos();
-        if (late && !fenced) {
+        if (!late) {
+            return;
+        }
+        if (!fenced) {
             fenced = true;
             log.warn("Worker {} could not heartbeat for {} ms: stopping its shards before others take them",
                     settings.workerId(), settings.selfFenceNanos() / 1_000_000);
-            onFenced.run();
         }
+        onFenced.run();
     }
 
     private static void sleep(long millis) {

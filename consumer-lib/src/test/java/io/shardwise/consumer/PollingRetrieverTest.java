@@ -76,6 +76,31 @@ class PollingRetrieverTest {
         assertThat(backoff.nextDelayMillis()).isBetween(BACKOFF_BASE_MILLIS / 2, BACKOFF_BASE_MILLIS);
     }
 
+    @Test
+    void aStalledReadEndsAsSoonAsTheLeaseIsLost() throws Exception {
+        FakeShard shard = new FakeShard(RECORDS, 4);
+        shard.stallCalls(1);
+        StopSignal stop = new StopSignal();
+        PollingRetriever retriever = new PollingRetriever(shard, new StreamRef("stream", null), "shardId-000000000000",
+                Checkpoint.TRIM_HORIZON, null, PollingSettings.defaults(), stop);
+        CompletableFuture<RecordBatch> read = CompletableFuture.supplyAsync(retriever::next);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> shard.calls() == 1);
+        stop.leaseLost();
+        // The shard thread is free again at once, whatever the hung call does; nothing is returned.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(read::isDone);
+        assertThat(read.get()).isNull();
+    }
+
+    @Test
+    void everyKinesisCallCarriesACallTimeout() {
+        FakeShard shard = new FakeShard(RECORDS, 4);
+        readToShardEnd(shard);
+        assertThat(shard.iteratorRequests()).allSatisfy(r ->
+                assertThat(r.overrideConfiguration().flatMap(c -> c.apiCallTimeout())).isPresent());
+        assertThat(shard.recordRequests()).allSatisfy(r ->
+                assertThat(r.overrideConfiguration().flatMap(c -> c.apiCallTimeout())).isPresent());
+    }
+
     private static List<String> readToShardEnd(FakeShard shard) {
         PollingSettings settings = new PollingSettings(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofMillis(2),
                 shard.pageSize(), 2L * 1024 * 1024, Duration.ofMillis(BACKOFF_BASE_MILLIS),
@@ -115,6 +140,21 @@ class PollingRetrieverTest {
 
         void throttleCalls(Integer... calls) {
             throttled.addAll(List.of(calls));
+        }
+
+        private final List<Integer> stalled = new ArrayList<>();
+        private final List<GetRecordsRequest> recordRequests = new ArrayList<>();
+
+        void stallCalls(Integer... calls) {
+            stalled.addAll(List.of(calls));
+        }
+
+        synchronized int calls() {
+            return callNanos.size();
+        }
+
+        List<GetRecordsRequest> recordRequests() {
+            return recordRequests;
         }
 
         void expireCalls(Integer... calls) {
@@ -157,9 +197,13 @@ class PollingRetrieverTest {
         }
 
         @Override
-        public CompletableFuture<GetRecordsResponse> getRecords(GetRecordsRequest request) {
+        public synchronized CompletableFuture<GetRecordsResponse> getRecords(GetRecordsRequest request) {
             callNanos.add(System.nanoTime());
+            recordRequests.add(request);
             int call = callNanos.size();
+            if (stalled.contains(call)) {
+                return new CompletableFuture<>();
+            }
             if (throttled.contains(call)) {
                 return CompletableFuture.failedFuture(ProvisionedThroughputExceededException.builder()
                         .message("Rate exceeded for shard").build());
