@@ -298,7 +298,7 @@ final class LeaseCoordinator implements AutoCloseable {
     }
 
     /** First step of a graceful stop: no more rounds, so no more takes. */
-    void stopTaking() {
+    private void stopTaking() {
         closing = true;
         rounds.shutdown();
         try {
@@ -308,7 +308,11 @@ final class LeaseCoordinator implements AutoCloseable {
         }
     }
 
-    /** Graceful stop: no more takes; every shard is asked to checkpoint and its lease released. */
+    /**
+     * Graceful stop: no more takes; every shard is asked to checkpoint and its lease released. A
+     * shard still running at the shutdown timeout is stopped as if its lease were lost, so it
+     * delivers nothing once the heartbeat that protects its lease ends.
+     */
     @Override
     public void close() {
         stopTaking();
@@ -316,10 +320,13 @@ final class LeaseCoordinator implements AutoCloseable {
         shardThreads.shutdown();
         try {
             if (!shardThreads.awaitTermination(settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("Shards {} did not stop within {}", running.keySet(), settings.shutdownTimeout());
+                log.warn("Shards {} did not stop within {}; they are stopped without a final checkpoint",
+                        running.keySet(), settings.shutdownTimeout());
+                stopAllShards();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            stopAllShards();
         }
     }
 }

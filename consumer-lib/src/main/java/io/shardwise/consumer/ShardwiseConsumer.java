@@ -145,9 +145,11 @@ public final class ShardwiseConsumer implements AutoCloseable {
     }
 
     /**
-     * Graceful stop: no more leases are taken; the liveness item is deleted; each processor gets
-     * shutdownRequested and may checkpoint; each lease is released so another worker takes it
-     * within one take interval.
+     * Graceful stop, in the only order that hands leases over without a duplicate: no more leases
+     * are taken; each processor gets shutdownRequested and may checkpoint (bounded by the shutdown
+     * timeout); each lease is then released with a conditional write, so another worker takes it
+     * within one take interval, from the final checkpoint. Only then does the heartbeat stop and the
+     * liveness item go: while it beats, no other worker may see this one's leases as expired.
      */
     @Override
     public synchronized void close() {
@@ -157,10 +159,8 @@ public final class ShardwiseConsumer implements AutoCloseable {
         closed = true;
         try {
             if (coordinator != null) {
-                coordinator.stopTaking();
+                coordinator.close();
             }
-            // The liveness item goes first: the other workers stop counting this one at once, so
-            // their next round takes each lease the moment it is released here.
             if (liveness != null) {
                 liveness.close();
                 try {
@@ -168,9 +168,6 @@ public final class ShardwiseConsumer implements AutoCloseable {
                 } catch (RuntimeException e) {
                     log.warn("Could not delete the liveness item of {}: {}", settings.workerId(), e.toString());
                 }
-            }
-            if (coordinator != null) {
-                coordinator.close();
             }
         } finally {
             if (ownsClients) {
