@@ -12,6 +12,8 @@ final class ShardCheckpointer implements Checkpointer {
     private final String workerId;
     private final ConsumerMetrics metrics;
     private volatile Checkpoint lastDelivered;
+    /** True while the processor gets a batch again after a failed attempt. */
+    private volatile boolean redelivery;
     private volatile boolean shardEnded;
     private volatile Set<String> childShardIds = Set.of();
 
@@ -24,7 +26,17 @@ final class ShardCheckpointer implements Checkpointer {
     }
 
     void delivered(Checkpoint position) {
+        delivered(position, false);
+    }
+
+    /**
+     * The processor was given records up to {@code position}; {@code again} when this is a retry of a
+     * batch, inside which a checkpoint at or below the stored one is a no-op: the failed attempt
+     * checkpointed it already.
+     */
+    void delivered(Checkpoint position, boolean again) {
         lastDelivered = position;
+        redelivery = again;
     }
 
     Checkpoint lastDelivered() {
@@ -52,11 +64,11 @@ final class ShardCheckpointer implements Checkpointer {
 
     @Override
     public void checkpoint(Checkpoint position) {
-        validate(position);
         Checkpoint stored = held.checkpoint();
-        if (stored.equals(position)) {
+        if (stored.equals(position) || redelivery && position.isPosition() && position.compareTo(stored) < 0) {
             return;
         }
+        validate(position);
         long start = System.nanoTime();
         Set<String> children = position.isShardEnd() ? childShardIds : Set.of();
         held.write(counter -> table.checkpoint(held.shardId(), counter, workerId, position, children), "checkpoint");

@@ -196,19 +196,31 @@ final class ShardWorker implements Runnable {
         }
     }
 
-    /** Delivers one batch until it succeeds; the failure policy applies after the configured attempts. */
-    private Delivery deliver(RecordProcessor processor, List<ConsumerRecord> records, long behind) {
+    /**
+     * Delivers one batch until it succeeds; the failure policy applies after the configured attempts.
+     * A retry delivers only the records after the stored checkpoint: what the failed attempt already
+     * checkpointed is done, and handing it over again would make the processor's own checkpoints of
+     * it go backwards.
+     */
+    private Delivery deliver(RecordProcessor processor, List<ConsumerRecord> batch, long behind) {
         Checkpoint before = checkpointer.lastDelivered();
-        Checkpoint last = records.get(records.size() - 1).position();
-        long bytes = records.stream().mapToLong(r -> r.data().length).sum();
-        List<ConsumerRecord> view = Collections.unmodifiableList(records);
+        Checkpoint last = batch.get(batch.size() - 1).position();
+        List<ConsumerRecord> records = batch;
         Backoff backoff = new Backoff(java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(10));
         int attempts = 0;
         while (true) {
             if (stop.reason() == StopSignal.Reason.LEASE_LOST) {
                 return Delivery.STOPPED;
             }
-            checkpointer.delivered(last);
+            if (attempts > 0) {
+                records = after(batch, held.checkpoint());
+                if (records.isEmpty()) {
+                    return Delivery.DONE;
+                }
+            }
+            List<ConsumerRecord> view = Collections.unmodifiableList(records);
+            long bytes = records.stream().mapToLong(r -> r.data().length).sum();
+            checkpointer.delivered(last, attempts > 0);
             long start = System.nanoTime();
             try {
                 processor.processRecords(view, checkpointer, behind);
@@ -219,7 +231,7 @@ final class ShardWorker implements Runnable {
                 leaseLost();
                 return Delivery.STOPPED;
             } catch (Exception failure) {
-                checkpointer.delivered(before);
+                checkpointer.delivered(before, false);
                 attempts++;
                 log.warn("Processor of {} failed on a batch of {} records (attempt {}); the batch is retried",
                         shardId(), records.size(), attempts, failure);
@@ -231,7 +243,7 @@ final class ShardWorker implements Runnable {
                     }
                     if (settings.failurePolicy() == FailurePolicy.POISON_HANDLER) {
                         settings.poisonHandler().onPoisonBatch(shardId(), view, failure);
-                        checkpointer.delivered(last);
+                        checkpointer.delivered(last, false);
                         return Delivery.DONE;
                     }
                 }
@@ -240,6 +252,14 @@ final class ShardWorker implements Runnable {
                 }
             }
         }
+    }
+
+    /** The records of a batch after a position (all of them when the position is a sentinel). */
+    private static List<ConsumerRecord> after(List<ConsumerRecord> batch, Checkpoint position) {
+        if (!position.isPosition()) {
+            return batch;
+        }
+        return batch.stream().filter(r -> r.position().compareTo(position) > 0).toList();
     }
 
     private List<ConsumerRecord> deaggregate(List<Record> raw, Checkpoint done) {

@@ -255,4 +255,78 @@ class ShardWorkerTest {
         assertThat(childLease.parentShardIds()).containsExactlyInAnyOrder("s-1", "s-2");
         assertThat(childLease.checkpoint()).isEqualTo(Checkpoint.TRIM_HORIZON);
     }
+
+    @Test
+    void aRetryAfterACheckpointInsideTheBatchRedeliversOnlyWhatFollowsTheCheckpoint() throws Exception {
+        List<String> processed = new CopyOnWriteArrayList<>();
+        AtomicBoolean failedOnce = new AtomicBoolean();
+        // Checkpoints each record after handling it; fails once on r3, after r2 was checkpointed.
+        RecordProcessor processor = new RecordProcessor() {
+            @Override
+            public void processRecords(List<ConsumerRecord> records, Checkpointer checkpointer, long behind) {
+                for (ConsumerRecord record : records) {
+                    String data = new String(record.data(), StandardCharsets.UTF_8);
+                    if (data.equals("r3") && failedOnce.compareAndSet(false, true)) {
+                        throw new IllegalStateException("r3 failed once");
+                    }
+                    processed.add(data);
+                    checkpointer.checkpoint(record);
+                }
+            }
+
+            @Override
+            public void shardEnded(Checkpointer checkpointer) {
+                checkpointer.checkpoint(Checkpoint.SHARD_END);
+            }
+        };
+        AtomicBoolean finished = new AtomicBoolean();
+        ShardWorker worker = worker(hold("s-1", Checkpoint.TRIM_HORIZON),
+                settings(FailurePolicy.RETRY_FOREVER, Integer.MAX_VALUE, null, (s, e) -> { }), processor,
+                List.of(new RecordBatch(List.of(record(1), record(2), record(3), record(4)), 0, null),
+                        new RecordBatch(List.of(record(5)), 0, null)), finished);
+        Thread thread = new Thread(worker);
+        thread.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> processed.contains("r5"));
+        worker.requestShutdown(null);
+        thread.join(10_000);
+        assertThat(processed).containsExactly("r1", "r2", "r3", "r4", "r5");
+        assertThat(table.get("s-1").orElseThrow().checkpoint()).isEqualTo(Checkpoint.at("5", 0));
+    }
+
+    @Test
+    void aCheckpointAtOrBelowTheStoredOneDuringARedeliveryIsANoOp() throws Exception {
+        List<String> processed = new CopyOnWriteArrayList<>();
+        AtomicInteger attempts = new AtomicInteger();
+        // Checkpoints r2, fails on the first attempt; on the retry checkpoints r2 again, then r3.
+        RecordProcessor processor = new RecordProcessor() {
+            @Override
+            public void processRecords(List<ConsumerRecord> records, Checkpointer checkpointer, long behind) {
+                if (attempts.incrementAndGet() == 1) {
+                    checkpointer.checkpoint(Checkpoint.at("2", 0));
+                    throw new IllegalStateException("failed after the checkpoint");
+                }
+                checkpointer.checkpoint(Checkpoint.at("2", 0));
+                checkpointer.checkpoint(Checkpoint.at("1", 0));
+                processed.addAll(data(records));
+                checkpointer.checkpoint();
+            }
+
+            @Override
+            public void shardEnded(Checkpointer checkpointer) {
+                checkpointer.checkpoint(Checkpoint.SHARD_END);
+            }
+        };
+        AtomicBoolean finished = new AtomicBoolean();
+        ShardWorker worker = worker(hold("s-1", Checkpoint.TRIM_HORIZON),
+                settings(FailurePolicy.RETRY_FOREVER, Integer.MAX_VALUE, null, (s, e) -> { }), processor,
+                List.of(new RecordBatch(List.of(record(1), record(2), record(3)), 0, null)), finished);
+        Thread thread = new Thread(worker);
+        thread.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> processed.contains("r3"));
+        worker.requestShutdown(null);
+        thread.join(10_000);
+        assertThat(attempts.get()).isEqualTo(2);
+        assertThat(processed).containsExactly("r3");
+        assertThat(table.get("s-1").orElseThrow().checkpoint()).isEqualTo(Checkpoint.at("3", 0));
+    }
 }
