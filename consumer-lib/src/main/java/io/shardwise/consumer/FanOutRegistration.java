@@ -13,6 +13,8 @@ import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
  * registration is reused), and awaited until ACTIVE before any subscription.
  */
 final class FanOutRegistration {
+    private static final CallRetry CONTROL_CALLS = new CallRetry("fan-out-registration", 4);
+
     private static final Logger log = LoggerFactory.getLogger(FanOutRegistration.class);
 
     private final KinesisAsyncClient kinesis;
@@ -32,13 +34,13 @@ final class FanOutRegistration {
             return consumerArn;
         }
         String streamArn = stream.arn() != null ? stream.arn()
-                : KinesisCalls.await(kinesis.describeStreamSummary(b -> b.streamName(stream.name())
-                        .overrideConfiguration(KinesisCalls::timeout)))
+                : CONTROL_CALLS.call(() -> KinesisCalls.await(kinesis.describeStreamSummary(b -> b.streamName(stream.name())
+                        .overrideConfiguration(KinesisCalls::timeout))))
                         .streamDescriptionSummary().streamARN();
         String arn;
         try {
-            arn = KinesisCalls.await(kinesis.registerStreamConsumer(b -> b.streamARN(streamArn)
-                    .consumerName(consumerName).overrideConfiguration(KinesisCalls::timeout))).consumer().consumerARN();
+            arn = CONTROL_CALLS.call(() -> KinesisCalls.await(kinesis.registerStreamConsumer(b -> b.streamARN(streamArn)
+                    .consumerName(consumerName).overrideConfiguration(KinesisCalls::timeout)))).consumer().consumerARN();
             log.info("Registered enhanced fan-out consumer {} on {}", consumerName, streamArn);
         } catch (ResourceInUseException alreadyRegistered) {
             arn = null;
@@ -46,9 +48,9 @@ final class FanOutRegistration {
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         while (true) {
             try {
-                var description = KinesisCalls.await(kinesis.describeStreamConsumer(b -> {
+                var description = CONTROL_CALLS.call(() -> KinesisCalls.await(kinesis.describeStreamConsumer(b -> {
                     b.streamARN(streamArn).consumerName(consumerName).overrideConfiguration(KinesisCalls::timeout);
-                })).consumerDescription();
+                }))).consumerDescription();
                 if (description.consumerStatus() == ConsumerStatus.ACTIVE) {
                     consumerArn = description.consumerARN();
                     return consumerArn;

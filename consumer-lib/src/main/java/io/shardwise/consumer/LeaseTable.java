@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -60,12 +63,17 @@ final class LeaseTable {
     private final String tableName;
     private final Duration callTimeout;
     private final ConsumerMetrics metrics;
+    private final CallRetry retry = new CallRetry("lease-table", 4);
 
     LeaseTable(DynamoDbClient dynamo, String tableName, Duration callTimeout, ConsumerMetrics metrics) {
         this.dynamo = dynamo;
         this.tableName = tableName;
         this.callTimeout = callTimeout;
         this.metrics = metrics;
+    }
+
+    private void timeout(AwsRequestOverrideConfiguration.Builder config) {
+        config.apiCallTimeout(callTimeout);
     }
 
     String name() {
@@ -118,11 +126,11 @@ final class LeaseTable {
         Map<String, AttributeValue> start = null;
         do {
             ScanRequest.Builder request = ScanRequest.builder().tableName(tableName).consistentRead(true)
-                    .overrideConfiguration(c -> c.apiCallTimeout(callTimeout));
+                    .overrideConfiguration(this::timeout);
             if (start != null) {
                 request.exclusiveStartKey(start);
             }
-            ScanResponse response = dynamo.scan(request.build());
+            ScanResponse response = retry.call(() -> dynamo.scan(request.build()));
             for (Map<String, AttributeValue> item : response.items()) {
                 String key = item.get(LEASE_KEY).s();
                 if (key.startsWith(WORKER_PREFIX)) {
@@ -144,8 +152,8 @@ final class LeaseTable {
     }
 
     Optional<Lease> get(String leaseKey) {
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(tableName).consistentRead(true)
-                .key(Map.of(LEASE_KEY, s(leaseKey)))).item();
+        Map<String, AttributeValue> item = retry.call(() -> dynamo.getItem(b -> b.tableName(tableName)
+                .consistentRead(true).key(Map.of(LEASE_KEY, s(leaseKey))).overrideConfiguration(this::timeout))).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toLease(item));
     }
 
@@ -167,8 +175,9 @@ final class LeaseTable {
             item.put(ENDING_HASH_KEY, s(endingHashKey));
         }
         try {
-            dynamo.putItem(b -> b.tableName(tableName).item(item).conditionExpression("attribute_not_exists(#k)")
-                    .expressionAttributeNames(Map.of("#k", LEASE_KEY)));
+            retry.call(() -> dynamo.putItem(b -> b.tableName(tableName).item(item)
+                    .conditionExpression("attribute_not_exists(#k)").expressionAttributeNames(Map.of("#k", LEASE_KEY))
+                    .overrideConfiguration(this::timeout)));
             metrics.leaseTableWrite();
             return true;
         } catch (ConditionalCheckFailedException exists) {
@@ -178,7 +187,7 @@ final class LeaseTable {
 
     /** Takes a free or expired lease: conditional on the counter this worker observed. */
     Optional<Lease> take(Lease observed, String newOwner) {
-        return update(observed.leaseKey(), observed.counter(), null,
+        return update(observed.leaseKey(), observed.counter(), null, newOwner, null,
                 "SET #o = :o, #c = :next, #sw = if_not_exists(#sw, :zero) + :one REMOVE #h",
                 Map.of(":o", s(newOwner), ":zero", n(0), ":one", n(1)), Map.of("#o", OWNER, "#sw", OWNER_SWITCHES,
                         "#h", HANDOFF_TO));
@@ -186,7 +195,7 @@ final class LeaseTable {
 
     /** The holder hands its lease directly to another worker (graceful rebalancing). */
     Optional<Lease> transfer(String leaseKey, long counter, String owner, String newOwner) {
-        return update(leaseKey, counter, owner,
+        return update(leaseKey, counter, owner, newOwner, null,
                 "SET #o = :o, #c = :next, #sw = if_not_exists(#sw, :zero) + :one REMOVE #h",
                 Map.of(":o", s(newOwner), ":zero", n(0), ":one", n(1)), Map.of("#o", OWNER, "#sw", OWNER_SWITCHES,
                         "#h", HANDOFF_TO));
@@ -194,7 +203,7 @@ final class LeaseTable {
 
     /** The holder gives its lease up: the owner is cleared, any worker may take it at once. */
     Optional<Lease> release(String leaseKey, long counter, String owner) {
-        return update(leaseKey, counter, owner, "SET #c = :next REMOVE #o, #h", Map.of(),
+        return update(leaseKey, counter, owner, null, null, "SET #c = :next REMOVE #o, #h", Map.of(),
                 Map.of("#o", OWNER, "#h", HANDOFF_TO));
     }
 
@@ -204,13 +213,13 @@ final class LeaseTable {
      */
     boolean requestHandoff(Lease observed, String requester) {
         try {
-            dynamo.updateItem(b -> b.tableName(tableName).key(Map.of(LEASE_KEY, s(observed.leaseKey())))
+            retry.call(() -> dynamo.updateItem(b -> b.tableName(tableName).key(Map.of(LEASE_KEY, s(observed.leaseKey())))
                     .updateExpression("SET #h = :h")
                     .conditionExpression("#c = :c AND #o = :o")
                     .expressionAttributeNames(Map.of("#h", HANDOFF_TO, "#c", COUNTER, "#o", OWNER))
                     .expressionAttributeValues(Map.of(":h", s(requester), ":c", n(observed.counter()),
                             ":o", s(observed.owner())))
-                    .overrideConfiguration(c -> c.apiCallTimeout(callTimeout)));
+                    .overrideConfiguration(this::timeout)));
             metrics.leaseTableWrite();
             return true;
         } catch (ConditionalCheckFailedException changed) {
@@ -218,9 +227,13 @@ final class LeaseTable {
         }
     }
 
-    /** Writes a checkpoint (clearing any pending one), resetting ownerSwitchesSinceCheckpoint. */
+    /**
+     * Writes a checkpoint (clearing any pending one), resetting ownerSwitchesSinceCheckpoint. A
+     * throttled or failed write is retried, as a checkpoint, for as long as {@code leaseHeld} says
+     * the lease is still this worker's.
+     */
     Optional<Lease> checkpoint(String leaseKey, long counter, String owner, Checkpoint checkpoint,
-                               Set<String> childShardIds) {
+                               Set<String> childShardIds, BooleanSupplier leaseHeld) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":cp", s(checkpoint.sequenceNumber()));
         values.put(":sub", n(checkpoint.subSequenceNumber()));
@@ -233,11 +246,13 @@ final class LeaseTable {
             names.put("#ch", CHILDREN);
             values.put(":ch", AttributeValue.builder().ss(childShardIds).build());
         }
-        return update(leaseKey, counter, owner, set + " REMOVE #p, #ps, #pst", values, names);
+        return update(leaseKey, counter, owner, owner, leaseHeld, set + " REMOVE #p, #ps, #pst", values,
+                names);
     }
 
-    /** First phase of a two-phase checkpoint. */
-    Optional<Lease> prepare(String leaseKey, long counter, String owner, Checkpoint pending, byte[] state) {
+    /** First phase of a two-phase checkpoint; retried like a checkpoint. */
+    Optional<Lease> prepare(String leaseKey, long counter, String owner, Checkpoint pending, byte[] state,
+                            BooleanSupplier leaseHeld) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":p", s(pending.sequenceNumber()));
         values.put(":ps", n(pending.subSequenceNumber()));
@@ -248,16 +263,17 @@ final class LeaseTable {
             names.put("#pst", PENDING_STATE);
             values.put(":pst", AttributeValue.builder().b(SdkBytes.fromByteArray(state)).build());
         }
-        return update(leaseKey, counter, owner, set, values, names);
+        return update(leaseKey, counter, owner, owner, leaseHeld, set, values, names);
     }
 
     /** Deletes a finished parent lease (only while it still says SHARD_END). */
     boolean deleteFinished(String leaseKey) {
         try {
-            dynamo.deleteItem(b -> b.tableName(tableName).key(Map.of(LEASE_KEY, s(leaseKey)))
+            retry.call(() -> dynamo.deleteItem(b -> b.tableName(tableName).key(Map.of(LEASE_KEY, s(leaseKey)))
                     .conditionExpression("#cp = :end")
                     .expressionAttributeNames(Map.of("#cp", CHECKPOINT))
-                    .expressionAttributeValues(Map.of(":end", s(Checkpoint.SHARD_END.sequenceNumber()))));
+                    .expressionAttributeValues(Map.of(":end", s(Checkpoint.SHARD_END.sequenceNumber())))
+                    .overrideConfiguration(this::timeout)));
             metrics.leaseTableWrite();
             return true;
         } catch (ConditionalCheckFailedException notFinished) {
@@ -280,37 +296,60 @@ final class LeaseTable {
     Optional<Long> heartbeat(String workerId, long expected, Map<String, Long> throughput, Duration timeout) {
         Map<String, AttributeValue> rates = new HashMap<>();
         throughput.forEach((lease, rate) -> rates.put(lease, n(rate)));
-        try {
-            Map<String, AttributeValue> attributes = dynamo.updateItem(b -> b.tableName(tableName)
-                    .key(Map.of(LEASE_KEY, s(WORKER_PREFIX + workerId)))
-                    .updateExpression("SET #c = :next, #o = :o, #t = :t")
-                    .conditionExpression("attribute_not_exists(#c) OR #c = :c")
-                    .expressionAttributeNames(Map.of("#c", COUNTER, "#o", OWNER, "#t", THROUGHPUT))
-                    .expressionAttributeValues(Map.of(":next", n(expected + 1), ":c", n(expected), ":o", s(workerId),
-                            ":t", AttributeValue.fromM(rates)))
-                    .returnValues(ReturnValue.ALL_NEW)
-                    .overrideConfiguration(c -> c.apiCallTimeout(timeout))).attributes();
-            metrics.leaseTableWrite();
-            return Optional.of(number(attributes, COUNTER, expected + 1));
-        } catch (ConditionalCheckFailedException otherWriter) {
-            return Optional.empty();
-        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean[] ambiguous = {false};
+        // Retried within the heartbeat's own deadline only: a later beat is worth nothing to the fence.
+        return retry.callWhile(() -> System.nanoTime() < deadline, () -> {
+            Duration left = Duration.ofNanos(Math.max(1_000_000L, deadline - System.nanoTime()));
+            try {
+                Map<String, AttributeValue> attributes = dynamo.updateItem(b -> b.tableName(tableName)
+                        .key(Map.of(LEASE_KEY, s(WORKER_PREFIX + workerId)))
+                        .updateExpression("SET #c = :next, #o = :o, #t = :t")
+                        .conditionExpression("attribute_not_exists(#c) OR #c = :c")
+                        .expressionAttributeNames(Map.of("#c", COUNTER, "#o", OWNER, "#t", THROUGHPUT))
+                        .expressionAttributeValues(Map.of(":next", n(expected + 1), ":c", n(expected),
+                                ":o", s(workerId), ":t", AttributeValue.fromM(rates)))
+                        .returnValues(ReturnValue.ALL_NEW)
+                        .overrideConfiguration(c -> c.apiCallTimeout(left))).attributes();
+                metrics.leaseTableWrite();
+                return Optional.of(number(attributes, COUNTER, expected + 1));
+            } catch (ConditionalCheckFailedException otherWriter) {
+                // After an attempt whose answer was lost, the item at expected + 1 is that attempt's write.
+                if (ambiguous[0] && workerCounter(workerId) == expected + 1) {
+                    return Optional.of(expected + 1);
+                }
+                return Optional.<Long>empty();
+            } catch (RuntimeException e) {
+                ambiguous[0] |= CallRetry.retriable(e);
+                throw e;
+            }
+        });
     }
 
     /** Reads a worker's liveness counter (0 when it has none). */
     long workerCounter(String workerId) {
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(tableName).consistentRead(true)
-                .key(Map.of(LEASE_KEY, s(WORKER_PREFIX + workerId)))).item();
+        Map<String, AttributeValue> item = retry.call(() -> dynamo.getItem(b -> b.tableName(tableName)
+                .consistentRead(true).key(Map.of(LEASE_KEY, s(WORKER_PREFIX + workerId)))
+                .overrideConfiguration(this::timeout))).item();
         return item == null ? 0 : number(item, COUNTER, 0);
     }
 
     void deleteWorker(String workerId) {
-        dynamo.deleteItem(b -> b.tableName(tableName).key(Map.of(LEASE_KEY, s(WORKER_PREFIX + workerId))));
+        retry.call(() -> dynamo.deleteItem(b -> b.tableName(tableName)
+                .key(Map.of(LEASE_KEY, s(WORKER_PREFIX + workerId))).overrideConfiguration(this::timeout)));
         metrics.leaseTableWrite();
     }
 
-    private Optional<Lease> update(String leaseKey, long counter, String owner, String expression,
-                                   Map<String, AttributeValue> extraValues, Map<String, String> extraNames) {
+    /**
+     * One conditional update of a lease, retried a few times, or for as long as {@code leaseHeld}
+     * says so when it is given (checkpoints). When an attempt's answer was
+     * lost (a timeout, a dropped connection) it may have landed, and the retry then fails its
+     * condition; the item is read to tell the two apart: our write left the counter at
+     * {@code counter + 1} with {@code resultingOwner}, and no other writer can leave exactly that.
+     */
+    private Optional<Lease> update(String leaseKey, long counter, String owner, String resultingOwner,
+                                   BooleanSupplier leaseHeld, String expression, Map<String, AttributeValue> extraValues,
+                                   Map<String, String> extraNames) {
         Map<String, AttributeValue> values = new HashMap<>(extraValues);
         values.put(":c", n(counter));
         values.put(":next", n(counter + 1));
@@ -329,15 +368,26 @@ final class LeaseTable {
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values)
                 .returnValues(ReturnValue.ALL_NEW)
-                .overrideConfiguration(c -> c.apiCallTimeout(callTimeout))
+                .overrideConfiguration(this::timeout)
                 .build();
-        try {
-            Map<String, AttributeValue> attributes = dynamo.updateItem(request).attributes();
-            metrics.leaseTableWrite();
-            return Optional.of(toLease(attributes));
-        } catch (ConditionalCheckFailedException fenced) {
-            return Optional.empty();
-        }
+        boolean[] ambiguous = {false};
+        java.util.function.Supplier<Optional<Lease>> attempt = () -> {
+            try {
+                Map<String, AttributeValue> attributes = dynamo.updateItem(request).attributes();
+                metrics.leaseTableWrite();
+                return Optional.of(toLease(attributes));
+            } catch (ConditionalCheckFailedException fenced) {
+                return ambiguous[0] ? landedEarlier(leaseKey, counter, resultingOwner) : Optional.<Lease>empty();
+            } catch (RuntimeException e) {
+                ambiguous[0] |= CallRetry.retriable(e);
+                throw e;
+            }
+        };
+        return leaseHeld == null ? retry.call(attempt) : retry.callWhile(leaseHeld, attempt);
+    }
+
+    private Optional<Lease> landedEarlier(String leaseKey, long counter, String resultingOwner) {
+        return get(leaseKey).filter(l -> l.counter() == counter + 1 && Objects.equals(l.owner(), resultingOwner));
     }
 
     /** A shard lease has a checkpoint; KCL 3.x entities of other types (and no checkpoint) are skipped. */

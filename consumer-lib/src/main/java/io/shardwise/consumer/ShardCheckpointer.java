@@ -71,15 +71,16 @@ final class ShardCheckpointer implements Checkpointer {
         validate(position);
         long start = System.nanoTime();
         Set<String> children = position.isShardEnd() ? childShardIds : Set.of();
-        held.write(counter -> table.checkpoint(held.shardId(), counter, workerId, position, children), "checkpoint");
+        write(counter -> table.checkpoint(held.shardId(), counter, workerId, position, children, this::leaseHeld),
+                "checkpoint");
         metrics.checkpointed(System.nanoTime() - start);
     }
 
     @Override
     public PreparedCheckpoint prepareCheckpoint(Checkpoint position, byte[] applicationState) {
         validate(position);
-        held.write(counter -> table.prepare(held.shardId(), counter, workerId, position, applicationState),
-                "prepare checkpoint");
+        write(counter -> table.prepare(held.shardId(), counter, workerId, position, applicationState,
+                this::leaseHeld), "prepare checkpoint");
         return new PreparedCheckpoint() {
             @Override
             public Checkpoint position() {
@@ -91,6 +92,25 @@ final class ShardCheckpointer implements Checkpointer {
                 checkpoint(position);
             }
         };
+    }
+
+    private boolean leaseHeld() {
+        return !held.isLost();
+    }
+
+    /**
+     * A checkpoint write is retried as a checkpoint while the lease is held (see {@code LeaseTable});
+     * it fails only when the lease is gone, so a processor never re-runs a batch for a slow table.
+     */
+    private void write(java.util.function.LongFunction<java.util.Optional<Lease>> conditionalWrite, String what) {
+        try {
+            held.write(conditionalWrite, what);
+        } catch (RuntimeException e) {
+            if (held.isLost() && !(e instanceof LeaseLostException)) {
+                throw new LeaseLostException(held.shardId(), workerId, what + " failed after the lease was lost: " + e);
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -37,6 +37,8 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 final class ShardSync {
     private static final Logger log = LoggerFactory.getLogger(ShardSync.class);
 
+    private static final CallRetry CONTROL_CALLS = new CallRetry("list-shards", 4);
+
     private final KinesisAsyncClient kinesis;
     private final StreamRef stream;
     private final LeaseTable table;
@@ -65,7 +67,7 @@ final class ShardSync {
             ListShardsRequest request = token == null
                     ? stream.apply(ListShardsRequest.builder()).overrideConfiguration(KinesisCalls::timeout).build()
                     : ListShardsRequest.builder().nextToken(token).overrideConfiguration(KinesisCalls::timeout).build();
-            ListShardsResponse response = KinesisCalls.await(kinesis.listShards(request));
+            ListShardsResponse response = CONTROL_CALLS.call(() -> KinesisCalls.await(kinesis.listShards(request)));
             shards.addAll(response.shards());
             token = response.nextToken();
         } while (token != null);

@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
@@ -234,13 +235,20 @@ public final class ShardwiseConsumer implements AutoCloseable {
             return this;
         }
 
-        /** The Kinesis client (Netty; for fan-out it must speak HTTP/2). Not closed by the consumer. */
+        /**
+         * The Kinesis client (Netty; for fan-out it must speak HTTP/2). Not closed by the consumer. The
+         * consumer retries every call itself: build the client with {@code AwsRetryStrategy.doNotRetry()}
+         * so the SDK's retries do not stack under the consumer's (the clients it builds do so).
+         */
         public Builder kinesisClient(KinesisAsyncClient client) {
             this.kinesis = client;
             return this;
         }
 
-        /** The DynamoDB client for the lease table. Not closed by the consumer. */
+        /**
+         * The DynamoDB client for the lease table. Not closed by the consumer. As for the Kinesis
+         * client, give it {@code AwsRetryStrategy.doNotRetry()}: the consumer retries with backoff.
+         */
         public Builder dynamoDbClient(DynamoDbClient client) {
             this.dynamo = client;
             return this;
@@ -420,8 +428,13 @@ public final class ShardwiseConsumer implements AutoCloseable {
             return new ShardwiseConsumer(this, settings, k, d, owns);
         }
 
+        /**
+         * The clients the consumer builds retry nothing themselves: every call is retried by the
+         * consumer's own policy (or loop, for reads), so the SDK's retries never stack under it.
+         */
         private KinesisAsyncClient buildKinesis() {
-            KinesisAsyncClientBuilder b = KinesisAsyncClient.builder();
+            KinesisAsyncClientBuilder b = KinesisAsyncClient.builder()
+                    .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
             if (region != null) {
                 b.region(region);
             }
@@ -435,7 +448,9 @@ public final class ShardwiseConsumer implements AutoCloseable {
         }
 
         private DynamoDbClient buildDynamo() {
-            DynamoDbClientBuilder b = DynamoDbClient.builder();
+            DynamoDbClientBuilder b = DynamoDbClient.builder()
+                    .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())
+                            .apiCallTimeout(Duration.ofSeconds(5)));
             if (region != null) {
                 b.region(region);
             }

@@ -169,4 +169,54 @@ class FencedWorkerTest {
             assertThat(liveness.isAlive()).isFalse();
         }
     }
+
+    @Test
+    void aThrottledCheckpointIsRetriedAsACheckpointAndTheHandlerDoesNotRunAgain() throws Exception {
+        GatedDynamoDb dynamo = new GatedDynamoDb(local.dynamoDbClient());
+        LeaseTable table = table(dynamo);
+        HeldLease held = hold(table, "s-1");
+        List<String> handled = new CopyOnWriteArrayList<>();
+        dynamo.throttle(GatedDynamoDb.item("s-1"), 6);
+        AtomicBoolean finished = new AtomicBoolean();
+        List<RecordBatch> batches = new java.util.ArrayList<>(List.of(
+                new RecordBatch(List.of(record(1), record(2)), 0, null), new RecordBatch(List.of(record(3)), 0, null)));
+        ShardWorker worker = new ShardWorker(held, settings("w1"), table, ConsumerMetrics.NONE,
+                shard -> new HandlerProcessor(r -> handled.add(r.sequenceNumber())),
+                (shard, start, stop) -> () -> !batches.isEmpty() ? batches.remove(0)
+                        : stop.sleep(20) ? new RecordBatch(List.of(), 0, null) : null,
+                w -> finished.set(true), () -> { });
+        Thread thread = new Thread(worker);
+        thread.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> table.get("s-1").orElseThrow().checkpoint()
+                .equals(Checkpoint.at("3", 0)));
+        worker.requestShutdown(null);
+        thread.join(10_000);
+        assertThat(dynamo.throttledCalls()).isEqualTo(6);
+        assertThat(handled).as("each record handled once").containsExactly("1", "2", "3");
+    }
+
+    @Test
+    void aCheckpointThatLandedButWhoseAnswerWasLostIsNotTakenForALostLease() throws Exception {
+        GatedDynamoDb dynamo = new GatedDynamoDb(local.dynamoDbClient());
+        LeaseTable table = table(dynamo);
+        HeldLease held = hold(table, "s-1");
+        List<String> handled = new CopyOnWriteArrayList<>();
+        dynamo.loseAnswers(GatedDynamoDb.item("s-1"), 1);
+        List<RecordBatch> batches = new java.util.ArrayList<>(List.of(
+                new RecordBatch(List.of(record(1), record(2)), 0, null), new RecordBatch(List.of(record(3)), 0, null)));
+        Recording processor = new Recording();
+        ShardWorker worker = new ShardWorker(held, settings("w1"), table, ConsumerMetrics.NONE, shard -> processor,
+                (shard, start, stop) -> () -> !batches.isEmpty() ? batches.remove(0)
+                        : stop.sleep(20) ? new RecordBatch(List.of(), 0, null) : null,
+                w -> { }, () -> { });
+        Thread thread = new Thread(worker);
+        thread.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> table.get("s-1").orElseThrow().checkpoint()
+                .equals(Checkpoint.at("3", 0)));
+        worker.requestShutdown(null);
+        thread.join(10_000);
+        assertThat(processor.leaseLost).as("the lease was never lost").isFalse();
+        assertThat(processor.received).as("each record once").containsExactly("1", "2", "3");
+        assertThat(held.isLost()).isFalse();
+    }
 }

@@ -30,6 +30,9 @@ final class GatedDynamoDb implements DynamoDbClient {
     private volatile Predicate<UpdateItemRequest> held = r -> false;
     private volatile Predicate<UpdateItemRequest> failing = r -> false;
     private volatile CountDownLatch gate = new CountDownLatch(0);
+    private final java.util.concurrent.atomic.AtomicInteger throttlesLeft = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile Predicate<UpdateItemRequest> throttled = r -> false;
+    private final java.util.concurrent.atomic.AtomicInteger throttledCalls = new java.util.concurrent.atomic.AtomicInteger();
     private final CountDownLatch holding = new CountDownLatch(1);
 
     GatedDynamoDb(DynamoDbClient real) {
@@ -57,6 +60,25 @@ final class GatedDynamoDb implements DynamoDbClient {
         failing = which;
     }
 
+    /** Answers the next {@code times} matching updates as DynamoDB answers a throttled request. */
+    void throttle(Predicate<UpdateItemRequest> which, int times) {
+        throttlesLeft.set(times);
+        throttled = which;
+    }
+
+    private final java.util.concurrent.atomic.AtomicInteger lostAnswersLeft = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile Predicate<UpdateItemRequest> answerLost = r -> false;
+
+    /** The next {@code times} matching updates land, but their answers are lost (a client timeout). */
+    void loseAnswers(Predicate<UpdateItemRequest> which, int times) {
+        lostAnswersLeft.set(times);
+        answerLost = which;
+    }
+
+    int throttledCalls() {
+        return throttledCalls.get();
+    }
+
     static Predicate<UpdateItemRequest> item(String leaseKey) {
         return r -> leaseKey.equals(r.key().get(LeaseTable.LEASE_KEY).s());
     }
@@ -65,6 +87,14 @@ final class GatedDynamoDb implements DynamoDbClient {
     public UpdateItemResponse updateItem(UpdateItemRequest request) {
         if (failing.test(request)) {
             throw SdkClientException.create("connection refused (test)");
+        }
+        if (throttled.test(request) && throttlesLeft.getAndDecrement() > 0) {
+            throttledCalls.incrementAndGet();
+            throw software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException.builder()
+                    .message("The level of configured provisioned throughput for the table was exceeded (test)")
+                    .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                            .errorCode("ProvisionedThroughputExceededException").serviceName("DynamoDb").build())
+                    .statusCode(400).build();
         }
         if (held.test(request)) {
             holding.countDown();
@@ -75,7 +105,11 @@ final class GatedDynamoDb implements DynamoDbClient {
                 throw SdkClientException.create("interrupted at the test gate");
             }
         }
-        return real.updateItem(request);
+        UpdateItemResponse response = real.updateItem(request);
+        if (answerLost.test(request) && lostAnswersLeft.getAndDecrement() > 0) {
+            throw software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException.create(5_000);
+        }
+        return response;
     }
 
     @Override

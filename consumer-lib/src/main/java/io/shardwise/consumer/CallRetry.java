@@ -1,0 +1,66 @@
+package io.shardwise.consumer;
+
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+
+/**
+ * The consumer's one retry policy for its DynamoDB and Kinesis control-plane calls: exponential
+ * backoff with full jitter (AWS Architecture Blog, "Exponential Backoff and Jitter": the n-th wait
+ * is uniform in (0, min(cap, base x 2^n)]), through resilience4j-retry. The clients the consumer
+ * builds have the SDK's own retries off, so the two never stack.
+ *
+ * <p>Retried: throttling, 5xx answers and client-side failures (timeouts, lost connections). A
+ * retried conditional write may have landed although its answer was lost; the lease table resolves
+ * that case by reading the item (see {@code LeaseTable}).
+ */
+final class CallRetry {
+    private static final Duration BASE = Duration.ofMillis(50);
+    private static final Duration CAP = Duration.ofSeconds(1);
+
+    private final Retry bounded;
+    private final String name;
+
+    /** @param attempts attempts of each call made through {@link #call(Supplier)} */
+    CallRetry(String name, int attempts) {
+        this.name = name;
+        this.bounded = Retry.of(name, config(attempts, () -> true));
+    }
+
+    /** Runs a call, retrying retriable failures up to this policy's attempts. */
+    <T> T call(Supplier<T> call) {
+        return bounded.executeSupplier(call);
+    }
+
+    /** Runs a call, retrying retriable failures for as long as {@code keepTrying} says so. */
+    <T> T callWhile(BooleanSupplier keepTrying, Supplier<T> call) {
+        return Retry.of(name, config(Integer.MAX_VALUE, keepTrying)).executeSupplier(call);
+    }
+
+    static boolean retriable(Throwable e) {
+        if (e instanceof AwsServiceException service) {
+            return service.isThrottlingException() || service.statusCode() >= 500;
+        }
+        return e instanceof SdkClientException;
+    }
+
+    static long fullJitterMillis(int attempt) {
+        long ceiling = Math.min(CAP.toMillis(), BASE.toMillis() << Math.min(Math.max(attempt - 1, 0), 20));
+        return 1 + ThreadLocalRandom.current().nextLong(ceiling);
+    }
+
+    private static RetryConfig config(int attempts, BooleanSupplier keepTrying) {
+        return RetryConfig.custom()
+                .maxAttempts(attempts)
+                .intervalFunction((IntervalFunction) CallRetry::fullJitterMillis)
+                .retryOnException(e -> retriable(e) && keepTrying.getAsBoolean())
+                .failAfterMaxAttempts(false)
+                .build();
+    }
+}
