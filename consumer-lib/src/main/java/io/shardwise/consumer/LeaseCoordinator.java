@@ -43,6 +43,8 @@ final class LeaseCoordinator implements AutoCloseable {
     private volatile WorkerLiveness liveness;
     private volatile boolean closing;
     private long lastSyncNanos;
+    /** Parent shards a consistent read found without a lease (see parentsDone). */
+    private final Set<String> confirmedAbsent = new HashSet<>();
     /** Leases this worker asked for, with the time it stops watching for their arrival. */
     private final Map<String, Long> awaitedHandoffs = new HashMap<>();
 
@@ -207,13 +209,25 @@ final class LeaseCoordinator implements AutoCloseable {
         return expiry.isExpired("lease:" + lease.leaseKey());
     }
 
-    /** A child starts only when every parent is finished (or gone: finished and cleaned up, or expired from the stream). */
-    private static boolean parentsDone(Lease lease, Map<String, Lease> byKey) {
+    /**
+     * A child starts only when every parent is finished, or has no lease (finished and cleaned up,
+     * or never read: history from before the application started). A parent missing from the scan
+     * is read again with a consistent GetItem: a scan is not a snapshot, and can miss an item that a
+     * sync created while it ran. Parents confirmed absent are remembered, so an idle child does not
+     * cost a read per round.
+     */
+    private boolean parentsDone(Lease lease, Map<String, Lease> byKey) {
         if (lease.checkpoint().isPosition()) {
             return true;
         }
         for (String parent : lease.parentShardIds()) {
             Lease p = byKey.get(parent);
+            if (p == null && !confirmedAbsent.contains(parent)) {
+                p = table.get(parent).orElse(null);
+                if (p == null) {
+                    confirmedAbsent.add(parent);
+                }
+            }
             if (p != null && !p.isFinished()) {
                 return false;
             }

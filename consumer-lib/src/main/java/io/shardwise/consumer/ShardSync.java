@@ -19,17 +19,26 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * Creates a lease for every shard of the stream that has none. A closed shard whose descendants
  * already have leases was finished (its lease removed) and gets none. Parents are created before
  * children (shard ids grow with creation), so a crash half-way never leaves a child without its
- * parent. With LATEST, closed shards get SHARD_END leases: they are skipped, not read.
+ * parent.
+ *
+ * <p>Where a new lease starts never depends on which worker creates it, nor on how far another
+ * worker's sync got (several workers sync a fresh table at once, and a sync may fail half-way):
+ * <ul>
+ * <li>TRIM_HORIZON and AT_TIMESTAMP: every lease starts at the initial position. A child read
+ * AT_TIMESTAMP after its parent loses nothing: its records are all newer than the parent's.</li>
+ * <li>LATEST: a shard whose parent has a lease starts at TRIM_HORIZON: the application lived
+ * through that reshard, and the child's records since are unread. Any other open shard starts at
+ * LATEST, and a closed shard without a leased parent gets no lease at all: it is history from
+ * before the application started, and a lease for it would make its children look lived through.</li>
+ * </ul>
  *
  * <p>Hash key range repair. The open shards that ListShards returns should cover 0 .. 2^128-1; the
- * leases must cover the same space, or records of the uncovered keys are never read. "Repair" means
- * exactly this: every shard that ListShards returns and that neither has a lease nor a descendant
- * with one gets a lease, with the parents ListShards names, so the ordinary parent-before-child rule
- * applies to it. A shard with parents created while the table already holds leases (a child lease
- * lost or never created after a reshard the application lived through) starts at TRIM_HORIZON,
- * whatever the initial position: its records after the reshard were never processed, and reading
- * them again is at-least-once, skipping them would lose them. After the repair the open shards
- * per ListShards are checked for holes. A hole there is in the stream's own shard list (for
+ * leases must cover the same space, or records of the uncovered keys are never read. Every shard
+ * that ListShards returns and that neither has a lease nor a descendant with one gets a lease by
+ * the rules above, with the parents ListShards names, so the ordinary parent-before-child rule
+ * applies to it (a child lease lost after a reshard the application lived through starts at
+ * TRIM_HORIZON: reading again is at-least-once, skipping would lose). After the repair the open
+ * shards per ListShards are checked for holes. A hole there is in the stream's own shard list (for
  * example read in the middle of a reshard): no lease can fill it, so it is logged, counted in the
  * {@code shardwise.consumer.hashkey.holes} gauge, returned by {@link #streamHoles()} (and
  * {@code ShardwiseConsumer.uncoveredHashKeyRanges()}), and checked again at the next sync.
@@ -88,18 +97,21 @@ final class ShardSync {
         Map<String, Shard> ordered = new TreeMap<>();
         shards.forEach(s -> ordered.put(s.shardId(), s));
         int created = 0;
-        boolean repairing = !snapshot.leases().isEmpty();
         for (Shard shard : ordered.values()) {
             if (covered(shard.shardId(), leased, children, new LinkedHashSet<>())) {
                 continue;
             }
-            Checkpoint start = startOf(shard, repairing);
+            boolean parentLeased = parents(shard).stream().anyMatch(leased::contains);
+            Checkpoint start = startOf(shard, parentLeased);
+            if (start == null) {
+                continue;
+            }
             if (table.createLease(shard.shardId(), start, parents(shard), shard.hashKeyRange().startingHashKey(),
                     shard.hashKeyRange().endingHashKey())) {
                 created++;
                 leased.add(shard.shardId());
                 log.info("Created lease for {} of {} at {}{}", shard.shardId(), stream.label(), start,
-                        repairing ? " (repair: it had no lease)" : "");
+                        parentLeased ? " (its parent has a lease)" : "");
             }
         }
         checkCoverage(shards, leased);
@@ -111,13 +123,16 @@ final class ShardSync {
         return streamHoles;
     }
 
-    private Checkpoint startOf(Shard shard, boolean repairing) {
-        boolean closed = !isOpen(shard);
-        if (repairing && !parents(shard).isEmpty()) {
+    /** Where a new lease of {@code shard} starts (see the class comment), or null when it gets none. */
+    private Checkpoint startOf(Shard shard, boolean parentLeased) {
+        Checkpoint initial = initialPosition.checkpoint();
+        if (!initial.equals(Checkpoint.LATEST)) {
+            return initial;
+        }
+        if (parentLeased) {
             return Checkpoint.TRIM_HORIZON;
         }
-        Checkpoint start = initialPosition.checkpoint();
-        return closed && start.equals(Checkpoint.LATEST) ? Checkpoint.SHARD_END : start;
+        return isOpen(shard) ? Checkpoint.LATEST : null;
     }
 
     /**

@@ -19,11 +19,13 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
  * The real DynamoDB Local client behind a switch that cuts one worker off the network: while
- * partitioned every call fails as a connection failure would. Nothing is faked when connected.
+ * partitioned every call fails as a connection failure would; PutItem can be made slow. Nothing is
+ * faked when connected.
  */
 final class PartitionableDynamoDb implements DynamoDbClient {
     private final DynamoDbClient real;
     private volatile boolean partitioned;
+    private volatile long putLatencyMillis;
 
     PartitionableDynamoDb(DynamoDbClient real) {
         this.real = real;
@@ -31,6 +33,11 @@ final class PartitionableDynamoDb implements DynamoDbClient {
 
     void partition(boolean cut) {
         partitioned = cut;
+    }
+
+    /** Adds latency to every PutItem (lease creation) from now on, as a slow table would. */
+    void putLatency(long millis) {
+        putLatencyMillis = millis;
     }
 
     private void check() {
@@ -66,6 +73,13 @@ final class PartitionableDynamoDb implements DynamoDbClient {
     @Override
     public PutItemResponse putItem(PutItemRequest request) {
         check();
+        if (putLatencyMillis > 0) {
+            try {
+                Thread.sleep(putLatencyMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         return real.putItem(request);
     }
 

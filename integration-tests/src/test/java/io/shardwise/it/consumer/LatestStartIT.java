@@ -1,0 +1,124 @@
+package io.shardwise.it.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.shardwise.consumer.InitialPosition;
+import io.shardwise.consumer.ShardwiseConsumer;
+import io.shardwise.testkit.LeaseTableName;
+import io.shardwise.testkit.LocalEngines;
+import io.shardwise.testkit.ShardwiseTest;
+import io.shardwise.testkit.StreamShards;
+import io.shardwise.testkit.TestStream;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
+
+/**
+ * Four workers of a new application start with LATEST on a stream whose history holds closed
+ * shards (three splits): the first one's shard sync is slow (each lease creation takes 300 ms), and
+ * the other three start the moment its first lease is in the table, so their syncs see a table
+ * half filled. Whatever order the syncs run in, not one record written before the start is
+ * delivered, and every record written after it is.
+ */
+@ShardwiseTest
+@StreamShards(2)
+class LatestStartIT {
+    private static final int NEW_FROM = 1_000;
+
+    @Test
+    void workersStartingTogetherWithLatestNeverDeliverOlderRecords(LocalEngines engines, TestStream stream,
+                                                                   LeaseTableName table) throws Exception {
+        KinesisClient kinesis = engines.kinesisClient();
+        List<String> old = new ArrayList<>(Writes.numbered(kinesis, stream.name(), 0, 40, 8));
+        for (int split = 0; split < 3; split++) {
+            Shard widest = openShards(kinesis, stream.name()).stream()
+                    .max((a, b) -> width(a).compareTo(width(b))).orElseThrow();
+            BigInteger start = new BigInteger(widest.hashKeyRange().startingHashKey());
+            kinesis.splitShard(r -> r.streamName(stream.name()).shardToSplit(widest.shardId())
+                    .newStartingHashKey(start.add(width(widest).shiftRight(1)).toString()));
+            awaitActive(kinesis, stream.name());
+            old.addAll(Writes.numbered(kinesis, stream.name(), 40 * (split + 1), 40 * (split + 2), 8));
+        }
+        int open = openShards(kinesis, stream.name()).size();
+
+        Received received = new Received();
+        List<ShardwiseConsumer> workers = new ArrayList<>();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Thread> starters = new ArrayList<>();
+        PartitionableDynamoDb slow = new PartitionableDynamoDb(engines.dynamoDbClient());
+        try {
+            for (String id : List.of("a", "b", "c", "d")) {
+                ShardwiseConsumer worker = ShardwiseConsumer.builder().applicationName(table.value())
+                        .streamName(stream.name()).kinesisClient(engines.kinesisAsyncClient())
+                        .dynamoDbClient(id.equals("a") ? slow : engines.dynamoDbClient()).workerId(id)
+                        .initialPosition(InitialPosition.latest()).recordHandler(r -> received.add(id, r)).build();
+                workers.add(worker);
+                if (id.equals("a")) {
+                    slow.putLatency(300);
+                    worker.start();
+                    continue;
+                }
+                Thread starter = new Thread(() -> {
+                    try {
+                        go.await();
+                        worker.start();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                starter.start();
+                starters.add(starter);
+            }
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> !LeaseItems.shardLeases(engines.dynamoDbClient(), table.value()).isEmpty());
+            go.countDown();
+            for (Thread starter : starters) {
+                starter.join(TimeUnit.SECONDS.toMillis(60));
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> held(workers).size() == open);
+            // Every open shard's reader has its iterator once it polled: give each a few polls.
+            Thread.sleep(3_000);
+            List<String> fresh = Writes.numbered(kinesis, stream.name(), NEW_FROM, NEW_FROM + 80, 8);
+            await().atMost(Duration.ofSeconds(60)).until(() -> received.payloads().containsAll(fresh));
+            Thread.sleep(2_000);
+        } finally {
+            workers.forEach(ShardwiseConsumer::close);
+        }
+        List<String> delivered = received.payloads();
+        assertThat(delivered).as("records written before the start").doesNotContainAnyElementsOf(old);
+        assertThat(delivered).allSatisfy(p -> assertThat(Integer.parseInt(p.substring(p.indexOf(':') + 1)))
+                .isGreaterThanOrEqualTo(NEW_FROM));
+    }
+
+    private static Set<String> held(List<ShardwiseConsumer> workers) {
+        Set<String> held = new HashSet<>();
+        workers.forEach(w -> held.addAll(w.heldShards()));
+        return held;
+    }
+
+    private static BigInteger width(Shard shard) {
+        return new BigInteger(shard.hashKeyRange().endingHashKey())
+                .subtract(new BigInteger(shard.hashKeyRange().startingHashKey()));
+    }
+
+    private static List<Shard> openShards(KinesisClient kinesis, String stream) {
+        return kinesis.listShards(r -> r.streamName(stream)).shards().stream()
+                .filter(s -> s.sequenceNumberRange().endingSequenceNumber() == null).toList();
+    }
+
+    private static void awaitActive(KinesisClient kinesis, String stream) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> kinesis
+                .describeStreamSummary(r -> r.streamName(stream)).streamDescriptionSummary().streamStatus()
+                == StreamStatus.ACTIVE);
+    }
+}
