@@ -35,6 +35,13 @@ interface ConsumerMetrics {
     default void outsideShardRange(int count) {
     }
 
+    /**
+     * A shard answered ResourceNotFoundException: trimmed after the retention period (or deleted)
+     * before it was read to its end, so its unread records are lost to retention.
+     */
+    default void shardGone() {
+    }
+
     /** Hash key ranges the stream's open shards left uncovered at the last shard sync. */
     default void hashKeyRangeHoles(int count) {
     }

@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.StartingPosition;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEvent;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEventStream;
@@ -118,6 +119,10 @@ final class FanOutRetriever implements Retriever {
                 return new RecordBatch(event.records(), behind, null);
             } else if (signal instanceof Failed f) {
                 signals = null;
+                if (isShardGone(f.error())) {
+                    cancel();
+                    return RecordBatch.shardGone();
+                }
                 retryLater(f.error());
             } else if (signal instanceof Completed) {
                 // The service ended the subscription (5 minutes): renew from the continuation at once.
@@ -139,6 +144,16 @@ final class FanOutRetriever implements Retriever {
             log.warn("Subscription to {} failed ({}); re-subscribing in {} ms", shardId, error.toString(), delay);
         }
         stop.sleep(delay);
+    }
+
+    /** A subscription to a shard that no longer exists (trimmed or deleted) fails with ResourceNotFoundException. */
+    private static boolean isShardGone(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof ResourceNotFoundException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isResourceInUse(Throwable error) {

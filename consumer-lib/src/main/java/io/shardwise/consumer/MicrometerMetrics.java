@@ -22,6 +22,7 @@ final class MicrometerMetrics implements ConsumerMetrics {
     private final Counter throttles;
     private final Counter writes;
     private final Counter outside;
+    private final Counter gone;
     private final Counter records;
     private final Counter bytes;
     private final Timer processing;
@@ -33,6 +34,7 @@ final class MicrometerMetrics implements ConsumerMetrics {
         registry.gauge("shardwise.consumer.leases.held", io.micrometer.core.instrument.Tags.of("application", application), held);
         registry.gauge("shardwise.consumer.hashkey.holes", io.micrometer.core.instrument.Tags.of("application", application), holes);
         taken = counter("shardwise.consumer.leases.taken");
+        gone = counter("shardwise.consumer.shards.gone");
         stolen = counter("shardwise.consumer.leases.stolen");
         lost = counter("shardwise.consumer.leases.lost");
         throttles = counter("shardwise.consumer.dynamodb.throttles");
@@ -105,5 +107,10 @@ final class MicrometerMetrics implements ConsumerMetrics {
     @Override
     public void outsideShardRange(int count) {
         outside.increment(count);
+    }
+
+    @Override
+    public void shardGone() {
+        gone.increment();
     }
 }

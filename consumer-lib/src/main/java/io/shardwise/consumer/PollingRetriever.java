@@ -11,6 +11,7 @@ import software.amazon.awssdk.services.kinesis.model.KmsThrottlingException;
 import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
 import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /**
@@ -81,6 +82,9 @@ final class PollingRetriever implements Retriever {
                 return new RecordBatch(response.records(), behind, null);
             } catch (KinesisCalls.StoppedWhileWaiting stopped) {
                 return null;
+            } catch (ResourceNotFoundException gone) {
+                // As the KCL does: a shard that no longer exists has ended; its lease is finished.
+                return RecordBatch.shardGone();
             } catch (ExpiredIteratorException expired) {
                 log.info("Iterator of {} expired; resuming after {}", shardId, lastSequenceNumber);
                 iterator = null;

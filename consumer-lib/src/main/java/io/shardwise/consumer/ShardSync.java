@@ -115,7 +115,30 @@ final class ShardSync {
             }
         }
         checkCoverage(shards, leased);
+        removeVanished(snapshot, shards, leased);
         return created;
+    }
+
+    /**
+     * Deletes the finished leases of shards ListShards no longer returns (trimmed after the retention
+     * period) once every shard that names them as a parent has a lease: nothing can read them again,
+     * and their children no longer need them. Unfinished leases of such shards are finished by the
+     * worker that reads them (ResourceNotFoundException ends a shard), then removed here.
+     */
+    private void removeVanished(TableSnapshot snapshot, List<Shard> shards, Set<String> leased) {
+        Set<String> listed = new java.util.HashSet<>();
+        shards.forEach(s -> listed.add(s.shardId()));
+        for (Lease lease : snapshot.leases()) {
+            if (!lease.isFinished() || listed.contains(lease.leaseKey())) {
+                continue;
+            }
+            boolean childrenLeased = shards.stream().filter(s -> parents(s).contains(lease.leaseKey()))
+                    .allMatch(s -> leased.contains(s.shardId()));
+            if (childrenLeased && table.deleteFinished(lease.leaseKey())) {
+                log.info("Removed the finished lease of {}: {} no longer lists the shard", lease.leaseKey(),
+                        stream.label());
+            }
+        }
     }
 
     /** The hash key ranges the open shards of the stream left uncovered at the last sync. */

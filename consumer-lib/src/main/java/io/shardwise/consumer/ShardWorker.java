@@ -133,6 +133,12 @@ final class ShardWorker implements Runnable {
                     done = records.get(records.size() - 1).position();
                 }
                 metrics.millisBehindLatest(shardId(), batch.millisBehindLatest());
+                if (batch.gone()) {
+                    metrics.shardGone();
+                    log.warn("Shard {} no longer exists (ResourceNotFoundException: trimmed after the retention period,"
+                            + " or deleted) after {}; records not read by then are lost to retention. Its lease is"
+                            + " finished so its children can start", shardId(), done);
+                }
                 if (batch.shardEnded()) {
                     endShard(processor, batch.childShards());
                     return;

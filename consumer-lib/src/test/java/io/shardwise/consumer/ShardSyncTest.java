@@ -118,6 +118,20 @@ class ShardSyncTest {
                 .allSatisfy((shard, checkpoint) -> assertThat(checkpoint).isEqualTo(Checkpoint.TRIM_HORIZON));
     }
 
+    @Test
+    void theFinishedLeaseOfAShardListShardsNoLongerReturnsIsRemovedOnceItsChildrenHaveLeases() {
+        // Shard 0 was trimmed: ListShards lists only 1, 2 and 3; its lease was finished when its
+        // reader met ResourceNotFoundException.
+        table.createLease("shardId-000000000000", Checkpoint.SHARD_END, Set.of(), "0", "99");
+        table.createLease("shardId-000000000001", Checkpoint.at("200", 0), Set.of(), "100", MAX);
+        new ShardSync(new ListedShards(HISTORY.subList(1, 4)), new StreamRef("s", null), table,
+                InitialPosition.latest()).sync(table.scan());
+
+        assertThat(leases()).containsOnlyKeys("shardId-000000000001", "shardId-000000000002", "shardId-000000000003")
+                .containsEntry("shardId-000000000002", Checkpoint.TRIM_HORIZON)
+                .containsEntry("shardId-000000000003", Checkpoint.TRIM_HORIZON);
+    }
+
     private static Shard shard(String id, String parent, String from, String to, boolean closed) {
         return Shard.builder().shardId(id).parentShardId(parent)
                 .hashKeyRange(HashKeyRange.builder().startingHashKey(from).endingHashKey(to).build())

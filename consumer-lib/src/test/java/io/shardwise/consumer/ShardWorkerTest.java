@@ -329,4 +329,58 @@ class ShardWorkerTest {
         assertThat(processed).containsExactly("r3");
         assertThat(table.get("s-1").orElseThrow().checkpoint()).isEqualTo(Checkpoint.at("3", 0));
     }
+
+    @Test
+    void aShardThatNoLongerExistsIsEndedSoItsChildrenCanStart() throws Exception {
+        AtomicBoolean ended = new AtomicBoolean();
+        AtomicBoolean shardEndedCalled = new AtomicBoolean();
+        RecordProcessor processor = new RecordProcessor() {
+            @Override
+            public void processRecords(List<ConsumerRecord> records, Checkpointer checkpointer, long behind) {
+            }
+
+            @Override
+            public void shardEnded(Checkpointer checkpointer) {
+                shardEndedCalled.set(true);
+                checkpointer.checkpoint(Checkpoint.SHARD_END);
+            }
+        };
+        // A shard trimmed after the retention period: every read of it answers ResourceNotFound.
+        software.amazon.awssdk.services.kinesis.KinesisAsyncClient trimmed =
+                new software.amazon.awssdk.services.kinesis.KinesisAsyncClient() {
+                    @Override
+                    public java.util.concurrent.CompletableFuture<
+                            software.amazon.awssdk.services.kinesis.model.GetShardIteratorResponse> getShardIterator(
+                            software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest request) {
+                        return java.util.concurrent.CompletableFuture.failedFuture(
+                                software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException.builder()
+                                        .message("Shard " + request.shardId() + " does not exist").build());
+                    }
+
+                    @Override
+                    public String serviceName() {
+                        return "kinesis";
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                };
+        AtomicBoolean finished = new AtomicBoolean();
+        ShardWorker worker = new ShardWorker(hold("s-1", Checkpoint.at("5", 0)),
+                settings(FailurePolicy.RETRY_FOREVER, Integer.MAX_VALUE, null, (s, e) -> { }), table,
+                ConsumerMetrics.NONE, shard -> processor,
+                (shard, start, stop) -> new PollingRetriever(trimmed, new StreamRef("s", null), shard, start, null,
+                        PollingSettings.defaults(), stop),
+                w -> finished.set(true), () -> ended.set(true));
+        Thread thread = new Thread(worker);
+        thread.start();
+        thread.join(20_000);
+        assertThat(finished).isTrue();
+        assertThat(shardEndedCalled).isTrue();
+        assertThat(ended).as("a shard sync is asked for, which creates the children's leases").isTrue();
+        Lease lease = table.get("s-1").orElseThrow();
+        assertThat(lease.isFinished()).isTrue();
+        assertThat(lease.owner()).isNull();
+    }
 }
