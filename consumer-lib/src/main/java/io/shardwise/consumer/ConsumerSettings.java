@@ -16,7 +16,7 @@ record ConsumerSettings(String applicationName, String tableName, StreamRef stre
                         Duration takeInterval, Duration shardSyncInterval, int maxStealsPerRound,
                         PollingSettings polling, int maxProcessingAttempts, FailurePolicy failurePolicy,
                         PoisonBatchHandler poisonHandler, ShardFailureListener failureListener,
-                        Duration shutdownTimeout, Duration dynamoCallTimeout) {
+                        Duration shutdownTimeout, Duration dynamoCallTimeout, boolean deliverOutsideShardRange) {
 
     long selfFenceNanos() {
         return failoverTime.minus(selfFenceMargin).toNanos();

@@ -268,6 +268,13 @@ final class ShardWorker implements Runnable {
         return batch.stream().filter(r -> r.position().compareTo(position) > 0).toList();
     }
 
+    /**
+     * Unpacks KPL aggregates. A sub-record whose hash key lies outside this shard's range was put
+     * there by a producer with a stale shard map; the KPL (and Shardwise's producer) re-send such a
+     * record to the right shard, so it is dropped here by default, as the KCL does, and counted. A
+     * consumer of producers that never re-send (the npm aggregator) delivers them instead
+     * ({@code deliverRecordsOutsideShardRange}).
+     */
     private List<ConsumerRecord> deaggregate(List<Record> raw, Checkpoint done) {
         List<ConsumerRecord> out = new ArrayList<>(raw.size());
         int outside = 0;
@@ -281,6 +288,9 @@ final class ShardWorker implements Runnable {
                 if (done.isPosition() && position.compareTo(done) <= 0) {
                     continue;
                 }
+                if (u.outsideShardRange() && !settings.deliverOutsideShardRange()) {
+                    continue;
+                }
                 out.add(new ConsumerRecord(shardId(), u.partitionKey(), u.explicitHashKey(), u.data(),
                         u.sequenceNumber(), u.subSequenceNumber(), r.approximateArrivalTimestamp(), u.aggregated(),
                         u.outsideShardRange()));
@@ -288,8 +298,9 @@ final class ShardWorker implements Runnable {
         }
         if (outside > 0) {
             metrics.outsideShardRange(outside);
-            log.warn("{} sub-records read from {} lie outside its hash key range; delivered anyway", outside,
-                    shardId());
+            log.warn("{} sub-records read from {} lie outside its hash key range (a producer's stale shard map); {}",
+                    outside, shardId(), settings.deliverOutsideShardRange() ? "delivered anyway"
+                            : "dropped: the producer re-sends them to the right shard");
         }
         return out;
     }

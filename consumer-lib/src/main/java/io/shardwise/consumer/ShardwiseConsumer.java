@@ -208,6 +208,7 @@ public final class ShardwiseConsumer implements AutoCloseable {
         private PoisonBatchHandler poisonHandler;
         private ShardFailureListener failureListener = (shard, e) -> { };
         private Duration shutdownTimeout = Duration.ofSeconds(30);
+        private boolean deliverOutsideShardRange;
         private MeterRegistry meterRegistry;
 
         private Builder() {
@@ -386,6 +387,19 @@ public final class ShardwiseConsumer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether sub-records of a KPL aggregate whose hash key lies outside the shard's range are
+         * delivered. Default false, as the KCL: such a record was aggregated with a stale shard map,
+         * and the KPL and Shardwise's producer re-send it to the right shard, so delivering it too
+         * would deliver it twice. Set true only for producers that never re-send (the npm
+         * aggregator, kinesis-aggregation), where dropping it would lose it. Either way each one is
+         * counted ({@code shardwise.consumer.records.outside.shard.range}) and logged.
+         */
+        public Builder deliverRecordsOutsideShardRange(boolean deliver) {
+            this.deliverOutsideShardRange = deliver;
+            return this;
+        }
+
         /** Micrometer registry for the consumer's metrics; none by default. */
         public Builder meterRegistry(MeterRegistry registry) {
             this.meterRegistry = registry;
@@ -418,7 +432,7 @@ public final class ShardwiseConsumer implements AutoCloseable {
                     new PollingSettings(Duration.ofMillis(200), pollInterval, maxIdlePollInterval, 10_000,
                             2L * 1024 * 1024, Duration.ofMillis(200), Duration.ofSeconds(5)),
                     maxProcessingAttempts, failurePolicy, poisonHandler, failureListener, shutdownTimeout,
-                    Duration.ofSeconds(5));
+                    Duration.ofSeconds(5), deliverOutsideShardRange);
             boolean owns = kinesis == null || dynamo == null;
             if (owns && (kinesis != null || dynamo != null)) {
                 throw new IllegalArgumentException("give both kinesisClient and dynamoDbClient, or neither");

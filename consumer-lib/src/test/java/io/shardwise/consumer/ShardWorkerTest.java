@@ -53,10 +53,15 @@ class ShardWorkerTest {
 
     private static ConsumerSettings settings(FailurePolicy policy, int attempts, PoisonBatchHandler poison,
                                              ShardFailureListener listener) {
+        return settings(policy, attempts, poison, listener, false);
+    }
+
+    private static ConsumerSettings settings(FailurePolicy policy, int attempts, PoisonBatchHandler poison,
+                                             ShardFailureListener listener, boolean deliverOutsideRange) {
         return new ConsumerSettings("app", "t", new StreamRef("s", null), "w1", InitialPosition.trimHorizon(),
                 RetrievalMode.POLLING, "app", Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(1),
                 Duration.ofMillis(500), Duration.ofSeconds(60), 1, PollingSettings.defaults(), attempts, policy,
-                poison, listener, Duration.ofSeconds(10), Duration.ofSeconds(5));
+                poison, listener, Duration.ofSeconds(10), Duration.ofSeconds(5), deliverOutsideRange);
     }
 
     private static Record record(long seq) {
@@ -382,5 +387,52 @@ class ShardWorkerTest {
         Lease lease = table.get("s-1").orElseThrow();
         assertThat(lease.isFinished()).isTrue();
         assertThat(lease.owner()).isNull();
+    }
+
+    /** One aggregate on a shard covering the lower half of the key space; "stale" belongs to the upper half. */
+    private List<String> deliveredFromAMisplacedAggregate(boolean deliverOutsideRange) throws Exception {
+        String mid = "170141183460469231731687303715884105727";
+        table.createLease("s-low", Checkpoint.TRIM_HORIZON, Set.of(), "0", mid);
+        HeldLease held = new HeldLease("w1", table.take(table.get("s-low").orElseThrow(), "w1").orElseThrow());
+        io.shardwise.aggregation.RecordAggregator aggregator = new io.shardwise.aggregation.RecordAggregator();
+        aggregator.tryAdd("a", "1", "first".getBytes(StandardCharsets.UTF_8));
+        aggregator.tryAdd("b", "170141183460469231731687303715884105728", "stale".getBytes(StandardCharsets.UTF_8));
+        aggregator.tryAdd("c", "2", "third".getBytes(StandardCharsets.UTF_8));
+        io.shardwise.aggregation.KinesisRecord aggregate = aggregator.emit();
+        Record outer = Record.builder().sequenceNumber("7").partitionKey(aggregate.partitionKey())
+                .data(SdkBytes.fromByteArray(aggregate.data())).approximateArrivalTimestamp(Instant.now()).build();
+        List<String> delivered = new CopyOnWriteArrayList<>();
+        RecordProcessor processor = new RecordProcessor() {
+            @Override
+            public void processRecords(List<ConsumerRecord> records, Checkpointer checkpointer, long behind) {
+                delivered.addAll(data(records));
+                checkpointer.checkpoint();
+            }
+
+            @Override
+            public void shardEnded(Checkpointer checkpointer) {
+                checkpointer.checkpoint(Checkpoint.SHARD_END);
+            }
+        };
+        AtomicBoolean finished = new AtomicBoolean();
+        ShardWorker worker = worker(held, settings(FailurePolicy.RETRY_FOREVER, Integer.MAX_VALUE, null,
+                (s, e) -> { }, deliverOutsideRange), processor, List.of(new RecordBatch(List.of(outer), 0, null)),
+                finished);
+        Thread thread = new Thread(worker);
+        thread.start();
+        await().atMost(Duration.ofSeconds(20)).until(() -> delivered.contains("third"));
+        worker.requestShutdown(null);
+        thread.join(10_000);
+        return delivered;
+    }
+
+    @Test
+    void subRecordsOutsideTheShardsRangeAreDroppedByDefaultBecauseTheProducerResendsThem() throws Exception {
+        assertThat(deliveredFromAMisplacedAggregate(false)).containsExactly("first", "third");
+    }
+
+    @Test
+    void subRecordsOutsideTheShardsRangeAreDeliveredWhenAskedForProducersThatNeverResend() throws Exception {
+        assertThat(deliveredFromAMisplacedAggregate(true)).containsExactly("first", "stale", "third");
     }
 }
