@@ -52,11 +52,14 @@ public final class KinesisBatchProcessor {
     private final FailureMode failureMode;
     private final ProgressStore progressStore;
     private final String consumerId;
+    private final ShardRangeFilter shardRangeFilter;
 
     private KinesisBatchProcessor(Builder builder) {
         this.failureMode = builder.failureMode;
         this.progressStore = builder.progressStore;
         this.consumerId = builder.consumerId;
+        this.shardRangeFilter = new ShardRangeFilter(builder.outsideShardRange, builder.shardHashRanges,
+                builder.shardHashRanges == null);
     }
 
     /** A builder with the defaults: stop at the first failure, no progress store. */
@@ -75,7 +78,7 @@ public final class KinesisBatchProcessor {
      */
     public StreamsEventResponse process(KinesisEvent event, Context context, UserRecordHandler handler) {
         Objects.requireNonNull(handler, "handler");
-        List<ParentRecord> parents = readAll(event);
+        List<ParentRecord> parents = readAll(event, shardRangeFilter, context);
         String consumer = consumerOf(context);
         Map<ParentRecord.ShardKey, ShardProgress> shards = new LinkedHashMap<>();
         Set<String> failed = new LinkedHashSet<>();
@@ -188,16 +191,43 @@ public final class KinesisBatchProcessor {
         return UNNAMED_CONSUMER;
     }
 
-    private static List<ParentRecord> readAll(KinesisEvent event) {
+    private static List<ParentRecord> readAll(KinesisEvent event, ShardRangeFilter filter, Context context) {
         if (event == null || event.getRecords() == null) {
             return List.of();
         }
         List<KinesisEvent.KinesisEventRecord> records = event.getRecords();
         List<ParentRecord> parents = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
-            parents.add(EventRecords.read(records.get(i), i, null, null));
+            parents.add(EventRecords.read(records.get(i), i, null, null, filter, context));
         }
+        logDropped(parents, context);
         return parents;
+    }
+
+    /** One metric line per shard of the event that had sub-records dropped outside its range. */
+    static void logDropped(List<ParentRecord> parents, Context context) {
+        Map<ParentRecord.ShardKey, int[]> dropped = null;
+        for (ParentRecord parent : parents) {
+            if (parent.droppedOutsideShardRange() > 0) {
+                if (dropped == null) {
+                    dropped = new LinkedHashMap<>();
+                }
+                int[] counts = dropped.get(parent.shard());
+                if (counts == null) {
+                    counts = new int[2];
+                    dropped.put(parent.shard(), counts);
+                }
+                counts[0] += parent.droppedOutsideShardRange();
+                counts[1]++;
+            }
+        }
+        if (dropped != null) {
+            long now = System.currentTimeMillis();
+            for (Map.Entry<ParentRecord.ShardKey, int[]> entry : dropped.entrySet()) {
+                HandlerLog.droppedOutsideShardRange(context, entry.getKey().eventSourceArn(), entry.getKey().shardId(),
+                        entry.getValue()[0], entry.getValue()[1], now);
+            }
+        }
     }
 
     /** Per-shard bookkeeping of one invocation. */
@@ -214,6 +244,8 @@ public final class KinesisBatchProcessor {
         private FailureMode failureMode = FailureMode.STOP_AT_FIRST_FAILURE;
         private ProgressStore progressStore;
         private String consumerId;
+        private OutsideShardRange outsideShardRange = OutsideShardRange.DROP;
+        private ShardHashRanges shardHashRanges;
 
         private Builder() {
         }
@@ -241,6 +273,27 @@ public final class KinesisBatchProcessor {
                 throw new IllegalArgumentException("consumerId must not be blank, was '" + consumerId + "'");
             }
             this.consumerId = consumerId;
+            return this;
+        }
+
+        /**
+         * What to do with sub-records outside the shard's hash key range; default {@link
+         * OutsideShardRange#DROP} (as the KCL; the KPL sends them again to their shard). Use {@link
+         * OutsideShardRange#DELIVER} for producers that never send them again (the npm aggregator).
+         */
+        public Builder outsideShardRange(OutsideShardRange policy) {
+            this.outsideShardRange = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Where shard hash key ranges come from, for {@link OutsideShardRange#DROP}. Default: inside
+         * Lambda with {@code software.amazon.awssdk:kinesis} on the classpath, a {@link
+         * KinesisShardHashRanges} with the function's region and credentials, made on the first
+         * aggregate; otherwise none, and sub-records are delivered unchecked (logged once per shard).
+         */
+        public Builder shardHashRanges(ShardHashRanges ranges) {
+            this.shardHashRanges = ranges;
             return this;
         }
 

@@ -10,6 +10,8 @@ final class FixedContext implements Context {
 
     private final int remainingMillis;
     private final String functionArn;
+    /** Every line the function logged through this context. */
+    final java.util.List<String> logLines = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     FixedContext(int remainingMillis) {
         this(remainingMillis, "arn:aws:lambda:us-east-1:123456789012:function:orders");
@@ -75,7 +77,7 @@ final class FixedContext implements Context {
         return new LambdaLogger() {
             @Override
             public void log(String message) {
-                System.out.println(message.stripTrailing());
+                logLines.add(message.stripTrailing());
             }
 
             @Override
