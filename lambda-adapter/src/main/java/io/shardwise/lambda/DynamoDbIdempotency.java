@@ -40,7 +40,9 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  *       is thrown, so the record fails and Lambda retries it later, never counting it done.</li>
  * </ul>
  *
- * <p>When the effect throws, the claim is deleted again so that the retry can run it. DynamoDB
+ * <p>When the effect throws, the claim is deleted again so that the retry can run it. When the
+ * effect returned but marking the item completed fails (a throttled write), that error is thrown:
+ * the record fails, and the retry runs the effect again once the claim has expired. DynamoDB
  * deletes expired items lazily, so the conditions compare the times themselves. Choose a time to
  * live longer than the time within which a record can be delivered again (the mapping's maximum
  * record age, or the stream's retention).

@@ -382,16 +382,19 @@ final class EventSourcePoller implements Runnable {
         invocations.incrementAndGet();
 
         List<String> reported = List.of();
-        synchronized (lane) {
-            try {
+        try {
+            synchronized (lane) {
                 reported = applyOutcome(lane, shard, planned, responseJson, error);
-            } finally {
+            }
+            LocalEventSourceMapping.Invocation invocation = new LocalEventSourceMapping.Invocation(shard.shardId,
+                    batch.stream().map(Record::sequenceNumber).toList(), eventJson, responseJson, error, reported);
+            notify(settings.invocationListener(), invocation);
+        } finally {
+            // Only now is the lane idle: awaitIdle returns after the listener heard of the invocation.
+            synchronized (lane) {
                 lane.busy = false;
             }
         }
-        LocalEventSourceMapping.Invocation invocation = new LocalEventSourceMapping.Invocation(shard.shardId,
-                batch.stream().map(Record::sequenceNumber).toList(), eventJson, responseJson, error, reported);
-        notify(settings.invocationListener(), invocation);
     }
 
     /** Moves the lane as Lambda would after the invocation; returns the identifiers read from the response. */
