@@ -38,6 +38,10 @@ import java.util.Set;
  * retries it) rather than risk running a sub-record twice; when it cannot be written, the failure
  * is logged and the replay runs the prefix again.
  *
+ * <p><b>Sub-records outside the shard's hash key range</b> (an aggregate packed for a stale shard
+ * map) are dropped by default, as the KCL does, with a metric line; see {@link OutsideShardRange}
+ * and {@link Builder#shardHashRanges}.
+ *
  * <p>Written for cold starts: no lambdas, streams or records' generated methods on the invocation
  * path (each would bootstrap {@code java.lang.invoke} on the first call), and the module is compiled
  * with inline string concatenation.
@@ -62,7 +66,10 @@ public final class KinesisBatchProcessor {
                 builder.shardHashRanges == null);
     }
 
-    /** A builder with the defaults: stop at the first failure, no progress store. */
+    /**
+     * A builder with the defaults: stop at the first failure, no progress store, drop sub-records
+     * outside the shard's hash key range (when it can be learned, see {@link OutsideShardRange}).
+     */
     public static Builder builder() {
         return new Builder();
     }
