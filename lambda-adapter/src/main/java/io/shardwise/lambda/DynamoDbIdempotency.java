@@ -1,5 +1,6 @@
 package io.shardwise.lambda;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -14,6 +15,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
@@ -21,21 +23,45 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  * again (a replayed aggregate, {@link FailureMode#CONTINUE}, a retried invocation).
  *
  * <p>Before the effect it writes one DynamoDB item per record, keyed {@code id} = stream ARN,
- * shard id, sequence number and sub-sequence number, with a time to live in {@code expiresAt}
- * (epoch seconds, the table's TTL attribute). The write is conditional: it succeeds only when no
- * item exists or the existing one has expired ({@code attribute_not_exists(id) OR expiresAt <
- * now}: DynamoDB deletes expired items lazily, so the condition checks the time itself). When the
- * effect throws, the claim is deleted again so that the retry can run it. Choose a time to live
- * longer than the stream's retention (or the mapping's maximum record age) so that a late replay
- * still finds the item.
+ * shard id, sequence number and sub-sequence number, as an <em>in-progress claim</em>: {@code
+ * status} {@code IN_PROGRESS} with {@code inProgressUntilMillis}, the end of the invocation's
+ * remaining time ({@link Context#getRemainingTimeInMillis()}). When the effect returns, the item
+ * becomes {@code COMPLETED} and guards the record for the time to live ({@code expiresAt}, epoch
+ * seconds, the table's TTL attribute). This is the rule of Powertools for AWS Lambda's idempotency
+ * utility: an invocation that timed out or crashed inside the effect leaves a claim that expires
+ * with its own time, so Lambda's retry runs the effect instead of skipping the record for days.
  *
- * <p>Needs {@code software.amazon.awssdk:dynamodb} (an optional dependency of this library).
+ * <ul>
+ *   <li>no item, an expired item, or an in-progress claim past its invocation's end: the claim is
+ *       taken (a conditional write) and the effect runs;</li>
+ *   <li>a completed item within its time to live: the effect is skipped ({@code runOnce} returns
+ *       false);</li>
+ *   <li>an in-progress claim of an invocation still running: {@link IdempotencyInProgressException}
+ *       is thrown, so the record fails and Lambda retries it later, never counting it done.</li>
+ * </ul>
+ *
+ * <p>When the effect throws, the claim is deleted again so that the retry can run it. When the
+ * effect returned but marking the item completed fails (a throttled write), that error is thrown:
+ * the record fails, and the retry runs the effect again once the claim has expired. DynamoDB
+ * deletes expired items lazily, so the conditions compare the times themselves. Choose a time to
+ * live longer than the time within which a record can be delivered again (the mapping's maximum
+ * record age, or the stream's retention).
+ *
+ * <p>Needs {@code software.amazon.awssdk:dynamodb} (an optional dependency of this library) and
+ * {@code dynamodb:PutItem}, {@code dynamodb:UpdateItem} and {@code dynamodb:DeleteItem} on the table.
  */
 public final class DynamoDbIdempotency {
 
     static final String ID = "id";
     static final String EXPIRES_AT = "expiresAt";
     static final String CLAIM = "claim";
+    static final String STATUS = "status";
+    static final String IN_PROGRESS_UNTIL = "inProgressUntilMillis";
+    static final String IN_PROGRESS = "IN_PROGRESS";
+    static final String COMPLETED = "COMPLETED";
+
+    /** Lambda's maximum function timeout: how long a claim made without a context stays in progress. */
+    static final Duration DEFAULT_IN_PROGRESS_TIMEOUT = Duration.ofMinutes(15);
 
     /** The effect to guard. */
     @FunctionalInterface
@@ -46,12 +72,14 @@ public final class DynamoDbIdempotency {
     private final DynamoDbClient client;
     private final String tableName;
     private final Duration timeToLive;
+    private final Duration inProgressTimeout;
     private final Clock clock;
 
     private DynamoDbIdempotency(Builder builder) {
         this.client = builder.client;
         this.tableName = builder.tableName;
         this.timeToLive = builder.timeToLive;
+        this.inProgressTimeout = builder.inProgressTimeout;
         this.clock = builder.clock;
     }
 
@@ -74,23 +102,42 @@ public final class DynamoDbIdempotency {
     }
 
     /**
-     * Runs {@code effect} unless it already ran (or is running) for this record.
+     * Runs {@code effect} unless it already ran for this record. The in-progress claim expires
+     * when the invocation's remaining time runs out.
      *
+     * @param context the invocation's context: its remaining time bounds the claim; when null,
+     *     the claim stays in progress for {@link Builder#inProgressTimeout} (default 15 minutes)
      * @return true when the effect ran now, false when it was skipped as a repeat
+     * @throws IdempotencyInProgressException when another invocation still holds the record
      * @throws Exception what the effect threw (after releasing the claim)
      */
-    public boolean runOnce(KinesisUserRecord record, Effect effect) throws Exception {
+    public boolean runOnce(KinesisUserRecord record, Context context, Effect effect) throws Exception {
         String claim = UUID.randomUUID().toString();
-        if (!tryClaim(record, claim)) {
+        long nowMillis = clock.millis();
+        long inProgressFor = inProgressTimeout.toMillis();
+        if (context != null && context.getRemainingTimeInMillis() > 0) {
+            inProgressFor = context.getRemainingTimeInMillis();
+        }
+        if (!tryClaim(record, claim, nowMillis, nowMillis + inProgressFor)) {
             return false;
         }
         try {
             effect.run();
-            return true;
         } catch (Exception | Error e) {
             release(record, claim);
             throw e;
         }
+        complete(record, claim);
+        return true;
+    }
+
+    /**
+     * Runs {@code effect} unless it already ran for this record, without the invocation's context:
+     * the in-progress claim lasts {@link Builder#inProgressTimeout} (default 15 minutes, Lambda's
+     * maximum timeout). Prefer {@link #runOnce(KinesisUserRecord, Context, Effect)}.
+     */
+    public boolean runOnce(KinesisUserRecord record, Effect effect) throws Exception {
+        return runOnce(record, null, effect);
     }
 
     /** The item key of a record: unique per stream, shard, sequence and sub-sequence number. */
@@ -99,20 +146,56 @@ public final class DynamoDbIdempotency {
                 + '|' + record.subSequenceNumber();
     }
 
-    private boolean tryClaim(KinesisUserRecord record, String claim) {
-        long now = clock.instant().getEpochSecond();
+    private boolean tryClaim(KinesisUserRecord record, String claim, long nowMillis, long inProgressUntil) {
+        long nowSeconds = Math.floorDiv(nowMillis, 1000);
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(ID, AttributeValue.fromS(idOf(record)));
-        item.put(EXPIRES_AT, AttributeValue.fromN(Long.toString(now + timeToLive.toSeconds())));
+        item.put(STATUS, AttributeValue.fromS(IN_PROGRESS));
+        item.put(IN_PROGRESS_UNTIL, AttributeValue.fromN(Long.toString(inProgressUntil)));
+        // The TTL attribute also covers the claim, so DynamoDB eventually removes abandoned ones.
+        item.put(EXPIRES_AT, AttributeValue.fromN(Long.toString(nowSeconds + timeToLive.toSeconds())));
         item.put(CLAIM, AttributeValue.fromS(claim));
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":now", AttributeValue.fromN(Long.toString(nowSeconds)));
+        values.put(":nowMillis", AttributeValue.fromN(Long.toString(nowMillis)));
+        values.put(":inProgress", AttributeValue.fromS(IN_PROGRESS));
         try {
             client.putItem(b -> b.tableName(tableName).item(item)
-                    .conditionExpression("attribute_not_exists(#id) OR #exp < :now")
-                    .expressionAttributeNames(Map.of("#id", ID, "#exp", EXPIRES_AT))
-                    .expressionAttributeValues(Map.of(":now", AttributeValue.fromN(Long.toString(now)))));
+                    .conditionExpression("attribute_not_exists(#id) OR #exp < :now"
+                            + " OR (#st = :inProgress AND #until < :nowMillis)")
+                    .expressionAttributeNames(Map.of("#id", ID, "#exp", EXPIRES_AT, "#st", STATUS,
+                            "#until", IN_PROGRESS_UNTIL))
+                    .expressionAttributeValues(values)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
             return true;
         } catch (ConditionalCheckFailedException e) {
-            return false;
+            Map<String, AttributeValue> existing = e.hasItem() ? e.item() : Map.of();
+            AttributeValue status = existing.get(STATUS);
+            if (status != null && IN_PROGRESS.equals(status.s())) {
+                AttributeValue until = existing.get(IN_PROGRESS_UNTIL);
+                throw new IdempotencyInProgressException("record " + record.shardId() + " " + record.position()
+                        + " is in progress in another invocation until "
+                        + (until == null ? "?" : java.time.Instant.ofEpochMilli(Long.parseLong(until.n())))
+                        + "; failing it so that Lambda retries it after that invocation completed or timed out");
+            }
+            return false; // completed (items of earlier versions carry no status: treated as completed)
+        }
+    }
+
+    /** Marks our claim completed; a claim taken over after ours expired is left alone. */
+    private void complete(KinesisUserRecord record, String claim) {
+        long expiresAt = Math.floorDiv(clock.millis(), 1000) + timeToLive.toSeconds();
+        try {
+            client.updateItem(b -> b.tableName(tableName).key(Map.of(ID, AttributeValue.fromS(idOf(record))))
+                    .updateExpression("SET #st = :completed, #exp = :exp REMOVE #until")
+                    .conditionExpression("#c = :c")
+                    .expressionAttributeNames(Map.of("#st", STATUS, "#exp", EXPIRES_AT, "#until", IN_PROGRESS_UNTIL,
+                            "#c", CLAIM))
+                    .expressionAttributeValues(Map.of(":completed", AttributeValue.fromS(COMPLETED),
+                            ":exp", AttributeValue.fromN(Long.toString(expiresAt)),
+                            ":c", AttributeValue.fromS(claim))));
+        } catch (ConditionalCheckFailedException e) {
+            // Our claim expired and another invocation took the record over: it completes it.
         }
     }
 
@@ -133,6 +216,7 @@ public final class DynamoDbIdempotency {
         private final DynamoDbClient client;
         private final String tableName;
         private Duration timeToLive = Duration.ofDays(8);
+        private Duration inProgressTimeout = DEFAULT_IN_PROGRESS_TIMEOUT;
         private Clock clock = Clock.systemUTC();
 
         private Builder(DynamoDbClient client, String tableName) {
@@ -144,14 +228,27 @@ public final class DynamoDbIdempotency {
         }
 
         /**
-         * How long a record's item guards it; default 8 days (longer than the 7-day maximum
-         * retention of a stream). At least 1 second.
+         * How long a completed record's item guards it; default 8 days (longer than the largest
+         * MaximumRecordAgeInSeconds of a mapping, 7 days). At least 1 second.
          */
         public Builder timeToLive(Duration timeToLive) {
             if (timeToLive == null || timeToLive.toSeconds() < 1) {
                 throw new IllegalArgumentException("timeToLive must be at least 1 s, was " + timeToLive);
             }
             this.timeToLive = timeToLive;
+            return this;
+        }
+
+        /**
+         * How long a claim stays in progress when {@code runOnce} is called without a context;
+         * default 15 minutes (Lambda's maximum function timeout). With a context, the invocation's
+         * remaining time is used instead. At least 1 second.
+         */
+        public Builder inProgressTimeout(Duration timeout) {
+            if (timeout == null || timeout.toSeconds() < 1) {
+                throw new IllegalArgumentException("inProgressTimeout must be at least 1 s, was " + timeout);
+            }
+            this.inProgressTimeout = timeout;
             return this;
         }
 

@@ -1,9 +1,12 @@
 package io.shardwise.lambda;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.OptionalLong;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -16,12 +19,13 @@ import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
- * A {@link ProgressStore} in a DynamoDB table: one item per shard, hash key {@code
- * eventSourceArn}, range key {@code shardId}, holding the last fully processed user record as
- * {@code sequenceNumber} and {@code subSequenceNumber}. Writes are conditional and forward-only:
- * they succeed only when the new position is after the stored one, compared through the {@code
- * position} attribute, a zero-padded string whose order is the position order (sequence numbers
- * have up to 129 digits, more than a DynamoDB number holds).
+ * A {@link ProgressStore} in a DynamoDB table: one item per consumer and aggregate that an
+ * invocation left half done, hash key {@code id} ({@link AggregateKey#asString()}: consumer, stream
+ * ARN, shard id and sequence number), holding the last finished sub-record as {@code
+ * subSequenceNumber} beside the key's parts ({@code consumerId}, {@code eventSourceArn}, {@code
+ * shardId}, {@code sequenceNumber}), {@code updatedAtMillis} and {@code expiresAt} (epoch seconds,
+ * the table's TTL attribute, so DynamoDB removes items once no replay can need them). Writes are
+ * conditional and forward-only: {@code attribute_not_exists(id) OR subSequenceNumber < :new}.
  *
  * <p>Needs {@code software.amazon.awssdk:dynamodb} on the function's classpath (an optional
  * dependency of this library) and {@code dynamodb:GetItem} and {@code dynamodb:PutItem} on the
@@ -29,78 +33,124 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  */
 public final class DynamoDbProgressStore implements ProgressStore {
 
+    static final String ID = "id";
+    static final String CONSUMER = "consumerId";
     static final String ARN = "eventSourceArn";
     static final String SHARD = "shardId";
     static final String SEQUENCE = "sequenceNumber";
     static final String SUB_SEQUENCE = "subSequenceNumber";
-    static final String POSITION = "position";
     static final String UPDATED = "updatedAtMillis";
+    static final String EXPIRES_AT = "expiresAt";
+
+    /** Longer than the largest MaximumRecordAgeInSeconds (7 days) a mapping can replay within. */
+    static final Duration DEFAULT_TIME_TO_LIVE = Duration.ofDays(8);
 
     private final DynamoDbClient client;
     private final String tableName;
+    private final Duration timeToLive;
     private final Clock clock;
 
-    private DynamoDbProgressStore(DynamoDbClient client, String tableName, Clock clock) {
+    private DynamoDbProgressStore(DynamoDbClient client, String tableName, Duration timeToLive, Clock clock) {
         this.client = client;
         this.tableName = tableName;
+        this.timeToLive = timeToLive;
         this.clock = clock;
     }
 
-    /** A store in an existing table (see {@link #createTable}). */
+    /** A store in an existing table (see {@link #createTable}); items live 8 days. */
     public static DynamoDbProgressStore of(DynamoDbClient client, String tableName) {
+        return of(client, tableName, DEFAULT_TIME_TO_LIVE);
+    }
+
+    /**
+     * A store whose items live {@code timeToLive} after their last write: choose it longer than
+     * the time within which Lambda may still replay an aggregate (the mapping's maximum record
+     * age, or the stream's retention when retries are unlimited). At least 1 second.
+     */
+    public static DynamoDbProgressStore of(DynamoDbClient client, String tableName, Duration timeToLive) {
         Objects.requireNonNull(client, "client");
         if (tableName == null || tableName.isBlank()) {
             throw new IllegalArgumentException("tableName must not be blank, was '" + tableName + "'");
         }
-        return new DynamoDbProgressStore(client, tableName, Clock.systemUTC());
+        if (timeToLive == null || timeToLive.toSeconds() < 1) {
+            throw new IllegalArgumentException("timeToLive must be at least 1 s, was " + timeToLive);
+        }
+        return new DynamoDbProgressStore(client, tableName, timeToLive, Clock.systemUTC());
     }
 
-    /** Creates the table (on-demand billing) and waits until it exists. For setup and tests. */
+    /** Creates the table (on-demand billing) with TTL on {@code expiresAt}, and waits for it. For setup and tests. */
     public static void createTable(DynamoDbClient client, String tableName) {
         client.createTable(CreateTableRequest.builder()
                 .tableName(tableName)
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(
-                        AttributeDefinition.builder().attributeName(ARN).attributeType(ScalarAttributeType.S).build(),
-                        AttributeDefinition.builder().attributeName(SHARD).attributeType(ScalarAttributeType.S).build())
-                .keySchema(
-                        KeySchemaElement.builder().attributeName(ARN).keyType(KeyType.HASH).build(),
-                        KeySchemaElement.builder().attributeName(SHARD).keyType(KeyType.RANGE).build())
+                        AttributeDefinition.builder().attributeName(ID).attributeType(ScalarAttributeType.S).build())
+                .keySchema(KeySchemaElement.builder().attributeName(ID).keyType(KeyType.HASH).build())
                 .build());
         client.waiter().waitUntilTableExists(b -> b.tableName(tableName));
+        client.updateTimeToLive(b -> b.tableName(tableName)
+                .timeToLiveSpecification(t -> t.attributeName(EXPIRES_AT).enabled(true)));
     }
 
     @Override
-    public Optional<RecordPosition> load(String eventSourceArn, String shardId) {
-        GetItemResponse response = client.getItem(b -> b.tableName(tableName).consistentRead(true)
-                .key(key(eventSourceArn, shardId)));
-        if (!response.hasItem() || response.item().isEmpty()) {
-            return Optional.empty();
+    public OptionalLong load(AggregateKey aggregate) {
+        GetItemResponse response;
+        try {
+            response = client.getItem(b -> b.tableName(tableName).consistentRead(true).key(key(aggregate)));
+        } catch (AwsServiceException e) {
+            throw explainOldSchema(e);
         }
-        Map<String, AttributeValue> item = response.item();
-        return Optional.of(new RecordPosition(item.get(SEQUENCE).s(), Long.parseLong(item.get(SUB_SEQUENCE).n())));
+        if (!response.hasItem() || response.item().isEmpty()) {
+            return OptionalLong.empty();
+        }
+        AttributeValue expiresAt = response.item().get(EXPIRES_AT);
+        if (expiresAt != null && Long.parseLong(expiresAt.n()) < Math.floorDiv(clock.millis(), 1000)) {
+            return OptionalLong.empty(); // expired; DynamoDB deletes expired items lazily
+        }
+        return OptionalLong.of(Long.parseLong(response.item().get(SUB_SEQUENCE).n()));
     }
 
     @Override
-    public boolean save(String eventSourceArn, String shardId, RecordPosition position) {
-        Map<String, AttributeValue> item = new java.util.HashMap<>(key(eventSourceArn, shardId));
-        item.put(SEQUENCE, AttributeValue.fromS(position.sequenceNumber()));
-        item.put(SUB_SEQUENCE, AttributeValue.fromN(Long.toString(position.subSequenceNumber())));
-        item.put(POSITION, AttributeValue.fromS(position.sortableKey()));
-        item.put(UPDATED, AttributeValue.fromN(Long.toString(clock.millis())));
+    public boolean save(AggregateKey aggregate, long lastFinishedSubSequenceNumber) {
+        long now = clock.millis();
+        Map<String, AttributeValue> item = new HashMap<>(key(aggregate));
+        item.put(CONSUMER, AttributeValue.fromS(aggregate.consumerId()));
+        item.put(ARN, AttributeValue.fromS(aggregate.eventSourceArn()));
+        item.put(SHARD, AttributeValue.fromS(aggregate.shardId()));
+        item.put(SEQUENCE, AttributeValue.fromS(aggregate.sequenceNumber()));
+        item.put(SUB_SEQUENCE, AttributeValue.fromN(Long.toString(lastFinishedSubSequenceNumber)));
+        item.put(UPDATED, AttributeValue.fromN(Long.toString(now)));
+        item.put(EXPIRES_AT, AttributeValue.fromN(Long.toString(Math.floorDiv(now, 1000) + timeToLive.toSeconds())));
         try {
             client.putItem(b -> b.tableName(tableName).item(item)
-                    .conditionExpression("attribute_not_exists(#p) OR #p < :p")
-                    .expressionAttributeNames(Map.of("#p", POSITION))
-                    .expressionAttributeValues(Map.of(":p", AttributeValue.fromS(position.sortableKey()))));
+                    .conditionExpression("attribute_not_exists(#id) OR #sub < :sub")
+                    .expressionAttributeNames(Map.of("#id", ID, "#sub", SUB_SEQUENCE))
+                    .expressionAttributeValues(Map.of(":sub",
+                            AttributeValue.fromN(Long.toString(lastFinishedSubSequenceNumber)))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
+        } catch (AwsServiceException e) {
+            throw explainOldSchema(e);
         }
     }
 
-    private static Map<String, AttributeValue> key(String eventSourceArn, String shardId) {
-        return Map.of(ARN, AttributeValue.fromS(Objects.requireNonNull(eventSourceArn, "eventSourceArn")),
-                SHARD, AttributeValue.fromS(Objects.requireNonNull(shardId, "shardId")));
+    /**
+     * A key the table rejects (AWS: "The provided key element does not match the schema"; DynamoDB
+     * Local: "The number of conditions on the keys is invalid") most likely means a table made for
+     * the per-shard progress of an earlier version: say so, and how to fix it.
+     */
+    private RuntimeException explainOldSchema(AwsServiceException e) {
+        if (e.awsErrorDetails() != null && "ValidationException".equals(e.awsErrorDetails().errorCode())) {
+            return new IllegalStateException("progress table " + tableName + " rejected the key {" + ID
+                    + " (S)}: " + e.awsErrorDetails().errorMessage() + ". A table made for the per-shard progress of"
+                    + " earlier Shardwise versions (keys eventSourceArn, shardId) cannot hold progress per aggregate:"
+                    + " create a new table with DynamoDbProgressStore.createTable", e);
+        }
+        return e;
+    }
+
+    private static Map<String, AttributeValue> key(AggregateKey aggregate) {
+        return Map.of(ID, AttributeValue.fromS(Objects.requireNonNull(aggregate, "aggregate").asString()));
     }
 }

@@ -1,9 +1,11 @@
 package io.shardwise.lambda;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import io.shardwise.aggregation.DeaggregatedRecord;
 import io.shardwise.aggregation.Deaggregation;
 import io.shardwise.aggregation.Deaggregator;
+import io.shardwise.aggregation.HashKeyRange;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,15 +18,19 @@ final class EventRecords {
     private EventRecords() {
     }
 
+    /** The KPL aggregate magic: only records that start with it can hold sub-records of other shards. */
+    private static final byte[] MAGIC = {(byte) 0xF3, (byte) 0x89, (byte) 0x9A, (byte) 0xC2};
+
     /**
      * Reads and deaggregates one event record. A record without the KPL magic, or whose aggregate
-     * is corrupt, passes through as one user record (as the KCL does), so nothing is lost.
+     * is corrupt, passes through as one user record (as the KCL does), so nothing is lost. Sub-records
+     * outside the shard's hash key range are left out when the filter drops them and knows the range.
      *
      * @param index position in the event, for error messages
      * @param fallbackShardId shard id to use when the event id is missing (window events carry it)
      */
     static ParentRecord read(KinesisEvent.KinesisEventRecord eventRecord, int index, String fallbackArn,
-                             String fallbackShardId) {
+                             String fallbackShardId, ShardRangeFilter filter, Context context) {
         KinesisEvent.Record kinesis = eventRecord.getKinesis();
         if (kinesis == null || kinesis.getSequenceNumber() == null || kinesis.getSequenceNumber().isEmpty()) {
             throw new MalformedEventException("event record " + index + " (eventID " + eventRecord.getEventID()
@@ -40,14 +46,32 @@ final class EventRecords {
         Instant arrival = toInstant(kinesis.getApproximateArrivalTimestamp());
         byte[] data = bytes(kinesis.getData());
 
+        HashKeyRange range = filter != null && filter.drops() && hasMagic(data)
+                ? filter.rangeFor(arn, shardId, context) : null;
         Deaggregation deaggregation = Deaggregator.deaggregate(kinesis.getPartitionKey(), null, data,
-                sequenceNumber, null);
+                sequenceNumber, range);
         List<KinesisUserRecord> users = new ArrayList<>(deaggregation.records().size());
         for (DeaggregatedRecord r : deaggregation.records()) {
+            if (r.outsideShardRange()) {
+                continue; // dropped: the filter drops, and the range is known
+            }
             users.add(new KinesisUserRecord(arn, shardId, r.partitionKey(), r.explicitHashKey(), r.data(),
                     sequenceNumber, r.subSequenceNumber(), arrival, r.aggregated()));
         }
-        return new ParentRecord(arn, shardId, sequenceNumber, deaggregation.aggregated(), List.copyOf(users));
+        return new ParentRecord(arn, shardId, sequenceNumber, deaggregation.aggregated(), List.copyOf(users),
+                deaggregation.outsideShardRangeCount());
+    }
+
+    private static boolean hasMagic(byte[] data) {
+        if (data.length < MAGIC.length) {
+            return false;
+        }
+        for (int i = 0; i < MAGIC.length; i++) {
+            if (data[i] != MAGIC[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code shardId-000000000001:4959...} gives {@code shardId-000000000001}. */

@@ -27,6 +27,50 @@ final class HandlerLog {
         logger(context).log("shardwise: " + message + ": " + error + "\n");
     }
 
+    static void info(Context context, String message) {
+        logger(context).log("shardwise: " + message + "\n");
+    }
+
+    /**
+     * One line for sub-records dropped outside their shard's hash range, in CloudWatch's embedded
+     * metric format: the log line is also the metric {@code Shardwise/OutsideShardRangeDropped}
+     * (dimension {@code FunctionName} when known). No payloads, only counts and positions.
+     */
+    static void droppedOutsideShardRange(Context context, String eventSourceArn, String shardId, int dropped,
+                                         int aggregates, long timestampMillis) {
+        String function = context == null ? null : context.getFunctionName();
+        StringBuilder line = new StringBuilder(400);
+        line.append("{\"_aws\":{\"Timestamp\":").append(timestampMillis)
+            .append(",\"CloudWatchMetrics\":[{\"Namespace\":\"Shardwise\",\"Dimensions\":[")
+            .append(function == null ? "[]" : "[\"FunctionName\"]")
+            .append("],\"Metrics\":[{\"Name\":\"OutsideShardRangeDropped\",\"Unit\":\"Count\"}]}]}");
+        if (function != null) {
+            line.append(",\"FunctionName\":\"").append(jsonEscape(function)).append('"');
+        }
+        line.append(",\"OutsideShardRangeDropped\":").append(dropped)
+            .append(",\"eventSourceArn\":\"").append(jsonEscape(String.valueOf(eventSourceArn)))
+            .append("\",\"shardId\":\"").append(jsonEscape(shardId))
+            .append("\",\"message\":\"shardwise: dropped ").append(dropped).append(" sub-records of ")
+            .append(aggregates).append(" aggregates outside the hash key range of ").append(jsonEscape(shardId))
+            .append(" (a producer's stale shard map; the KPL sends them again to their shard)\"}\n");
+        logger(context).log(line.toString());
+    }
+
+    private static String jsonEscape(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
     private static LambdaLogger logger(Context context) {
         return context != null && context.getLogger() != null ? context.getLogger() : LambdaRuntime.getLogger();
     }

@@ -22,14 +22,37 @@ import java.util.Map;
  */
 public abstract class KinesisWindowHandler implements RequestHandler<KinesisTimeWindowEvent, TimeWindowEventResponse> {
 
+    private final ShardRangeFilter shardRangeFilter;
+
+    /** Drops sub-records outside the shard's hash key range, as {@link KinesisBatchProcessor} does by default. */
+    protected KinesisWindowHandler() {
+        this.shardRangeFilter = ShardRangeFilter.defaults();
+    }
+
+    /**
+     * Chooses what happens to sub-records outside the shard's hash key range, and where the range
+     * comes from (null: the default, as {@link KinesisBatchProcessor.Builder#shardHashRanges}).
+     */
+    protected KinesisWindowHandler(OutsideShardRange outsideShardRange, ShardHashRanges shardHashRanges) {
+        this.shardRangeFilter = new ShardRangeFilter(java.util.Objects.requireNonNull(outsideShardRange,
+                "outsideShardRange"), shardHashRanges, shardHashRanges == null);
+    }
+
     @Override
     public final TimeWindowEventResponse handleRequest(KinesisTimeWindowEvent event, Context context) {
         Map<String, String> state = event.getState() == null ? new HashMap<>() : new HashMap<>(event.getState());
         List<TimeWindowEventResponse.BatchItemFailure> failures = new ArrayList<>(1);
         List<KinesisEvent.KinesisEventRecord> records = event.getRecords() == null ? List.of() : event.getRecords();
 
-        for (int i = 0; i < records.size() && failures.isEmpty(); i++) {
-            ParentRecord parent = EventRecords.read(records.get(i), i, event.getEventSourceArn(), event.getShardId());
+        List<ParentRecord> parents = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            parents.add(EventRecords.read(records.get(i), i, event.getEventSourceArn(), event.getShardId(),
+                    shardRangeFilter, context));
+        }
+        KinesisBatchProcessor.logDropped(parents, context);
+
+        for (int i = 0; i < parents.size() && failures.isEmpty(); i++) {
+            ParentRecord parent = parents.get(i);
             Map<String, String> beforeParent = new HashMap<>(state);
             for (KinesisUserRecord record : parent.userRecords()) {
                 try {

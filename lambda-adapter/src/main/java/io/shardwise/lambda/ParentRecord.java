@@ -4,10 +4,11 @@ import java.util.List;
 
 /**
  * One Kinesis record of an event and the user records it holds (one for a plain or undecodable
- * record, several for a KPL aggregate). Failures are reported by its sequence number.
+ * record, several for a KPL aggregate), without the sub-records dropped outside the shard's hash
+ * key range ({@code droppedOutsideShardRange} of them). Failures are reported by its sequence number.
  */
 record ParentRecord(String eventSourceArn, String shardId, String sequenceNumber, boolean aggregated,
-                    List<KinesisUserRecord> userRecords) {
+                    List<KinesisUserRecord> userRecords, int droppedOutsideShardRange) {
 
     /** The shard this record belongs to, for per-shard bookkeeping. */
     ShardKey shard() {

@@ -1,24 +1,25 @@
 package io.shardwise.lambda;
 
-import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * Remembers, per stream and shard, the last user record fully processed when an invocation
- * stopped inside a KPL aggregate. When Lambda replays that aggregate, the handler skips the
- * sub-records at or before the stored position, so none runs twice.
+ * Remembers, per consumer and Kinesis record (a KPL aggregate), the last sub-record fully
+ * processed when an invocation stopped inside that aggregate. When Lambda replays the aggregate to
+ * the same consumer, the handler skips its sub-records up to that one, so none runs twice. Nothing
+ * else is ever skipped: not plain records, not other aggregates, not another consumer's records.
  *
- * <p>Implementations must be forward-only: {@link #save} never moves a shard's position back.
+ * <p>Implementations must be forward-only: {@link #save} never moves an aggregate's progress back.
  * {@link DynamoDbProgressStore} is the provided one.
  */
 public interface ProgressStore {
 
-    /** The stored position for the shard, or empty when none was stored. */
-    Optional<RecordPosition> load(String eventSourceArn, String shardId);
+    /** The sub-sequence number of the aggregate's last finished sub-record, or empty when none was stored. */
+    OptionalLong load(AggregateKey aggregate);
 
     /**
-     * Stores {@code position} if it is after the stored one.
+     * Stores {@code lastFinishedSubSequenceNumber} if it is after the stored one.
      *
-     * @return true when stored, false when the stored position was already at or after it
+     * @return true when stored, false when the stored progress was already at or after it
      */
-    boolean save(String eventSourceArn, String shardId, RecordPosition position);
+    boolean save(AggregateKey aggregate, long lastFinishedSubSequenceNumber);
 }

@@ -8,6 +8,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,6 +37,11 @@ class DynamoDbIdempotencyIT {
     private DynamoDbIdempotency at(Instant now) {
         return DynamoDbIdempotency.builder(dynamo, table).timeToLive(Duration.ofMinutes(10))
                 .clock(Clock.fixed(now, ZoneOffset.UTC)).build();
+    }
+
+    /** The default time to live (8 days), which a timed-out claim must not hold the record for. */
+    private DynamoDbIdempotency withDefaults(Instant now) {
+        return DynamoDbIdempotency.builder(dynamo, table).clock(Clock.fixed(now, ZoneOffset.UTC)).build();
     }
 
     private static KinesisUserRecord record(String sequence, long sub) {
@@ -80,6 +88,52 @@ class DynamoDbIdempotencyIT {
         assertThat(at(NOW).runOnce(record("300", 0), runs::incrementAndGet)).isTrue();
         assertThat(at(NOW.plusSeconds(601)).runOnce(record("300", 0), runs::incrementAndGet)).isTrue();
         assertThat(runs).hasValue(2);
+    }
+
+    /**
+     * An invocation that timed out inside the effect never released its claim. The retry, after
+     * the invocation's time ran out, must run the effect (Powertools' in-progress expiry), not
+     * skip the record for the whole time to live.
+     */
+    @Test
+    void aTimedOutInvocationsClaimExpiresWithItsRemainingTime() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        AtomicBoolean retried = new AtomicBoolean();
+        // The outer effect stands for the invocation that hangs until Lambda kills it; the retry
+        // runs while its claim is still in the table, 16 minutes later (past any function timeout).
+        withDefaults(NOW).runOnce(record("400", 0), () -> retried.set(
+                withDefaults(NOW.plusSeconds(16 * 60)).runOnce(record("400", 0), runs::incrementAndGet)));
+        assertThat(retried).as("the retry after the timeout ran the effect").isTrue();
+        assertThat(runs).hasValue(1);
+    }
+
+    @Test
+    void theClaimOfARunningInvocationLastsItsRemainingTimeAndFailsTheRecordMeanwhile() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        List<Throwable> whileRunning = new ArrayList<>();
+        AtomicBoolean afterTimeout = new AtomicBoolean();
+        at(NOW).runOnce(record("500", 1), new FixedContext(30_000), () -> {
+            try {
+                at(NOW.plusSeconds(29)).runOnce(record("500", 1), new FixedContext(60_000), runs::incrementAndGet);
+            } catch (IdempotencyInProgressException e) {
+                whileRunning.add(e);
+            }
+            afterTimeout.set(at(NOW.plusSeconds(31)).runOnce(record("500", 1), new FixedContext(60_000),
+                    runs::incrementAndGet));
+        });
+        assertThat(whileRunning).singleElement().extracting(Throwable::getMessage).asString()
+                .contains("500", "in progress");
+        assertThat(afterTimeout).isTrue();
+        assertThat(runs).hasValue(1);
+    }
+
+    @Test
+    void aCompletedEffectStaysGuardedForTheTimeToLive() throws Exception {
+        AtomicInteger runs = new AtomicInteger();
+        assertThat(at(NOW).runOnce(record("600", 0), new FixedContext(1_000), runs::incrementAndGet)).isTrue();
+        assertThat(at(NOW.plusSeconds(300)).runOnce(record("600", 0), new FixedContext(1_000),
+                runs::incrementAndGet)).isFalse();
+        assertThat(runs).hasValue(1);
     }
 
     @Test

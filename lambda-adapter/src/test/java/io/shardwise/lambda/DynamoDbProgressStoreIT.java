@@ -5,10 +5,12 @@ import static io.shardwise.lambda.KplEventFixtures.SEQ_A;
 import static io.shardwise.lambda.KplEventFixtures.SEQ_B;
 import static io.shardwise.lambda.KplEventFixtures.SHARD;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
+import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import io.shardwise.testkit.LocalEngines;
 import java.util.ArrayList;
@@ -18,6 +20,9 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /** The progress store against DynamoDB Local, and the exact resume it gives a replayed aggregate. */
 class DynamoDbProgressStoreIT {
@@ -75,17 +80,34 @@ class DynamoDbProgressStoreIT {
         return EventLoader.loadKinesisEvent("events/kinesis-kpl-mixed.json");
     }
 
+    private static AggregateKey key(String sequenceNumber) {
+        return new AggregateKey(KinesisBatchProcessor.UNNAMED_CONSUMER, ARN, SHARD, sequenceNumber);
+    }
+
     @Test
-    void positionsOnlyMoveForward() {
-        assertThat(store.load(ARN, SHARD)).isEmpty();
-        assertThat(store.save(ARN, SHARD, new RecordPosition(SEQ_A, 1))).isTrue();
-        assertThat(store.save(ARN, SHARD, new RecordPosition(SEQ_A, 0))).isFalse();
-        assertThat(store.save(ARN, SHARD, new RecordPosition(SEQ_A, 1))).isFalse();
-        assertThat(store.save(ARN, SHARD, new RecordPosition("9", 99))).isFalse();
-        assertThat(store.load(ARN, SHARD)).contains(new RecordPosition(SEQ_A, 1));
-        assertThat(store.save(ARN, SHARD, new RecordPosition(SEQ_B, 0))).isTrue();
-        assertThat(store.load(ARN, SHARD)).contains(new RecordPosition(SEQ_B, 0));
-        assertThat(store.load(ARN, "shardId-000000000009")).isEmpty();
+    void progressInsideAnAggregateOnlyMovesForward() {
+        assertThat(store.load(key(SEQ_A))).isEmpty();
+        assertThat(store.save(key(SEQ_A), 1)).isTrue();
+        assertThat(store.save(key(SEQ_A), 0)).isFalse();
+        assertThat(store.save(key(SEQ_A), 1)).isFalse();
+        assertThat(store.load(key(SEQ_A))).hasValue(1);
+        assertThat(store.save(key(SEQ_A), 3)).isTrue();
+        assertThat(store.load(key(SEQ_A))).hasValue(3);
+        assertThat(store.load(key(SEQ_B))).as("another aggregate of the shard").isEmpty();
+        assertThat(store.load(new AggregateKey("other-function", ARN, SHARD, SEQ_A))).as("another consumer").isEmpty();
+    }
+
+    @Test
+    void aTableOfThePerShardSchemaIsNamedWithTheFix() {
+        String old = LocalEngines.shared().uniqueName("progress-old");
+        dynamo.createTable(b -> b.tableName(old).billingMode(BillingMode.PAY_PER_REQUEST)
+                .attributeDefinitions(a -> a.attributeName("eventSourceArn").attributeType(ScalarAttributeType.S),
+                        a -> a.attributeName("shardId").attributeType(ScalarAttributeType.S))
+                .keySchema(k -> k.attributeName("eventSourceArn").keyType(KeyType.HASH),
+                        k -> k.attributeName("shardId").keyType(KeyType.RANGE)));
+        DynamoDbProgressStore stale = DynamoDbProgressStore.of(dynamo, old);
+        assertThatThrownBy(() -> stale.load(key(SEQ_A))).hasMessageContaining(old)
+                .hasMessageContaining("DynamoDbProgressStore.createTable");
     }
 
     @Test
@@ -95,7 +117,7 @@ class DynamoDbProgressStoreIT {
 
         KinesisEvent event = mixed();
         assertThat(failures(handler.handleRequest(event, null))).containsExactly(SEQ_A);
-        assertThat(store.load(ARN, SHARD)).contains(new RecordPosition(SEQ_A, 1));
+        assertThat(store.load(key(SEQ_A))).hasValue(1);
         assertThat(failures(handler.handleRequest(replayFrom(event, SEQ_A), null))).containsExactly(SEQ_A);
         assertThat(failures(handler.handleRequest(replayFrom(event, SEQ_A), null))).isEmpty();
 
@@ -127,11 +149,73 @@ class DynamoDbProgressStoreIT {
 
         KinesisEvent event = mixed();
         assertThat(failures(handler.handleRequest(event, null))).containsExactly(SEQ_A, SEQ_B);
-        assertThat(store.load(ARN, SHARD)).contains(new RecordPosition(SEQ_A, 0));
+        assertThat(store.load(key(SEQ_A))).hasValue(0);
+        assertThat(store.load(key(SEQ_B))).as("only the first failed aggregate's prefix").isEmpty();
 
         assertThat(failures(handler.handleRequest(replayFrom(event, SEQ_A), null))).isEmpty();
         assertThat(handler.successes).containsEntry(SEQ_A + "/0", 1).containsEntry(SEQ_A + "/1", 1)
                 .containsEntry(SEQ_A + "/2", 2).containsEntry(SEQ_B + "/1", 1);
+    }
+
+    private static String seq(int n) {
+        return "49590338271490256608559692538361571095921575989136589" + String.format("%03d", n);
+    }
+
+    private static KinesisEvent event(KplEventFixtures.Entry... entries) {
+        return LambdaEventSerializers.serializerFor(KinesisEvent.class, KinesisEvent.class.getClassLoader())
+                .fromJson(KplEventFixtures.eventJson(List.of(entries)));
+    }
+
+    private static KplEventFixtures.Entry aggregateAt(int n, String keyPrefix, int firstId, int count) {
+        io.shardwise.aggregation.KinesisRecord aggregate = KplEventFixtures.aggregate(keyPrefix, firstId, count);
+        return new KplEventFixtures.Entry(aggregate.partitionKey(), seq(n), aggregate.data());
+    }
+
+    private static KplEventFixtures.Entry plainAt(int n) {
+        return new KplEventFixtures.Entry("plain-" + n, seq(n), KplEventFixtures.utf8("plain " + n));
+    }
+
+    /**
+     * ParallelizationFactor > 1: two batches of one shard run at the same time, their sequence
+     * numbers interleave. The progress one saved inside its aggregate must not make the other skip
+     * its own records, plain or aggregated, that lie before that position.
+     */
+    @Test
+    void concurrentBatchesOfOneShardNeverSkipEachOthersRecords() {
+        KinesisBatchProcessor processor = KinesisBatchProcessor.builder().progressStore(store).build();
+        FlakyHandler handler = new FlakyHandler(processor, Map.of(seq(10) + "/2", 1));
+        Context context = new FixedContext(60_000);
+
+        KinesisEvent first = event(aggregateAt(10, "x-", 1, 4), plainAt(11));
+        assertThat(failures(handler.handleRequest(first, context))).containsExactly(seq(10));
+
+        // The other batch, in flight at the same time: its records lie before seq(10) and after it.
+        KinesisEvent second = event(aggregateAt(5, "y-", 1, 3), plainAt(7), aggregateAt(12, "z-", 1, 2));
+        assertThat(failures(handler.handleRequest(second, context))).isEmpty();
+
+        // The replay of the first batch skips only the finished sub-records of its own aggregate.
+        assertThat(failures(handler.handleRequest(replayFrom(first, seq(10)), context))).isEmpty();
+
+        assertThat(handler.successes).containsOnlyKeys(
+                seq(10) + "/0", seq(10) + "/1", seq(10) + "/2", seq(10) + "/3", seq(11) + "/0",
+                seq(5) + "/0", seq(5) + "/1", seq(5) + "/2", seq(7) + "/0", seq(12) + "/0", seq(12) + "/1");
+        assertThat(handler.successes).allSatisfy((position, runs) -> assertThat(runs).as(position).isOne());
+    }
+
+    /** Two functions (or mappings) share the table: one's progress must not skip the other's records. */
+    @Test
+    void functionsSharingTheTableKeepTheirOwnProgress() {
+        KinesisBatchProcessor processor = KinesisBatchProcessor.builder().progressStore(store).build();
+        FlakyHandler orders = new FlakyHandler(processor, Map.of(seq(20) + "/2", 1));
+        FlakyHandler audit = new FlakyHandler(processor, Map.of());
+        KinesisEvent event = event(aggregateAt(20, "o-", 1, 4));
+
+        assertThat(failures(orders.handleRequest(event, new FixedContext(60_000,
+                "arn:aws:lambda:us-east-1:123456789012:function:orders")))).containsExactly(seq(20));
+        assertThat(failures(audit.handleRequest(event, new FixedContext(60_000,
+                "arn:aws:lambda:us-east-1:123456789012:function:audit")))).isEmpty();
+
+        assertThat(audit.successes).containsOnlyKeys(seq(20) + "/0", seq(20) + "/1", seq(20) + "/2", seq(20) + "/3");
     }
 
     @Test
@@ -140,14 +224,14 @@ class DynamoDbProgressStoreIT {
             int reads;
 
             @Override
-            public java.util.Optional<RecordPosition> load(String arn, String shardId) {
+            public java.util.OptionalLong load(AggregateKey aggregate) {
                 reads++;
                 throw new AssertionError("read " + reads + " for a plain event");
             }
 
             @Override
-            public boolean save(String arn, String shardId, RecordPosition position) {
-                return store.save(arn, shardId, position);
+            public boolean save(AggregateKey aggregate, long subSequenceNumber) {
+                return store.save(aggregate, subSequenceNumber);
             }
         };
         FlakyHandler handler = new FlakyHandler(KinesisBatchProcessor.builder().progressStore(counting).build(), Map.of());

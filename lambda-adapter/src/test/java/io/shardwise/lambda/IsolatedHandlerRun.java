@@ -13,23 +13,34 @@ public final class IsolatedHandlerRun {
     private IsolatedHandlerRun() {
     }
 
-    /** The number of batch item failures of one invocation over a plain record. */
+    /**
+     * The number of batch item failures of one invocation over a plain record and an aggregate
+     * (whose sub-records are delivered unchecked: no Kinesis client to learn the shard's range).
+     */
     public static int run() {
-        KinesisEvent.Record kinesis = new KinesisEvent.Record();
-        kinesis.setPartitionKey("k");
-        kinesis.setSequenceNumber("1");
-        kinesis.setData(ByteBuffer.wrap(new byte[] {1, 2, 3}));
-        KinesisEvent.KinesisEventRecord record = new KinesisEvent.KinesisEventRecord();
-        record.setKinesis(kinesis);
-        record.setEventID("shardId-000000000000:1");
+        io.shardwise.aggregation.RecordAggregator aggregator = new io.shardwise.aggregation.RecordAggregator();
+        aggregator.tryAdd("a", null, new byte[] {4});
+        aggregator.tryAdd("b", null, new byte[] {5, 6});
         KinesisEvent event = new KinesisEvent();
-        event.setRecords(List.of(record));
+        event.setRecords(List.of(record("1", new byte[] {1, 2, 3}), record("2", aggregator.emit().data())));
         int[] seen = new int[1];
         int failures = KinesisBatchHandler.forEachRecord((r, c) -> seen[0] += r.data().length)
                 .handleRequest(event, null).getBatchItemFailures().size();
-        if (seen[0] != 3) {
-            throw new IllegalStateException("handler saw " + seen[0] + " bytes, expected 3");
+        if (seen[0] != 6) {
+            throw new IllegalStateException("handler saw " + seen[0] + " bytes, expected 6");
         }
         return failures;
+    }
+
+    private static KinesisEvent.KinesisEventRecord record(String sequenceNumber, byte[] data) {
+        KinesisEvent.Record kinesis = new KinesisEvent.Record();
+        kinesis.setPartitionKey("k");
+        kinesis.setSequenceNumber(sequenceNumber);
+        kinesis.setData(ByteBuffer.wrap(data));
+        KinesisEvent.KinesisEventRecord record = new KinesisEvent.KinesisEventRecord();
+        record.setKinesis(kinesis);
+        record.setEventID("shardId-000000000000:" + sequenceNumber);
+        record.setEventSourceARN("arn:aws:kinesis:us-east-1:000000000000:stream/isolated");
+        return record;
     }
 }

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The adapter on the classpath a function has without the optional dependencies (no DynamoDB
- * client, no Jackson): handlers run, and {@code json()} says what to add.
+ * client, no Kinesis client, no Jackson): handlers run, aggregates included, and {@code json()}
+ * says what to add.
  */
 class OptionalDependenciesTest {
 
@@ -36,6 +37,7 @@ class OptionalDependenciesTest {
         try (URLClassLoader loader = withoutOptionalDependencies()) {
             assertThat(canLoad(loader, "com.fasterxml.jackson.databind.ObjectMapper")).isFalse();
             assertThat(canLoad(loader, "software.amazon.awssdk.services.dynamodb.DynamoDbClient")).isFalse();
+            assertThat(canLoad(loader, ShardRangeFilter.KINESIS_CLIENT_CLASS)).isFalse();
             assertThat(canLoad(loader, KinesisBatchHandler.class.getName())).isTrue();
         }
     }

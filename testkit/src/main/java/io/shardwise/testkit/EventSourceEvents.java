@@ -1,6 +1,7 @@
 package io.shardwise.testkit;
 
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import com.amazonaws.services.lambda.runtime.events.KinesisTimeWindowEvent;
 import com.amazonaws.services.lambda.runtime.serialization.PojoSerializer;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.amazonaws.services.lambda.runtime.serialization.factories.JacksonFactory;
@@ -12,9 +13,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.services.kinesis.model.Record;
 
@@ -32,6 +36,7 @@ final class EventSourceEvents {
     private final String region;
     private final String invokeIdentityArn;
     private final PojoSerializer<KinesisEvent> eventSerializer;
+    private final PojoSerializer<KinesisTimeWindowEvent> windowEventSerializer;
 
     EventSourceEvents(String streamArn, String region, String invokeIdentityArn) {
         this.streamArn = streamArn;
@@ -39,11 +44,46 @@ final class EventSourceEvents {
         this.invokeIdentityArn = invokeIdentityArn;
         this.eventSerializer = LambdaEventSerializers.serializerFor(KinesisEvent.class,
                 EventSourceEvents.class.getClassLoader());
+        this.windowEventSerializer = LambdaEventSerializers.serializerFor(KinesisTimeWindowEvent.class,
+                EventSourceEvents.class.getClassLoader());
     }
 
     /** The event JSON for a batch of one shard, field for field as Lambda builds it. */
     String eventJson(String shardId, List<Record> batch) {
         ObjectNode root = JSON.createObjectNode();
+        addRecords(root, shardId, batch);
+        return write(root);
+    }
+
+    /**
+     * The event JSON of a tumbling-window invocation: the records, the window, the state carried
+     * from the window's previous invocation, and whether this is the window's final invocation.
+     */
+    String windowEventJson(String shardId, List<Record> batch, Instant windowStart, Instant windowEnd,
+                           Map<String, String> state, boolean finalInvoke) {
+        ObjectNode root = JSON.createObjectNode();
+        addRecords(root, shardId, batch);
+        ObjectNode window = root.putObject("window");
+        window.put("start", windowStart.toString());
+        window.put("end", windowEnd.toString());
+        ObjectNode stateNode = root.putObject("state");
+        state.forEach(stateNode::put);
+        root.put("shardId", shardId);
+        root.put("eventSourceARN", streamArn);
+        root.put("isFinalInvokeForWindow", finalInvoke);
+        root.put("isWindowTerminatedEarly", false);
+        return write(root);
+    }
+
+    private static String write(ObjectNode root) {
+        try {
+            return JSON.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("could not write a Kinesis event as JSON", e);
+        }
+    }
+
+    private void addRecords(ObjectNode root, String shardId, List<Record> batch) {
         ArrayNode records = root.putArray("Records");
         for (Record r : batch) {
             ObjectNode item = records.addObject();
@@ -66,16 +106,37 @@ final class EventSourceEvents {
             item.put("awsRegion", region);
             item.put("eventSourceARN", streamArn);
         }
-        try {
-            return JSON.writeValueAsString(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("could not write a Kinesis event as JSON", e);
-        }
     }
 
     /** The handler's input, deserialized as the Java runtime does. */
     KinesisEvent event(String json) {
         return eventSerializer.fromJson(json);
+    }
+
+    /** A tumbling-window handler's input, deserialized as the Java runtime does. */
+    KinesisTimeWindowEvent windowEvent(String json) {
+        return windowEventSerializer.fromJson(json);
+    }
+
+    /**
+     * The state of a tumbling-window response, or null when the response has none (Lambda then
+     * treats the invocation as failed). Values that are not strings keep their JSON text.
+     */
+    static Map<String, String> windowState(String responseJson) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(responseJson);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+        JsonNode state = root == null ? null : root.get("state");
+        if (state == null || !state.isObject()) {
+            return null;
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        state.fields().forEachRemaining(f -> out.put(f.getKey(),
+                f.getValue().isTextual() ? f.getValue().asText() : f.getValue().toString()));
+        return out;
     }
 
     /** The handler's answer as JSON, serialized as the Java runtime does ("null" for null). */

@@ -2,6 +2,7 @@ package io.shardwise.testkit;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
+import com.amazonaws.services.lambda.runtime.events.KinesisTimeWindowEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -16,13 +17,13 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * Lambda does (base64 data, {@code eventID} = {@code shardId:sequenceNumber}, {@code
  * eventSourceARN}, {@code eventName} {@code aws:kinesis:record}, arrival times in epoch seconds),
  * deserializes it for the handler and serializes the handler's answer with
- * aws-lambda-java-serialization (the Java runtime's own serializers), and invokes the handler one
- * batch at a time per shard, in order, parents before children after a reshard.
+ * aws-lambda-java-serialization (the Java runtime's own serializers), parents before children after
+ * a reshard.
  *
  * <pre>{@code
  * try (LocalEventSourceMapping mapping = LocalEventSourceMapping.builder(kinesis, streamArn, new MyHandler())
  *         .batchSize(100).reportBatchItemFailures(true).maximumRetryAttempts(3)
- *         .onFailure(discarded -> ...).start()) {
+ *         .parallelizationFactor(4).onFailure(discarded -> ...).start()) {
  *     ... put records ...
  *     mapping.awaitIdle(Duration.ofSeconds(30));
  * }
@@ -34,8 +35,27 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * batch); a function error (the handler throws) retries the batch, split in halves first when
  * {@link Builder#bisectBatchOnFunctionError} is on (splits do not count as retries). A batch that
  * failed more than {@link Builder#maximumRetryAttempts} retries, or records older than {@link
- * Builder#maximumRecordAge}, are discarded and handed to {@link Builder#onFailure}. Retries follow
- * at once (Lambda backs off). The function timeout only sets the context's remaining time.
+ * Builder#maximumRecordAge}, are discarded and handed to {@link Builder#onFailure} (and listed by
+ * {@link #discardedBatches()}, the on-failure destination). Retries follow at once (Lambda backs
+ * off). The function timeout only sets the context's remaining time.
+ *
+ * <p><b>ParallelizationFactor.</b> With {@link Builder#parallelizationFactor} N, up to N batches
+ * of one shard run at the same time: each partition key belongs to one of N lanes (by the key's
+ * hash), a lane has one batch in flight and keeps its records in order, so every key is delivered
+ * in order, one batch at a time, while the sequence numbers of concurrent batches interleave.
+ * Retries, bisection and discards apply per lane. With N = 1 (the default) one worker invokes the
+ * handler, one batch at a time across all shards; above 1, invocations run concurrently on worker
+ * threads, and the handler, the callbacks and the listener must be thread-safe.
+ *
+ * <p><b>Tumbling windows.</b> {@link #builderWithTumblingWindow} runs a {@code
+ * RequestHandler<KinesisTimeWindowEvent, ?>}: windows are aligned to the epoch and a record belongs
+ * to the window of its arrival time; a batch holds one window's records; the state of each
+ * response is passed to the window's next invocation (also after a partial failure, to the retry);
+ * a response without {@code state} fails the invocation. Once a record of a later window is next,
+ * or the window's end has passed and a poll after it found the shard caught up (or the shard
+ * ended), the window gets a final invocation with no records, {@code isFinalInvokeForWindow} true
+ * and the final state, retried until it succeeds. {@code isWindowTerminatedEarly} is always false
+ * (the 1 MB state limit is not simulated), and windows need ParallelizationFactor 1 here.
  */
 public final class LocalEventSourceMapping implements AutoCloseable {
 
@@ -88,7 +108,21 @@ public final class LocalEventSourceMapping implements AutoCloseable {
      * @param handler the function's handler, any {@code RequestHandler<KinesisEvent, ?>}
      */
     public static Builder builder(KinesisClient kinesis, String streamArn, RequestHandler<KinesisEvent, ?> handler) {
-        return new Builder(kinesis, streamArn, handler);
+        return new Builder(kinesis, streamArn, handler, null);
+    }
+
+    /**
+     * A builder for a mapping with a tumbling window ({@code TumblingWindowInSeconds}) to a
+     * handler of {@code KinesisTimeWindowEvent}s, such as a {@code KinesisWindowHandler}.
+     *
+     * @param window the window's length, positive and at most 900 s (Lambda takes whole seconds)
+     */
+    public static Builder builderWithTumblingWindow(KinesisClient kinesis, String streamArn, Duration window,
+                                                    RequestHandler<KinesisTimeWindowEvent, ?> handler) {
+        if (window == null || window.isNegative() || window.isZero() || window.compareTo(Duration.ofSeconds(900)) > 0) {
+            throw new IllegalArgumentException("the tumbling window must be positive and at most 900 s, was " + window);
+        }
+        return new Builder(kinesis, streamArn, handler, window);
     }
 
     /**
@@ -114,18 +148,24 @@ public final class LocalEventSourceMapping implements AutoCloseable {
         }
     }
 
+    /** Every batch given up so far (retries exhausted or records too old), as an on-failure destination holds them. */
+    public List<DiscardedBatch> discardedBatches() {
+        return poller.discarded();
+    }
+
     /** How many times the handler was invoked. */
     public long invocationCount() {
         return poller.invocationCount();
     }
 
-    /** Stops polling; waits for an invocation in progress to end. */
+    /** Stops polling; waits for invocations in progress to end. */
     @Override
     public void close() {
         poller.stop();
         thread.interrupt();
         try {
             thread.join(Duration.ofSeconds(30).toMillis());
+            poller.shutdownWorkers(Duration.ofSeconds(30));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -141,7 +181,9 @@ public final class LocalEventSourceMapping implements AutoCloseable {
         private final KinesisClient kinesis;
         private final String streamArn;
         private final String streamName;
-        private final RequestHandler<KinesisEvent, ?> handler;
+        private final RequestHandler<?, ?> handler;
+        private final Duration tumblingWindow;
+        private int parallelizationFactor = 1;
         private String region;
         private int batchSize = 100;
         private Duration batchingWindow = Duration.ZERO;
@@ -158,9 +200,10 @@ public final class LocalEventSourceMapping implements AutoCloseable {
         private Duration functionTimeout = Duration.ofMinutes(1);
         private Duration pollInterval = Duration.ofMillis(200);
 
-        private Builder(KinesisClient kinesis, String streamArn, RequestHandler<KinesisEvent, ?> handler) {
+        private Builder(KinesisClient kinesis, String streamArn, RequestHandler<?, ?> handler, Duration tumblingWindow) {
             this.kinesis = Objects.requireNonNull(kinesis, "kinesis");
             this.handler = Objects.requireNonNull(handler, "handler");
+            this.tumblingWindow = tumblingWindow;
             String[] arn = Objects.requireNonNull(streamArn, "streamArn").split(":", 6);
             if (arn.length != 6 || !arn[0].equals("arn") || !arn[2].equals("kinesis") || !arn[5].startsWith("stream/")
                     || arn[5].length() == "stream/".length()) {
@@ -209,6 +252,18 @@ public final class LocalEventSourceMapping implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How many batches of one shard run at the same time, 1 to 10; default 1. Records of one
+         * partition key stay in one batch at a time, in order.
+         */
+        public Builder parallelizationFactor(int factor) {
+            if (factor < 1 || factor > 10) {
+                throw new IllegalArgumentException("parallelizationFactor must be 1 to 10, was " + factor);
+            }
+            this.parallelizationFactor = factor;
+            return this;
+        }
+
         /** Splits a batch in halves after a function error; default off. */
         public Builder bisectBatchOnFunctionError(boolean bisect) {
             this.bisectBatchOnFunctionError = bisect;
@@ -236,13 +291,16 @@ public final class LocalEventSourceMapping implements AutoCloseable {
             return this;
         }
 
-        /** Told about every discarded batch (Lambda's on-failure destination); default ignores. */
+        /**
+         * Told about every discarded batch (Lambda's on-failure destination); default ignores.
+         * {@link LocalEventSourceMapping#discardedBatches()} lists them as well.
+         */
         public Builder onFailure(Consumer<DiscardedBatch> onFailure) {
             this.onFailure = Objects.requireNonNull(onFailure, "onFailure");
             return this;
         }
 
-        /** Told about every invocation after it ended, on the polling thread; default ignores. */
+        /** Told about every invocation after it ended, on the thread that invoked; default ignores. */
         public Builder invocationListener(Consumer<Invocation> listener) {
             this.invocationListener = Objects.requireNonNull(listener, "listener");
             return this;
@@ -289,10 +347,15 @@ public final class LocalEventSourceMapping implements AutoCloseable {
             if (startingPosition == StartingPosition.AT_TIMESTAMP && startingPositionTimestamp == null) {
                 throw new IllegalArgumentException("startingPosition AT_TIMESTAMP needs startingPositionTimestamp(Instant)");
             }
+            if (tumblingWindow != null && parallelizationFactor > 1) {
+                throw new IllegalArgumentException("the local mapping runs tumbling windows with parallelizationFactor 1"
+                        + " only, was " + parallelizationFactor + ": drop one of the two options");
+            }
             return new LocalEventSourceMapping(new EventSourceSettings(kinesis, streamArn, streamName, region, handler,
                     batchSize, batchingWindow, startingPosition, startingPositionTimestamp, reportBatchItemFailures,
                     bisectBatchOnFunctionError, maximumRetryAttempts, maximumRecordAge, onFailure, invocationListener,
-                    invokeIdentityArn, functionName, functionTimeout, pollInterval)).startThread();
+                    invokeIdentityArn, functionName, functionTimeout, pollInterval, parallelizationFactor,
+                    tumblingWindow)).startThread();
         }
     }
 }

@@ -78,7 +78,9 @@ public final class ColdStartBenchmark {
         List<Double> coldMillis = new ArrayList<>();
         List<Double> uptimeMillis = new ArrayList<>();
         for (int i = 0; i < RUNS; i++) {
-            String[] figures = runProbe(jar, handler.getName(), aggregate, null).trim().split(" ");
+            // The figures are the last line: the handler may log before it (a once-per-container note).
+            String[] lines = runProbe(jar, handler.getName(), aggregate, null).trim().split("\n");
+            String[] figures = lines[lines.length - 1].trim().split(" ");
             coldMillis.add(Double.parseDouble(figures[0]));
             uptimeMillis.add(Double.parseDouble(figures[1]));
         }
