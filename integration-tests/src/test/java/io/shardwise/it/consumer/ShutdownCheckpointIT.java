@@ -8,6 +8,8 @@ import io.shardwise.consumer.ConsumerRecord;
 import io.shardwise.consumer.InitialPosition;
 import io.shardwise.consumer.RecordProcessor;
 import io.shardwise.consumer.ShardwiseConsumer;
+import io.shardwise.testkit.FaultKind;
+import io.shardwise.testkit.FaultProxy;
 import io.shardwise.testkit.LeaseTableName;
 import io.shardwise.testkit.LocalEngines;
 import io.shardwise.testkit.ShardwiseTest;
@@ -16,6 +18,7 @@ import io.shardwise.testkit.TestStream;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * A processor that checkpoints only when asked to shut down (as one that checkpoints every minute
@@ -29,14 +32,32 @@ class ShutdownCheckpointIT {
     @Test
     void leasesChangeHandsOnlyAfterTheFinalCheckpoint(LocalEngines engines, TestStream stream, LeaseTableName table)
             throws Exception {
+        handOverAndClose(engines, stream, table, engines.dynamoDbClient());
+    }
+
+    /** The same through the DynamoDB fault proxy: every write of the closing worker slow, a fifth throttled. */
+    @Test
+    void leasesChangeHandsOnlyAfterTheFinalCheckpointOnASlowThrottlingTable(LocalEngines engines, TestStream stream,
+                                                                            LeaseTableName table) throws Exception {
+        try (FaultProxy dynamo = FaultProxy.builder(engines.dynamoDbEndpoint()).seed(21)
+                .latency("UpdateItem", Duration.ofMillis(150)).throttleCalls("UpdateItem", 0.2).start()) {
+            try (DynamoDbClient client = TestClients.dynamoWithoutSdkRetries(engines, dynamo.endpoint())) {
+                handOverAndClose(engines, stream, table, client);
+            }
+            assertThat(dynamo.counts().injected(FaultKind.THROTTLED_CALL, "UpdateItem")).isPositive();
+        }
+    }
+
+    private static void handOverAndClose(LocalEngines engines, TestStream stream, LeaseTableName table,
+                                         DynamoDbClient closingWorkersTable) throws Exception {
         Received received = new Received();
         List<String> written;
         try (ContinuousWriter writer = new ContinuousWriter(engines.kinesisClient(), stream.name(), 8, 8, 100)) {
-            ShardwiseConsumer a = worker(engines, stream, table, "a", received);
+            ShardwiseConsumer a = worker(engines, stream, table, "a", received, closingWorkersTable);
             a.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> a.heldShards().size() == 2);
             await().atMost(Duration.ofSeconds(30)).until(() -> received.distinctPayloads() > 50);
-            try (ShardwiseConsumer b = worker(engines, stream, table, "b", received)) {
+            try (ShardwiseConsumer b = worker(engines, stream, table, "b", received, engines.dynamoDbClient())) {
                 b.start();
                 // A balancing handoff: A checkpoints in shutdownRequested, then hands the lease to B.
                 await().atMost(Duration.ofSeconds(30)).until(() -> b.heldShards().size() == 1
@@ -56,9 +77,9 @@ class ShutdownCheckpointIT {
     }
 
     private static ShardwiseConsumer worker(LocalEngines engines, TestStream stream, LeaseTableName table,
-                                            String id, Received received) {
+                                            String id, Received received, DynamoDbClient dynamo) {
         return ShardwiseConsumer.builder().applicationName(table.value()).streamName(stream.name())
-                .kinesisClient(engines.kinesisAsyncClient()).dynamoDbClient(engines.dynamoDbClient())
+                .kinesisClient(engines.kinesisAsyncClient()).dynamoDbClient(dynamo)
                 .workerId(id).initialPosition(InitialPosition.trimHorizon())
                 .processorFactory(shard -> new CheckpointOnlyAtShutdown(id, received)).build();
     }

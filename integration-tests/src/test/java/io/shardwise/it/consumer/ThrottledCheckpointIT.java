@@ -1,0 +1,55 @@
+package io.shardwise.it.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.shardwise.consumer.InitialPosition;
+import io.shardwise.consumer.ShardwiseConsumer;
+import io.shardwise.testkit.FaultKind;
+import io.shardwise.testkit.FaultProxy;
+import io.shardwise.testkit.LeaseTableName;
+import io.shardwise.testkit.LocalEngines;
+import io.shardwise.testkit.ShardwiseTest;
+import io.shardwise.testkit.StreamShards;
+import io.shardwise.testkit.TestStream;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/**
+ * A RecordHandler's checkpoints on a table that throttles half of its writes: a throttled
+ * checkpoint is retried as a checkpoint, so the handler sees every record exactly once. The client
+ * has the SDK's retries off, as the consumer's documentation asks: the consumer's own policy
+ * retries the heartbeat (the same operation) fast enough to stay within its deadline.
+ */
+@ShardwiseTest
+@StreamShards(2)
+class ThrottledCheckpointIT {
+
+    @Test
+    void throttledCheckpointsNeverMakeTheHandlerRunABatchAgain(LocalEngines engines, TestStream stream,
+                                                              LeaseTableName table) throws Exception {
+        Received received = new Received();
+        List<String> written;
+        try (FaultProxy dynamo = FaultProxy.builder(engines.dynamoDbEndpoint()).seed(31).start();
+             DynamoDbClient client = TestClients.dynamoWithoutSdkRetries(engines, dynamo.endpoint());
+             ContinuousWriter writer = new ContinuousWriter(engines.kinesisClient(), stream.name(), 8, 8, 100);
+             ShardwiseConsumer worker = ShardwiseConsumer.builder().applicationName(table.value())
+                     .streamName(stream.name()).kinesisClient(engines.kinesisAsyncClient())
+                     .dynamoDbClient(client).workerId("w").initialPosition(InitialPosition.trimHorizon())
+                     .recordHandler(r -> received.add("w", r)).build()) {
+            worker.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> worker.heldShards().size() == 2);
+            dynamo.updateRules(r -> r.throttleCalls("UpdateItem", 0.5));
+            await().atMost(Duration.ofSeconds(60)).until(() ->
+                    dynamo.counts().injected(FaultKind.THROTTLED_CALL, "UpdateItem") >= 60);
+            dynamo.updateRules(r -> r.throttleCalls("UpdateItem", 0));
+            written = writer.stop();
+            await().atMost(Duration.ofSeconds(30)).until(() -> received.distinctPayloads() == written.size());
+            System.out.printf("throttled checkpoint and heartbeat writes: %d%n",
+                    dynamo.counts().injected(FaultKind.THROTTLED_CALL, "UpdateItem"));
+        }
+        assertThat(received.payloads()).as("each record handled once").containsExactlyInAnyOrderElementsOf(written);
+    }
+}
