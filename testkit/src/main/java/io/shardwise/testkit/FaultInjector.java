@@ -79,6 +79,13 @@ final class FaultInjector {
         if (service != FaultService.KINESIS) {
             return forward(request, body, connection, out);
         }
+        if (operation.equals("GetShardIterator") && !current.goneShards().isEmpty()
+                && FaultGoneShards.answersGone(body, payloads, current.goneShards(), tally, out)) {
+            return true;
+        }
+        if (operation.equals("ListShards") && !current.goneShards().isEmpty()) {
+            return listShardsWithoutGone(request, body, payloads, current, connection, out);
+        }
         if (operation.equals("PutRecord") && current.touchesEntries()) {
             return putRecord(request, body, payloads, current, connection, out);
         }
@@ -170,6 +177,19 @@ final class FaultInjector {
         tally.injected(FaultKind.SHARD_LIMIT_ENTRY, "PutRecords", overLimit);
         // The body changed, so a checksum of the old body must not reach the client.
         FaultAnswers.write(out, answerHead.without("x-amz-crc32").withLength(merged.length), merged);
+        return keepOpen;
+    }
+
+    private boolean listShardsWithoutGone(FaultHttpHead request, byte[] body, FaultPayloads payloads,
+                                          FaultRules current, FaultUpstream connection, OutputStream out)
+            throws IOException {
+        FaultHttpHead answerHead = connection.exchange(request, body);
+        FaultHttpBody.Framing framing = FaultHttpBody.responseFraming(answerHead);
+        byte[] answer = FaultHttpBody.read(framing, answerHead, connection.in());
+        boolean keepOpen = keepsConnection(framing, answerHead, connection);
+        byte[] listed = answerHead.status() == 200
+                ? FaultGoneShards.withoutGone(answer, payloads, current.goneShards()) : answer;
+        FaultAnswers.write(out, answerHead.without("x-amz-crc32").withLength(listed.length), listed);
         return keepOpen;
     }
 

@@ -18,6 +18,8 @@ public enum FaultKind {
     LATENCY,
     /** A call whose connection was closed without an answer. */
     DROPPED_CONNECTION,
+    /** A GetShardIterator answered ResourceNotFoundException for a shard the rules say is gone. */
+    SHARD_GONE,
     /** A call held back, or throttled, because the proxy was stalled. */
     STALLED
 }

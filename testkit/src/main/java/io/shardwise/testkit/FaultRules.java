@@ -1,9 +1,12 @@
 package io.shardwise.testkit;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -32,6 +35,7 @@ public final class FaultRules {
     private final double throttleEntries;
     private final Predicate<String> throttledPartitionKeys;
     private final boolean shardLimits;
+    private final Set<String> goneShards;
 
     private FaultRules(Builder b) {
         this.throttleCalls = Map.copyOf(b.throttleCalls);
@@ -42,6 +46,7 @@ public final class FaultRules {
         this.throttleEntries = b.throttleEntries;
         this.throttledPartitionKeys = b.throttledPartitionKeys;
         this.shardLimits = b.shardLimits;
+        this.goneShards = Set.copyOf(b.goneShards);
     }
 
     /** No faults: every call passes through. */
@@ -64,6 +69,7 @@ public final class FaultRules {
         b.throttleEntries = throttleEntries;
         b.throttledPartitionKeys = throttledPartitionKeys;
         b.shardLimits = shardLimits;
+        b.goneShards.addAll(goneShards);
         return b;
     }
 
@@ -110,6 +116,10 @@ public final class FaultRules {
         return shardLimits;
     }
 
+    Set<String> goneShards() {
+        return goneShards;
+    }
+
     private static <T> T lookup(Map<String, T> rules, String operation, T absent) {
         T specific = rules.get(operation);
         return specific != null ? specific : rules.getOrDefault(ANY_OPERATION, absent);
@@ -125,6 +135,7 @@ public final class FaultRules {
         private double throttleEntries;
         private Predicate<String> throttledPartitionKeys;
         private boolean shardLimits;
+        private final Set<String> goneShards = new HashSet<>();
 
         private Builder() {
         }
@@ -183,6 +194,17 @@ public final class FaultRules {
          */
         public Builder shardLimits(boolean enabled) {
             shardLimits = enabled;
+            return this;
+        }
+
+        /**
+         * Makes shards vanish as a shard trimmed after the retention period does: ListShards leaves
+         * them out, and GetShardIterator for one answers 400 ResourceNotFoundException. Replaces
+         * any earlier set; none to bring them back.
+         */
+        public Builder goneShards(String... shardIds) {
+            goneShards.clear();
+            goneShards.addAll(Arrays.asList(shardIds));
             return this;
         }
 
