@@ -25,10 +25,10 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /**
  * Four workers of a new application start with LATEST on a stream whose history holds closed
- * shards (three splits): the first one's shard sync is slow (each lease creation takes 300 ms), and
- * the other three start the moment its first lease is in the table, so their syncs see a table
- * half filled. Whatever order the syncs run in, not one record written before the start is
- * delivered, and every record written after it is.
+ * shards (three splits): all at the same instant, and staggered so that the syncs of three of them
+ * see a table half filled by the first (whose shard sync is slowed to 300 ms per lease creation;
+ * they start the moment its first lease is in the table). Whatever order the syncs run in, not one
+ * record written before the start is delivered, and every record written after it is.
  */
 @ShardwiseTest
 @StreamShards(2)
@@ -36,8 +36,19 @@ class LatestStartIT {
     private static final int NEW_FROM = 1_000;
 
     @Test
-    void workersStartingTogetherWithLatestNeverDeliverOlderRecords(LocalEngines engines, TestStream stream,
-                                                                   LeaseTableName table) throws Exception {
+    void workersStartingAtTheSameInstantWithLatestNeverDeliverOlderRecords(LocalEngines engines, TestStream stream,
+                                                                           LeaseTableName table) throws Exception {
+        startFourWithLatest(engines, stream, table, false);
+    }
+
+    @Test
+    void workersStartingWhileAnotherIsHalfWayThroughItsSyncNeverDeliverOlderRecords(
+            LocalEngines engines, TestStream stream, LeaseTableName table) throws Exception {
+        startFourWithLatest(engines, stream, table, true);
+    }
+
+    private static void startFourWithLatest(LocalEngines engines, TestStream stream, LeaseTableName table,
+                                            boolean staggered) throws Exception {
         KinesisClient kinesis = engines.kinesisClient();
         List<String> old = new ArrayList<>(Writes.numbered(kinesis, stream.name(), 0, 40, 8));
         for (int split = 0; split < 3; split++) {
@@ -63,7 +74,7 @@ class LatestStartIT {
                         .dynamoDbClient(id.equals("a") ? slow : engines.dynamoDbClient()).workerId(id)
                         .initialPosition(InitialPosition.latest()).recordHandler(r -> received.add(id, r)).build();
                 workers.add(worker);
-                if (id.equals("a")) {
+                if (staggered && id.equals("a")) {
                     slow.putLatency(300);
                     worker.start();
                     continue;
@@ -79,8 +90,10 @@ class LatestStartIT {
                 starter.start();
                 starters.add(starter);
             }
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> !LeaseItems.shardLeases(engines.dynamoDbClient(), table.value()).isEmpty());
+            if (staggered) {
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> !LeaseItems.shardLeases(engines.dynamoDbClient(), table.value()).isEmpty());
+            }
             go.countDown();
             for (Thread starter : starters) {
                 starter.join(TimeUnit.SECONDS.toMillis(60));
