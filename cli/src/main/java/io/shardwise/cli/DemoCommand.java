@@ -132,7 +132,8 @@ final class DemoCommand implements Callable<Integer> {
                 if (!local && !keep) {
                     admin.delete(name);
                     StreamAdmin.deleteTable(dynamo, name);
-                    view.event("deleted stream and lease table " + name);
+                    StreamAdmin.deleteTable(dynamo, ShardwiseConsumer.workerTableNameFor(name));
+                    view.event("deleted stream, lease table and worker table " + name);
                 } else if (!local) {
                     view.event("kept stream and lease table " + name + " (--keep)");
                 }

@@ -30,6 +30,7 @@ final class LeaseCoordinator implements AutoCloseable {
 
     private final ConsumerSettings settings;
     private final LeaseTable table;
+    private final WorkerTable workers;
     private final ShardSync shardSync;
     private final ConsumerMetrics metrics;
     private final RecordProcessorFactory processors;
@@ -48,10 +49,11 @@ final class LeaseCoordinator implements AutoCloseable {
     /** Leases this worker asked for, with the time it stops watching for their arrival. */
     private final Map<String, Long> awaitedHandoffs = new HashMap<>();
 
-    LeaseCoordinator(ConsumerSettings settings, LeaseTable table, ShardSync shardSync, ConsumerMetrics metrics,
-                     RecordProcessorFactory processors, RetrieverFactory retrievers) {
+    LeaseCoordinator(ConsumerSettings settings, LeaseTable table, WorkerTable workers, ShardSync shardSync,
+                     ConsumerMetrics metrics, RecordProcessorFactory processors, RetrieverFactory retrievers) {
         this.settings = settings;
         this.table = table;
+        this.workers = workers;
         this.shardSync = shardSync;
         this.metrics = metrics;
         this.processors = processors;
@@ -107,7 +109,7 @@ final class LeaseCoordinator implements AutoCloseable {
         if (closing) {
             return;
         }
-        TableSnapshot snapshot = table.scan();
+        TableSnapshot snapshot = table.scan().withWorkers(workers.scan());
         String me = settings.workerId();
         Map<String, Lease> byKey = new HashMap<>();
         Set<String> keys = new HashSet<>();
@@ -290,7 +292,11 @@ final class LeaseCoordinator implements AutoCloseable {
         for (String worker : snapshot.workerCounters().keySet()) {
             boolean ownsLeases = snapshot.leases().stream().anyMatch(l -> worker.equals(l.owner()));
             if (!worker.equals(settings.workerId()) && !ownsLeases && expiry.unchangedNanos("worker:" + worker) > limit) {
-                table.deleteWorker(worker);
+                if (snapshot.legacyWorkers().contains(worker)) {
+                    table.deleteLegacyWorker(worker);
+                } else {
+                    workers.delete(worker);
+                }
                 log.info("Removed the liveness item of dead worker {}", worker);
             }
         }

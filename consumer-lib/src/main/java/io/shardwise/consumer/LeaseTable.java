@@ -29,8 +29,10 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
- * The lease table in the KCL's schema: one item per shard keyed by {@code leaseKey}, plus one
- * liveness item per Shardwise worker keyed {@code __worker__#<workerId>}.
+ * The lease table in the KCL's schema: one item per shard keyed by {@code leaseKey}, and nothing
+ * else (worker liveness lives in the {@link WorkerTable}). Earlier Shardwise versions kept one
+ * liveness item per worker here, keyed {@code __worker__#<workerId>}: they are still read, for
+ * rolling upgrades, and deleted once their worker is dead.
  *
  * <p>Every write to a shard lease is conditional on its {@code leaseCounter} (and, for the holder's
  * writes, on {@code leaseOwner}) and bumps the counter, so a worker that lost a lease is fenced: its
@@ -52,8 +54,9 @@ final class LeaseTable {
     static final String PENDING_STATE = "pendingCheckpointState";
     /** Shardwise's own attribute: the worker a rebalancing steal asked the owner to hand the lease to. */
     static final String HANDOFF_TO = "shardwiseHandoffTo";
+    /** Key prefix of the liveness items earlier Shardwise versions kept in the lease table. */
     static final String WORKER_PREFIX = "__worker__#";
-    /** On a liveness item: lease key -> recent bytes per second, for throughput-weighted balancing. */
+    /** On a legacy liveness item: lease key -> recent bytes per second. */
     static final String THROUGHPUT = "shardwiseThroughput";
     /** The KCL 3.x keeps other entities in the lease table too (worker metrics, version migration). */
     static final String ENTITY_TYPE = "entityType";
@@ -82,43 +85,14 @@ final class LeaseTable {
 
     /** Creates the table (hash key leaseKey, on-demand) when missing and waits until it is active. */
     void createIfMissing() {
-        try {
-            if (dynamo.describeTable(b -> b.tableName(tableName)).table().tableStatus() == TableStatus.ACTIVE) {
-                return;
-            }
-        } catch (ResourceNotFoundException missing) {
-            try {
-                dynamo.createTable(b -> b.tableName(tableName)
-                        .keySchema(KeySchemaElement.builder().attributeName(LEASE_KEY).keyType(KeyType.HASH).build())
-                        .attributeDefinitions(AttributeDefinition.builder().attributeName(LEASE_KEY)
-                                .attributeType(ScalarAttributeType.S).build())
-                        .billingMode(BillingMode.PAY_PER_REQUEST));
-            } catch (ResourceInUseException createdByAnotherWorker) {
-                // fine: wait for it below
-            }
-        }
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (true) {
-            try {
-                if (dynamo.describeTable(b -> b.tableName(tableName)).table().tableStatus() == TableStatus.ACTIVE) {
-                    return;
-                }
-            } catch (ResourceNotFoundException notYetVisible) {
-                // created a moment ago: keep waiting
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("lease table " + tableName + " did not become ACTIVE within 5 minutes");
-            }
-            try {
-                Thread.sleep(500);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for lease table " + tableName, e);
-            }
-        }
+        DynamoTables.createIfMissing(dynamo, tableName, LEASE_KEY);
     }
 
-    /** A consistent scan of the whole table (paginated). */
+    /**
+     * A consistent scan of the whole table (paginated): the leases, and the liveness items that
+     * Shardwise versions before the worker table kept here ({@code __worker__#<id>}). Those are read
+     * so that a rolling upgrade never sees a live old-version worker as dead.
+     */
     TableSnapshot scan() {
         List<Lease> leases = new ArrayList<>();
         Map<String, Long> workers = new HashMap<>();
@@ -148,7 +122,7 @@ final class LeaseTable {
             start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
                     ? response.lastEvaluatedKey() : null;
         } while (start != null);
-        return new TableSnapshot(leases, workers, throughput);
+        return new TableSnapshot(leases, workers, throughput, Set.copyOf(workers.keySet()));
     }
 
     Optional<Lease> get(String leaseKey) {
@@ -281,60 +255,8 @@ final class LeaseTable {
         }
     }
 
-    /**
-     * One heartbeat: bumps this worker's liveness counter from {@code expected} (or creates the item).
-     * Returns the new counter, or empty when another process wrote the item (same worker id twice).
-     */
-    Optional<Long> heartbeat(String workerId, long expected, Duration timeout) {
-        return heartbeat(workerId, expected, Map.of(), timeout);
-    }
-
-    /**
-     * A heartbeat that also publishes the recent bytes per second of each lease the worker holds
-     * (attribute {@code shardwiseThroughput}, a map), read by other workers' balancers: no extra write.
-     */
-    Optional<Long> heartbeat(String workerId, long expected, Map<String, Long> throughput, Duration timeout) {
-        Map<String, AttributeValue> rates = new HashMap<>();
-        throughput.forEach((lease, rate) -> rates.put(lease, n(rate)));
-        long deadline = System.nanoTime() + timeout.toNanos();
-        boolean[] ambiguous = {false};
-        // Retried within the heartbeat's own deadline only: a later beat is worth nothing to the fence.
-        return retry.callWhile(() -> System.nanoTime() < deadline, () -> {
-            Duration left = Duration.ofNanos(Math.max(1_000_000L, deadline - System.nanoTime()));
-            try {
-                Map<String, AttributeValue> attributes = dynamo.updateItem(b -> b.tableName(tableName)
-                        .key(Map.of(LEASE_KEY, s(WORKER_PREFIX + workerId)))
-                        .updateExpression("SET #c = :next, #o = :o, #t = :t")
-                        .conditionExpression("attribute_not_exists(#c) OR #c = :c")
-                        .expressionAttributeNames(Map.of("#c", COUNTER, "#o", OWNER, "#t", THROUGHPUT))
-                        .expressionAttributeValues(Map.of(":next", n(expected + 1), ":c", n(expected),
-                                ":o", s(workerId), ":t", AttributeValue.fromM(rates)))
-                        .returnValues(ReturnValue.ALL_NEW)
-                        .overrideConfiguration(c -> c.apiCallTimeout(left))).attributes();
-                metrics.leaseTableWrite();
-                return Optional.of(number(attributes, COUNTER, expected + 1));
-            } catch (ConditionalCheckFailedException otherWriter) {
-                // After an attempt whose answer was lost, the item at expected + 1 is that attempt's write.
-                if (ambiguous[0] && workerCounter(workerId) == expected + 1) {
-                    return Optional.of(expected + 1);
-                }
-                return Optional.<Long>empty();
-            } catch (RuntimeException e) {
-                ambiguous[0] |= CallRetry.retriable(e);
-                throw e;
-            }
-        });
-    }
-
-    /** Reads a worker's liveness counter (0 when it has none). */
-    long workerCounter(String workerId) {
-        Map<String, AttributeValue> item = retry.call(() -> dynamo.getItem(b -> b.tableName(tableName)
-                .consistentRead(true).key(Map.of(LEASE_KEY, s(WORKER_PREFIX + workerId)))
-                .overrideConfiguration(this::timeout))).item();
-        return item == null ? 0 : number(item, COUNTER, 0);
-    }
-
-    void deleteWorker(String workerId) {
+    /** Deletes the liveness item an earlier Shardwise version kept in the lease table for a worker. */
+    void deleteLegacyWorker(String workerId) {
         retry.call(() -> dynamo.deleteItem(b -> b.tableName(tableName)
                 .key(Map.of(LEASE_KEY, s(WORKER_PREFIX + workerId))).overrideConfiguration(this::timeout)));
         metrics.leaseTableWrite();

@@ -41,10 +41,11 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
  * {@code leaseCounter}, {@code checkpoint}, {@code checkpointSubSequenceNumber}, {@code parentShardId},
  * {@code childShardIds}, {@code pendingCheckpoint*}, ...), so a table written by the KCL is read as
  * is and the KCL can read one written here. What differs is how liveness is proven: the KCL bumps
- * every lease's counter every few seconds; a Shardwise worker instead bumps one liveness item
- * ({@code leaseKey = "__worker__#<workerId>"}) per heartbeat, whatever the number of its leases, and
- * bumps a lease's counter only when it takes, checkpoints, hands over or releases it. Every write to
- * a lease stays conditional on its counter, so fencing is as strict as in the KCL.
+ * every lease's counter every few seconds; a Shardwise worker instead bumps one liveness item per
+ * heartbeat, whatever the number of its leases, in a table of its own ({@code <lease table>-ShardwiseWorkers},
+ * created beside the lease table, hash key {@code workerId}), and bumps a lease's counter only when
+ * it takes, checkpoints, hands over or releases it. Every write to a lease stays conditional on its
+ * counter, so fencing is as strict as in the KCL. The lease table holds only leases.
  * <ul>
  * <li>A lease whose owner has a liveness item is expired when that item's counter has not moved
  * for the failover time; a lease whose owner has none (a KCL worker) when its own counter has not
@@ -52,14 +53,17 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
  * <li>The two fleets must not run on one table at once: KCL workers would see Shardwise leases as
  * expired (their counters do not move) and take them. Migration is stop one fleet, start the other.
  * From the KCL: stop it (graceful or not); Shardwise resumes from its checkpoints, at once for
- * released leases and after the failover time for the others. To the KCL: close the Shardwise
- * workers gracefully (that releases every lease and deletes their liveness items), then start the
- * KCL. Liveness items of crashed workers are deleted by the remaining Shardwise workers once dead
- * for 20 failover times; when the whole fleet crashed, delete the {@code __worker__#} items before
- * starting the KCL.</li>
+ * released leases and after the failover time for the others. To the KCL: stop the Shardwise
+ * workers (a graceful close releases every lease; after a crash the KCL takes the leases once they
+ * expire); the lease table holds nothing the KCL cannot read as a lease. The worker table can be
+ * deleted afterwards.</li>
+ * <li>Earlier Shardwise versions kept the liveness items in the lease table
+ * ({@code leaseKey = "__worker__#<workerId>"}). They are still honoured, so a rolling upgrade never
+ * sees a live old-version worker as dead, and deleted once their worker is dead for 20 failover
+ * times.</li>
  * <li>A Shardwise-only attribute, {@code shardwiseHandoffTo}, asks a live owner to hand a lease over
- * during rebalancing; the KCL ignores it. Liveness items also carry {@code shardwiseThroughput}
- * (recent bytes per second per held lease) for throughput-weighted balancing.</li>
+ * during rebalancing; the KCL ignores it. Liveness items also carry {@code throughput} (recent
+ * bytes per second per held lease) for throughput-weighted balancing.</li>
  * </ul>
  */
 public final class ShardwiseConsumer implements AutoCloseable {
@@ -72,6 +76,7 @@ public final class ShardwiseConsumer implements AutoCloseable {
     private final ConsumerMetrics metrics;
     private final RecordProcessorFactory processors;
     private final LeaseTable table;
+    private final WorkerTable workers;
     private LeaseCoordinator coordinator;
     private volatile ShardSync shardSync;
     private WorkerLiveness liveness;
@@ -88,10 +93,24 @@ public final class ShardwiseConsumer implements AutoCloseable {
                 : new MicrometerMetrics(b.meterRegistry, settings.applicationName());
         this.processors = b.processors;
         this.table = new LeaseTable(dynamo, settings.tableName(), settings.dynamoCallTimeout(), metrics);
+        this.workers = new WorkerTable(dynamo, workerTableNameFor(settings.tableName()), settings.dynamoCallTimeout(),
+                metrics);
     }
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** How the name of a worker table ends: {@code <lease table>-ShardwiseWorkers}. */
+    public static final String WORKER_TABLE_SUFFIX = "-ShardwiseWorkers";
+
+    /**
+     * The table where the workers of the application whose lease table is {@code leaseTableName}
+     * keep their liveness items (created on start beside the lease table; grant the consumer the
+     * same DynamoDB permissions on both, and delete both when you remove the application).
+     */
+    public static String workerTableNameFor(String leaseTableName) {
+        return leaseTableName + WORKER_TABLE_SUFFIX;
     }
 
     /** This worker's id in the lease table. */
@@ -115,8 +134,8 @@ public final class ShardwiseConsumer implements AutoCloseable {
     }
 
     /**
-     * Creates the lease table when missing, writes the first heartbeat, creates leases for the
-     * stream's shards, and starts taking leases. Returns once the worker runs.
+     * Creates the lease table and the worker table when missing, writes the first heartbeat, creates
+     * leases for the stream's shards, and starts taking leases. Returns once the worker runs.
      */
     public synchronized void start() {
         if (started) {
@@ -124,10 +143,11 @@ public final class ShardwiseConsumer implements AutoCloseable {
         }
         started = true;
         table.createIfMissing();
+        workers.createIfMissing();
         ShardSync sync = new ShardSync(kinesis, settings.stream(), table, settings.initialPosition(), metrics);
         shardSync = sync;
-        coordinator = new LeaseCoordinator(settings, table, sync, metrics, processors, retrievers());
-        liveness = new WorkerLiveness(table, settings, coordinator::stopAllShards, coordinator::recentThroughput);
+        coordinator = new LeaseCoordinator(settings, table, workers, sync, metrics, processors, retrievers());
+        liveness = new WorkerLiveness(workers, settings, coordinator::stopAllShards, coordinator::recentThroughput);
         liveness.start();
         coordinator.start(liveness);
         log.info("Consumer {} started on {} with lease table {}", settings.workerId(), settings.stream().label(),
@@ -165,7 +185,7 @@ public final class ShardwiseConsumer implements AutoCloseable {
             if (liveness != null) {
                 liveness.close();
                 try {
-                    table.deleteWorker(settings.workerId());
+                    workers.delete(settings.workerId());
                 } catch (RuntimeException e) {
                     log.warn("Could not delete the liveness item of {}: {}", settings.workerId(), e.toString());
                 }

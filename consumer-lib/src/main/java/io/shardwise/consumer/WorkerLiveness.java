@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 final class WorkerLiveness implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerLiveness.class);
 
-    private final LeaseTable table;
+    private final WorkerTable table;
     private final ConsumerSettings settings;
     private final Runnable onFenced;
     private final Supplier<Map<String, Long>> throughput;
@@ -43,12 +43,12 @@ final class WorkerLiveness implements AutoCloseable {
     private volatile boolean fenced;
     private long counter;
 
-    WorkerLiveness(LeaseTable table, ConsumerSettings settings, Runnable onFenced) {
+    WorkerLiveness(WorkerTable table, ConsumerSettings settings, Runnable onFenced) {
         this(table, settings, onFenced, Map::of);
     }
 
     /** @param throughput recent bytes per second of each held lease, published with every heartbeat */
-    WorkerLiveness(LeaseTable table, ConsumerSettings settings, Runnable onFenced,
+    WorkerLiveness(WorkerTable table, ConsumerSettings settings, Runnable onFenced,
                    Supplier<Map<String, Long>> throughput) {
         this.throughput = throughput;
         this.table = table;
@@ -67,7 +67,7 @@ final class WorkerLiveness implements AutoCloseable {
         Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2));
         for (int attempt = 1; ; attempt++) {
             try {
-                counter = table.workerCounter(settings.workerId());
+                counter = table.counter(settings.workerId());
                 beat(Duration.ofSeconds(10));
                 break;
             } catch (RuntimeException e) {
@@ -133,7 +133,7 @@ final class WorkerLiveness implements AutoCloseable {
             // with this worker id. Re-read and count the next beat only.
             log.warn("Liveness item of worker {} changed unexpectedly (late write, or a duplicate worker id?)",
                     settings.workerId());
-            counter = table.workerCounter(settings.workerId());
+            counter = table.counter(settings.workerId());
             return;
         }
         counter = written.get();

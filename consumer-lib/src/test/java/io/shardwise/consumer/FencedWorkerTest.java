@@ -156,11 +156,13 @@ class FencedWorkerTest {
     @Test
     void theFenceStopsShardsStartedAfterItFirstFired() throws Exception {
         GatedDynamoDb dynamo = new GatedDynamoDb(local.dynamoDbClient());
-        LeaseTable table = table(dynamo);
+        WorkerTable workers = new WorkerTable(dynamo, "fenced-workers-" + TABLES.incrementAndGet(),
+                Duration.ofSeconds(30), ConsumerMetrics.NONE);
+        workers.createIfMissing();
         AtomicInteger fenced = new AtomicInteger();
-        try (WorkerLiveness liveness = new WorkerLiveness(table, settings("w1"), fenced::incrementAndGet)) {
+        try (WorkerLiveness liveness = new WorkerLiveness(workers, settings("w1"), fenced::incrementAndGet)) {
             liveness.start();
-            dynamo.fail(GatedDynamoDb.item(LeaseTable.WORKER_PREFIX + "w1"));
+            dynamo.fail(GatedDynamoDb.worker("w1"));
             await().atMost(Duration.ofSeconds(10)).until(() -> fenced.get() >= 1);
             int first = fenced.get();
             // A shard started by a round that began before the fence must be stopped too: the fence

@@ -2,7 +2,10 @@ package io.shardwise.consumer;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
@@ -14,6 +17,7 @@ import software.amazon.awssdk.services.dynamodb.model.DescribeTableResponse;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.PutItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.dynamodb.model.PutItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
@@ -21,18 +25,18 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 /**
- * DynamoDB Local behind two test switches on UpdateItem: a gate that holds chosen writes until
- * opened (a write in flight), and a failure switch (an unreachable table). Everything else, and
- * every write that passes, is the real engine.
+ * DynamoDB Local behind test switches on UpdateItem: a gate that holds chosen writes until opened (a
+ * write in flight), a failure switch (an unreachable table), throttling as DynamoDB answers it, and
+ * answers lost after the write landed (a client timeout). Everything else is the real engine.
  */
 final class GatedDynamoDb implements DynamoDbClient {
     private final DynamoDbClient real;
     private volatile Predicate<UpdateItemRequest> held = r -> false;
     private volatile Predicate<UpdateItemRequest> failing = r -> false;
     private volatile CountDownLatch gate = new CountDownLatch(0);
-    private final java.util.concurrent.atomic.AtomicInteger throttlesLeft = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger throttlesLeft = new AtomicInteger();
     private volatile Predicate<UpdateItemRequest> throttled = r -> false;
-    private final java.util.concurrent.atomic.AtomicInteger throttledCalls = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger throttledCalls = new AtomicInteger();
     private final CountDownLatch holding = new CountDownLatch(1);
 
     GatedDynamoDb(DynamoDbClient real) {
@@ -66,7 +70,7 @@ final class GatedDynamoDb implements DynamoDbClient {
         throttled = which;
     }
 
-    private final java.util.concurrent.atomic.AtomicInteger lostAnswersLeft = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger lostAnswersLeft = new AtomicInteger();
     private volatile Predicate<UpdateItemRequest> answerLost = r -> false;
 
     /** The next {@code times} matching updates land, but their answers are lost (a client timeout). */
@@ -80,7 +84,11 @@ final class GatedDynamoDb implements DynamoDbClient {
     }
 
     static Predicate<UpdateItemRequest> item(String leaseKey) {
-        return r -> leaseKey.equals(r.key().get(LeaseTable.LEASE_KEY).s());
+        return r -> r.key().containsKey(LeaseTable.LEASE_KEY) && leaseKey.equals(r.key().get(LeaseTable.LEASE_KEY).s());
+    }
+
+    static Predicate<UpdateItemRequest> worker(String workerId) {
+        return r -> r.key().containsKey(WorkerTable.WORKER_ID) && workerId.equals(r.key().get(WorkerTable.WORKER_ID).s());
     }
 
     @Override
@@ -90,9 +98,9 @@ final class GatedDynamoDb implements DynamoDbClient {
         }
         if (throttled.test(request) && throttlesLeft.getAndDecrement() > 0) {
             throttledCalls.incrementAndGet();
-            throw software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException.builder()
+            throw ProvisionedThroughputExceededException.builder()
                     .message("The level of configured provisioned throughput for the table was exceeded (test)")
-                    .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                    .awsErrorDetails(AwsErrorDetails.builder()
                             .errorCode("ProvisionedThroughputExceededException").serviceName("DynamoDb").build())
                     .statusCode(400).build();
         }
@@ -107,7 +115,7 @@ final class GatedDynamoDb implements DynamoDbClient {
         }
         UpdateItemResponse response = real.updateItem(request);
         if (answerLost.test(request) && lostAnswersLeft.getAndDecrement() > 0) {
-            throw software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException.create(5_000);
+            throw ApiCallAttemptTimeoutException.create(5_000);
         }
         return response;
     }

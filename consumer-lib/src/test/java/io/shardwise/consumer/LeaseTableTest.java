@@ -149,29 +149,54 @@ class LeaseTableTest {
     }
 
     @Test
-    void heartbeatsBumpOneLivenessItemAndDetectASecondWriter() {
-        assertThat(table.heartbeat("w1", 0, Duration.ofSeconds(5))).contains(1L);
-        assertThat(table.heartbeat("w1", 1, Duration.ofSeconds(5))).contains(2L);
-        assertThat(table.heartbeat("w1", 1, Duration.ofSeconds(5))).as("another process with the same id wrote 2").isEmpty();
-        assertThat(table.workerCounter("w1")).isEqualTo(2);
-        TableSnapshot snapshot = table.scan();
-        assertThat(snapshot.workerCounters()).containsEntry("w1", 2L);
-        assertThat(snapshot.leases()).isEmpty();
-        table.deleteWorker("w1");
-        assertThat(table.scan().workerCounters()).isEmpty();
+    void heartbeatsBumpOneLivenessItemInTheWorkerTableAndDetectASecondWriter() {
+        WorkerTable workers = workers();
+        assertThat(workers.heartbeat("w1", 0, Map.of(), Duration.ofSeconds(5))).contains(1L);
+        assertThat(workers.heartbeat("w1", 1, Map.of(), Duration.ofSeconds(5))).contains(2L);
+        assertThat(workers.heartbeat("w1", 1, Map.of(), Duration.ofSeconds(5)))
+                .as("another process with the same id wrote 2").isEmpty();
+        assertThat(workers.counter("w1")).isEqualTo(2);
+        assertThat(workers.scan().counters()).containsEntry("w1", 2L);
+        assertThat(dynamo.scan(b -> b.tableName(table.name())).items()).as("the lease table holds only leases")
+                .isEmpty();
+        workers.delete("w1");
+        assertThat(workers.scan().counters()).isEmpty();
     }
 
     @Test
     void aHeartbeatPublishesTheRecentThroughputOfEachHeldLeaseForOtherBalancers() {
+        WorkerTable workers = workers();
         table.createLease("s-1", Checkpoint.TRIM_HORIZON, Set.of(), "0", "1");
         Lease held = table.take(table.get("s-1").orElseThrow(), "w1").orElseThrow();
-        assertThat(table.heartbeat("w1", 0, Map.of("s-1", 123_456L), Duration.ofSeconds(5))).contains(1L);
-        TableSnapshot snapshot = table.scan();
+        assertThat(workers.heartbeat("w1", 0, Map.of("s-1", 123_456L), Duration.ofSeconds(5))).contains(1L);
+        TableSnapshot snapshot = table.scan().withWorkers(workers.scan());
         assertThat(snapshot.workerThroughput()).containsEntry("w1", Map.of("s-1", 123_456L));
         assertThat(snapshot.throughput(held)).isEqualTo(123_456L);
         // Reported by a worker that no longer owns the lease: not counted for it.
         table.createLease("s-2", Checkpoint.TRIM_HORIZON, Set.of(), "2", "3");
         assertThat(snapshot.throughput(table.get("s-2").orElseThrow())).isZero();
+    }
+
+    @Test
+    void theLivenessItemOfAnEarlierVersionInTheLeaseTableStillCountsUntilDeleted() {
+        // A worker of an earlier Shardwise version, during a rolling upgrade.
+        dynamo.putItem(b -> b.tableName(table.name()).item(Map.of("leaseKey", s("__worker__#old"),
+                "leaseCounter", n(7), "leaseOwner", s("old"))));
+        WorkerTable workers = workers();
+        workers.heartbeat("new", 0, Map.of(), Duration.ofSeconds(5));
+        TableSnapshot snapshot = table.scan().withWorkers(workers.scan());
+        assertThat(snapshot.workerCounters()).containsEntry("old", 7L).containsEntry("new", 1L);
+        assertThat(snapshot.legacyWorkers()).containsExactly("old");
+        assertThat(snapshot.leases()).isEmpty();
+        table.deleteLegacyWorker("old");
+        assertThat(table.scan().workerCounters()).isEmpty();
+    }
+
+    private WorkerTable workers() {
+        WorkerTable workers = new WorkerTable(dynamo, ShardwiseConsumer.workerTableNameFor(table.name()), Duration.ofSeconds(5),
+                ConsumerMetrics.NONE);
+        workers.createIfMissing();
+        return workers;
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.shardwise.testkit;
 
 import java.lang.reflect.AnnotatedElement;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -97,18 +98,33 @@ public final class ShardwiseExtension implements ParameterResolver {
                 .orElseGet(() -> context.getTestClass().map(Class::getSimpleName).orElse("test"));
     }
 
-    /** A test's lease table name; the table, if the test created it, is deleted when the test's context closes. */
+    /**
+     * A test's lease table name; the table, and the tables named after it (a consumer's worker table,
+     * {@code <lease table>-...}), if the test created them, are deleted when the test's context closes.
+     */
     private record TableResource(LocalEngines engines, LeaseTableName table)
             implements ExtensionContext.Store.CloseableResource {
 
         @Override
         public void close() {
+            List<String> names;
             try {
-                engines.dynamoDbClient().deleteTable(b -> b.tableName(table.value()));
-            } catch (ResourceNotFoundException neverCreated) {
-                // The test did not create its table.
+                names = engines.dynamoDbClient().listTablesPaginator().tableNames().stream().toList();
             } catch (RuntimeException e) {
-                LOG.debug("could not delete test table {}", table.value(), e);
+                LOG.debug("could not list the test tables of {}", table.value(), e);
+                return;
+            }
+            for (String name : names) {
+                if (!name.equals(table.value()) && !name.startsWith(table.value() + "-")) {
+                    continue;
+                }
+                try {
+                    engines.dynamoDbClient().deleteTable(b -> b.tableName(name));
+                } catch (ResourceNotFoundException goneMeanwhile) {
+                    // deleted by the test itself
+                } catch (RuntimeException e) {
+                    LOG.debug("could not delete test table {}", name, e);
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.shardwise.benchmarks.consumer;
 
+import io.shardwise.consumer.ShardwiseConsumer;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -10,8 +11,9 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
  * Counts the write requests a DynamoDB client sends (PutItem, UpdateItem, DeleteItem), split into
- * writes of Shardwise liveness items and all others; works for the sync and async clients alike.
- * With a table name, only writes to that table count (the KCL 3.x also writes to other tables).
+ * writes of Shardwise liveness items (in the worker table beside the lease table) and all others;
+ * works for the sync and async clients alike. With a lease table name, only writes to that table
+ * and its Shardwise worker table count (the KCL 3.x also writes to other tables).
  */
 final class WriteCounter implements ExecutionInterceptor {
     final AtomicLong liveness = new AtomicLong();
@@ -29,11 +31,13 @@ final class WriteCounter implements ExecutionInterceptor {
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
         Object request = context.request();
-        if (table != null && !table.equals(tableOf(request))) {
+        String target = tableOf(request);
+        boolean livenessTable = target != null && target.endsWith(ShardwiseConsumer.WORKER_TABLE_SUFFIX);
+        if (table != null && !table.equals(target)
+                && !(livenessTable && target.equals(ShardwiseConsumer.workerTableNameFor(table)))) {
             return;
         }
-        if (request instanceof UpdateItemRequest u && u.key().get("leaseKey") != null
-                && u.key().get("leaseKey").s().startsWith("__worker__#")) {
+        if (request instanceof UpdateItemRequest && livenessTable) {
             liveness.incrementAndGet();
         } else if (request instanceof UpdateItemRequest || request instanceof PutItemRequest
                 || request instanceof DeleteItemRequest) {
