@@ -30,6 +30,14 @@ public final class Deaggregator {
      * @param shardRange the hash key range of the shard the record was read from, or null to skip
      *     the range check
      */
+    /**
+     * True when {@code data} starts with the KPL aggregate's magic bytes: a cheap test before work
+     * worth doing only for aggregates. Such data may still fail to parse (then it is a plain record).
+     */
+    public static boolean hasAggregateMagic(byte[] data) {
+        return AggregateFormat.hasMagic(data);
+    }
+
     public static Deaggregation deaggregate(String partitionKey, String explicitHashKey, byte[] data,
                                             String sequenceNumber, HashKeyRange shardRange) {
         byte[] bytes = data == null ? NO_DATA : data;

@@ -1,19 +1,44 @@
 package io.shardwise.consumer;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
-/** Creates the consumer's tables: on-demand, one string hash key, safe when several workers race. */
+/** The consumer's tables: created on-demand with one string hash key (safe when workers race), and read whole. */
 final class DynamoTables {
     private DynamoTables() {
+    }
+
+    /**
+     * Reads every item of {@code table} with consistent, paginated scans, each page retried by
+     * {@code retry} and bounded by {@code timeout}.
+     */
+    static void scanAll(DynamoDbClient dynamo, String table, Duration timeout, CallRetry retry,
+                        Consumer<Map<String, AttributeValue>> onItem) {
+        Map<String, AttributeValue> start = null;
+        do {
+            ScanRequest.Builder request = ScanRequest.builder().tableName(table).consistentRead(true)
+                    .overrideConfiguration(c -> c.apiCallTimeout(timeout));
+            if (start != null) {
+                request.exclusiveStartKey(start);
+            }
+            ScanResponse response = retry.call(() -> dynamo.scan(request.build()));
+            response.items().forEach(onItem);
+            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
+                    ? response.lastEvaluatedKey() : null;
+        } while (start != null);
     }
 
     /** Creates {@code table} when missing and waits until it is ACTIVE (at most 5 minutes). */

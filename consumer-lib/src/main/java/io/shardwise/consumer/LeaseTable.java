@@ -6,26 +6,16 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
-import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
-import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
-import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
@@ -97,31 +87,20 @@ final class LeaseTable {
         List<Lease> leases = new ArrayList<>();
         Map<String, Long> workers = new HashMap<>();
         Map<String, Map<String, Long>> throughput = new HashMap<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            ScanRequest.Builder request = ScanRequest.builder().tableName(tableName).consistentRead(true)
-                    .overrideConfiguration(this::timeout);
-            if (start != null) {
-                request.exclusiveStartKey(start);
-            }
-            ScanResponse response = retry.call(() -> dynamo.scan(request.build()));
-            for (Map<String, AttributeValue> item : response.items()) {
-                String key = item.get(LEASE_KEY).s();
-                if (key.startsWith(WORKER_PREFIX)) {
-                    String worker = key.substring(WORKER_PREFIX.length());
-                    workers.put(worker, number(item, COUNTER, 0));
-                    Map<String, Long> rates = new HashMap<>();
-                    if (item.containsKey(THROUGHPUT) && item.get(THROUGHPUT).hasM()) {
-                        item.get(THROUGHPUT).m().forEach((lease, rate) -> rates.put(lease, Long.parseLong(rate.n())));
-                    }
-                    throughput.put(worker, rates);
-                } else if (isShardLease(item)) {
-                    leases.add(toLease(item));
+        DynamoTables.scanAll(dynamo, tableName, callTimeout, retry, item -> {
+            String key = item.get(LEASE_KEY).s();
+            if (key.startsWith(WORKER_PREFIX)) {
+                String worker = key.substring(WORKER_PREFIX.length());
+                workers.put(worker, number(item, COUNTER, 0));
+                Map<String, Long> rates = new HashMap<>();
+                if (item.containsKey(THROUGHPUT) && item.get(THROUGHPUT).hasM()) {
+                    item.get(THROUGHPUT).m().forEach((lease, rate) -> rates.put(lease, Long.parseLong(rate.n())));
                 }
+                throughput.put(worker, rates);
+            } else if (isShardLease(item)) {
+                leases.add(toLease(item));
             }
-            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-                    ? response.lastEvaluatedKey() : null;
-        } while (start != null);
+        });
         return new TableSnapshot(leases, workers, throughput, Set.copyOf(workers.keySet()));
     }
 

@@ -9,8 +9,6 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
-import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /**
  * The liveness table of a Shardwise fleet: one small item per worker ({@code workerId}, a
@@ -58,22 +56,11 @@ final class WorkerTable {
     Workers scan() {
         Map<String, Long> counters = new HashMap<>();
         Map<String, Map<String, Long>> throughput = new HashMap<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            ScanRequest.Builder request = ScanRequest.builder().tableName(tableName).consistentRead(true)
-                    .overrideConfiguration(this::timeout);
-            if (start != null) {
-                request.exclusiveStartKey(start);
-            }
-            ScanResponse response = retry.call(() -> dynamo.scan(request.build()));
-            for (Map<String, AttributeValue> item : response.items()) {
-                String worker = item.get(WORKER_ID).s();
-                counters.put(worker, number(item.get(COUNTER), 0));
-                throughput.put(worker, rates(item.get(THROUGHPUT)));
-            }
-            start = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
-                    ? response.lastEvaluatedKey() : null;
-        } while (start != null);
+        DynamoTables.scanAll(dynamo, tableName, callTimeout, retry, item -> {
+            String worker = item.get(WORKER_ID).s();
+            counters.put(worker, number(item.get(COUNTER), 0));
+            throughput.put(worker, rates(item.get(THROUGHPUT)));
+        });
         return new Workers(counters, throughput);
     }
 

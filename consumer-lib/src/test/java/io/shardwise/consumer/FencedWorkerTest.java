@@ -3,8 +3,6 @@ package io.shardwise.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
-import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,8 +13,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.model.Record;
@@ -28,17 +24,7 @@ import software.amazon.awssdk.services.kinesis.model.Record;
  */
 class FencedWorkerTest {
     private static final AtomicInteger TABLES = new AtomicInteger();
-    private static AmazonDynamoDBLocal local;
 
-    @BeforeAll
-    static void startDynamoDbLocal() {
-        local = DynamoDBEmbedded.create();
-    }
-
-    @AfterAll
-    static void stop() {
-        local.shutdown();
-    }
 
     private static LeaseTable table(GatedDynamoDb dynamo) {
         LeaseTable table = new LeaseTable(dynamo, "fenced-" + TABLES.incrementAndGet(), Duration.ofSeconds(30),
@@ -90,7 +76,7 @@ class FencedWorkerTest {
 
     @Test
     void aBatchReadWhileTheLeaseWasLostIsNeverDelivered() throws Exception {
-        LeaseTable table = table(new GatedDynamoDb(local.dynamoDbClient()));
+        LeaseTable table = table(new GatedDynamoDb(EmbeddedDynamoDb.client()));
         CountDownLatch reading = new CountDownLatch(1);
         CountDownLatch answer = new CountDownLatch(1);
         // A read that is slow to answer, and answers records after the lease was lost meanwhile.
@@ -130,7 +116,7 @@ class FencedWorkerTest {
 
     @Test
     void losingTheLeaseDoesNotWaitForACheckpointThatHangs() throws Exception {
-        GatedDynamoDb dynamo = new GatedDynamoDb(local.dynamoDbClient());
+        GatedDynamoDb dynamo = new GatedDynamoDb(EmbeddedDynamoDb.client());
         LeaseTable table = table(dynamo);
         HeldLease held = hold(table, "s-1");
         dynamo.hold(GatedDynamoDb.item("s-1"));
@@ -155,7 +141,7 @@ class FencedWorkerTest {
 
     @Test
     void theFenceStopsShardsStartedAfterItFirstFired() throws Exception {
-        GatedDynamoDb dynamo = new GatedDynamoDb(local.dynamoDbClient());
+        GatedDynamoDb dynamo = new GatedDynamoDb(EmbeddedDynamoDb.client());
         WorkerTable workers = new WorkerTable(dynamo, "fenced-workers-" + TABLES.incrementAndGet(),
                 Duration.ofSeconds(30), ConsumerMetrics.NONE);
         workers.createIfMissing();
@@ -174,39 +160,34 @@ class FencedWorkerTest {
 
     @Test
     void aThrottledCheckpointIsRetriedAsACheckpointAndTheHandlerDoesNotRunAgain() throws Exception {
-        GatedDynamoDb dynamo = new GatedDynamoDb(local.dynamoDbClient());
+        GatedDynamoDb dynamo = new GatedDynamoDb(EmbeddedDynamoDb.client());
         LeaseTable table = table(dynamo);
         HeldLease held = hold(table, "s-1");
         List<String> handled = new CopyOnWriteArrayList<>();
         dynamo.throttle(GatedDynamoDb.item("s-1"), 6);
-        AtomicBoolean finished = new AtomicBoolean();
-        List<RecordBatch> batches = new java.util.ArrayList<>(List.of(
-                new RecordBatch(List.of(record(1), record(2)), 0, null), new RecordBatch(List.of(record(3)), 0, null)));
-        ShardWorker worker = new ShardWorker(held, settings("w1"), table, ConsumerMetrics.NONE,
-                shard -> new HandlerProcessor(r -> handled.add(r.sequenceNumber())),
-                (shard, start, stop) -> () -> !batches.isEmpty() ? batches.remove(0)
-                        : stop.sleep(20) ? new RecordBatch(List.of(), 0, null) : null,
-                w -> finished.set(true), () -> { });
-        Thread thread = new Thread(worker);
-        thread.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> table.get("s-1").orElseThrow().checkpoint()
-                .equals(Checkpoint.at("3", 0)));
-        worker.requestShutdown(null);
-        thread.join(10_000);
+        runToCheckpointThree(table, held, new HandlerProcessor(r -> handled.add(r.sequenceNumber())));
         assertThat(dynamo.throttledCalls()).isEqualTo(6);
         assertThat(handled).as("each record handled once").containsExactly("1", "2", "3");
     }
 
     @Test
     void aCheckpointThatLandedButWhoseAnswerWasLostIsNotTakenForALostLease() throws Exception {
-        GatedDynamoDb dynamo = new GatedDynamoDb(local.dynamoDbClient());
+        GatedDynamoDb dynamo = new GatedDynamoDb(EmbeddedDynamoDb.client());
         LeaseTable table = table(dynamo);
         HeldLease held = hold(table, "s-1");
-        List<String> handled = new CopyOnWriteArrayList<>();
         dynamo.loseAnswers(GatedDynamoDb.item("s-1"), 1);
+        Recording processor = new Recording();
+        runToCheckpointThree(table, held, processor);
+        assertThat(processor.leaseLost).as("the lease was never lost").isFalse();
+        assertThat(processor.received).as("each record once").containsExactly("1", "2", "3");
+        assertThat(held.isLost()).isFalse();
+    }
+
+    /** Runs a worker over the batches [r1, r2], [r3] until the stored checkpoint is r3, then shuts it down. */
+    private static void runToCheckpointThree(LeaseTable table, HeldLease held, RecordProcessor processor)
+            throws InterruptedException {
         List<RecordBatch> batches = new java.util.ArrayList<>(List.of(
                 new RecordBatch(List.of(record(1), record(2)), 0, null), new RecordBatch(List.of(record(3)), 0, null)));
-        Recording processor = new Recording();
         ShardWorker worker = new ShardWorker(held, settings("w1"), table, ConsumerMetrics.NONE, shard -> processor,
                 (shard, start, stop) -> () -> !batches.isEmpty() ? batches.remove(0)
                         : stop.sleep(20) ? new RecordBatch(List.of(), 0, null) : null,
@@ -217,8 +198,5 @@ class FencedWorkerTest {
                 .equals(Checkpoint.at("3", 0)));
         worker.requestShutdown(null);
         thread.join(10_000);
-        assertThat(processor.leaseLost).as("the lease was never lost").isFalse();
-        assertThat(processor.received).as("each record once").containsExactly("1", "2", "3");
-        assertThat(held.isLost()).isFalse();
     }
 }

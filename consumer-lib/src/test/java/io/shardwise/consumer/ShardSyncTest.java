@@ -2,8 +2,6 @@ package io.shardwise.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
-import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,8 +11,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -33,22 +29,12 @@ class ShardSyncTest {
     private static final String MAX = "340282366920938463463374607431768211455";
     private static final String MID = "170141183460469231731687303715884105727";
     private static final AtomicInteger TABLES = new AtomicInteger();
-    private static AmazonDynamoDBLocal local;
     private LeaseTable table;
 
-    @BeforeAll
-    static void startDynamoDbLocal() {
-        local = DynamoDBEmbedded.create();
-    }
-
-    @AfterAll
-    static void stop() {
-        local.shutdown();
-    }
 
     @BeforeEach
     void freshTable() {
-        table = new LeaseTable(local.dynamoDbClient(), "sync-" + TABLES.incrementAndGet(), Duration.ofSeconds(5),
+        table = new LeaseTable(EmbeddedDynamoDb.client(), "sync-" + TABLES.incrementAndGet(), Duration.ofSeconds(5),
                 ConsumerMetrics.NONE);
         table.createIfMissing();
     }

@@ -3,8 +3,6 @@ package io.shardwise.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.amazonaws.services.dynamodbv2.local.embedded.DynamoDBEmbedded;
-import com.amazonaws.services.dynamodbv2.local.shared.access.AmazonDynamoDBLocal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,8 +14,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
@@ -31,22 +27,12 @@ import software.amazon.awssdk.services.kinesis.model.Record;
  */
 class ShardWorkerTest {
     private static final AtomicInteger TABLES = new AtomicInteger();
-    private static AmazonDynamoDBLocal local;
     private LeaseTable table;
 
-    @BeforeAll
-    static void startDynamoDbLocal() {
-        local = DynamoDBEmbedded.create();
-    }
-
-    @AfterAll
-    static void stop() {
-        local.shutdown();
-    }
 
     @BeforeEach
     void freshTable() {
-        table = new LeaseTable(local.dynamoDbClient(), "worker-leases-" + TABLES.incrementAndGet(),
+        table = new LeaseTable(EmbeddedDynamoDb.client(), "worker-leases-" + TABLES.incrementAndGet(),
                 Duration.ofSeconds(5), ConsumerMetrics.NONE);
         table.createIfMissing();
     }
@@ -266,24 +252,16 @@ class ShardWorkerTest {
         List<String> processed = new CopyOnWriteArrayList<>();
         AtomicBoolean failedOnce = new AtomicBoolean();
         // Checkpoints each record after handling it; fails once on r3, after r2 was checkpointed.
-        RecordProcessor processor = new RecordProcessor() {
-            @Override
-            public void processRecords(List<ConsumerRecord> records, Checkpointer checkpointer, long behind) {
-                for (ConsumerRecord record : records) {
-                    String data = new String(record.data(), StandardCharsets.UTF_8);
-                    if (data.equals("r3") && failedOnce.compareAndSet(false, true)) {
-                        throw new IllegalStateException("r3 failed once");
-                    }
-                    processed.add(data);
-                    checkpointer.checkpoint(record);
+        RecordProcessor processor = processing((records, checkpointer) -> {
+            for (ConsumerRecord record : records) {
+                String data = new String(record.data(), StandardCharsets.UTF_8);
+                if (data.equals("r3") && failedOnce.compareAndSet(false, true)) {
+                    throw new IllegalStateException("r3 failed once");
                 }
+                processed.add(data);
+                checkpointer.checkpoint(record);
             }
-
-            @Override
-            public void shardEnded(Checkpointer checkpointer) {
-                checkpointer.checkpoint(Checkpoint.SHARD_END);
-            }
-        };
+        });
         AtomicBoolean finished = new AtomicBoolean();
         ShardWorker worker = worker(hold("s-1", Checkpoint.TRIM_HORIZON),
                 settings(FailurePolicy.RETRY_FOREVER, Integer.MAX_VALUE, null, (s, e) -> { }), processor,
@@ -303,24 +281,16 @@ class ShardWorkerTest {
         List<String> processed = new CopyOnWriteArrayList<>();
         AtomicInteger attempts = new AtomicInteger();
         // Checkpoints r2, fails on the first attempt; on the retry checkpoints r2 again, then r3.
-        RecordProcessor processor = new RecordProcessor() {
-            @Override
-            public void processRecords(List<ConsumerRecord> records, Checkpointer checkpointer, long behind) {
-                if (attempts.incrementAndGet() == 1) {
-                    checkpointer.checkpoint(Checkpoint.at("2", 0));
-                    throw new IllegalStateException("failed after the checkpoint");
-                }
+        RecordProcessor processor = processing((records, checkpointer) -> {
+            if (attempts.incrementAndGet() == 1) {
                 checkpointer.checkpoint(Checkpoint.at("2", 0));
-                checkpointer.checkpoint(Checkpoint.at("1", 0));
-                processed.addAll(data(records));
-                checkpointer.checkpoint();
+                throw new IllegalStateException("failed after the checkpoint");
             }
-
-            @Override
-            public void shardEnded(Checkpointer checkpointer) {
-                checkpointer.checkpoint(Checkpoint.SHARD_END);
-            }
-        };
+            checkpointer.checkpoint(Checkpoint.at("2", 0));
+            checkpointer.checkpoint(Checkpoint.at("1", 0));
+            processed.addAll(data(records));
+            checkpointer.checkpoint();
+        });
         AtomicBoolean finished = new AtomicBoolean();
         ShardWorker worker = worker(hold("s-1", Checkpoint.TRIM_HORIZON),
                 settings(FailurePolicy.RETRY_FOREVER, Integer.MAX_VALUE, null, (s, e) -> { }), processor,
@@ -402,18 +372,10 @@ class ShardWorkerTest {
         Record outer = Record.builder().sequenceNumber("7").partitionKey(aggregate.partitionKey())
                 .data(SdkBytes.fromByteArray(aggregate.data())).approximateArrivalTimestamp(Instant.now()).build();
         List<String> delivered = new CopyOnWriteArrayList<>();
-        RecordProcessor processor = new RecordProcessor() {
-            @Override
-            public void processRecords(List<ConsumerRecord> records, Checkpointer checkpointer, long behind) {
-                delivered.addAll(data(records));
-                checkpointer.checkpoint();
-            }
-
-            @Override
-            public void shardEnded(Checkpointer checkpointer) {
-                checkpointer.checkpoint(Checkpoint.SHARD_END);
-            }
-        };
+        RecordProcessor processor = processing((records, checkpointer) -> {
+            delivered.addAll(data(records));
+            checkpointer.checkpoint();
+        });
         AtomicBoolean finished = new AtomicBoolean();
         ShardWorker worker = worker(held, settings(FailurePolicy.RETRY_FOREVER, Integer.MAX_VALUE, null,
                 (s, e) -> { }, deliverOutsideRange), processor, List.of(new RecordBatch(List.of(outer), 0, null)),
@@ -434,5 +396,26 @@ class ShardWorkerTest {
     @Test
     void subRecordsOutsideTheShardsRangeAreDeliveredWhenAskedForProducersThatNeverResend() throws Exception {
         assertThat(deliveredFromAMisplacedAggregate(true)).containsExactly("first", "stale", "third");
+    }
+
+    /** The batch part of a processor. */
+    private interface BatchBody {
+        void process(List<ConsumerRecord> records, Checkpointer checkpointer) throws Exception;
+    }
+
+    /** A processor running {@code body} on each batch and checkpointing SHARD_END at the shard's end. */
+    private static RecordProcessor processing(BatchBody body) {
+        return new RecordProcessor() {
+            @Override
+            public void processRecords(List<ConsumerRecord> records, Checkpointer checkpointer, long behind)
+                    throws Exception {
+                body.process(records, checkpointer);
+            }
+
+            @Override
+            public void shardEnded(Checkpointer checkpointer) {
+                checkpointer.checkpoint(Checkpoint.SHARD_END);
+            }
+        };
     }
 }

@@ -19,7 +19,6 @@ final class EventRecords {
     }
 
     /** The KPL aggregate magic: only records that start with it can hold sub-records of other shards. */
-    private static final byte[] MAGIC = {(byte) 0xF3, (byte) 0x89, (byte) 0x9A, (byte) 0xC2};
 
     /**
      * Reads and deaggregates one event record. A record without the KPL magic, or whose aggregate
@@ -46,7 +45,7 @@ final class EventRecords {
         Instant arrival = toInstant(kinesis.getApproximateArrivalTimestamp());
         byte[] data = bytes(kinesis.getData());
 
-        HashKeyRange range = filter != null && filter.drops() && hasMagic(data)
+        HashKeyRange range = filter != null && filter.drops() && Deaggregator.hasAggregateMagic(data)
                 ? filter.rangeFor(arn, shardId, context) : null;
         Deaggregation deaggregation = Deaggregator.deaggregate(kinesis.getPartitionKey(), null, data,
                 sequenceNumber, range);
@@ -60,18 +59,6 @@ final class EventRecords {
         }
         return new ParentRecord(arn, shardId, sequenceNumber, deaggregation.aggregated(), List.copyOf(users),
                 deaggregation.outsideShardRangeCount());
-    }
-
-    private static boolean hasMagic(byte[] data) {
-        if (data.length < MAGIC.length) {
-            return false;
-        }
-        for (int i = 0; i < MAGIC.length; i++) {
-            if (data[i] != MAGIC[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** {@code shardId-000000000001:4959...} gives {@code shardId-000000000001}. */

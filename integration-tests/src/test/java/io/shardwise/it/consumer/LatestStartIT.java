@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.shardwise.consumer.InitialPosition;
 import io.shardwise.consumer.ShardwiseConsumer;
+import io.shardwise.it.support.Reshard;
 import io.shardwise.testkit.LeaseTableName;
 import io.shardwise.testkit.LocalEngines;
 import io.shardwise.testkit.ShardwiseTest;
@@ -21,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /**
  * Four workers of a new application start with LATEST on a stream whose history holds closed
@@ -52,15 +52,12 @@ class LatestStartIT {
         KinesisClient kinesis = engines.kinesisClient();
         List<String> old = new ArrayList<>(Writes.numbered(kinesis, stream.name(), 0, 40, 8));
         for (int split = 0; split < 3; split++) {
-            Shard widest = openShards(kinesis, stream.name()).stream()
+            Shard widest = Reshard.openShards(kinesis, stream.name()).stream()
                     .max((a, b) -> width(a).compareTo(width(b))).orElseThrow();
-            BigInteger start = new BigInteger(widest.hashKeyRange().startingHashKey());
-            kinesis.splitShard(r -> r.streamName(stream.name()).shardToSplit(widest.shardId())
-                    .newStartingHashKey(start.add(width(widest).shiftRight(1)).toString()));
-            awaitActive(kinesis, stream.name());
+            Reshard.splitInHalf(kinesis, stream.name(), widest);
             old.addAll(Writes.numbered(kinesis, stream.name(), 40 * (split + 1), 40 * (split + 2), 8));
         }
-        int open = openShards(kinesis, stream.name()).size();
+        int open = Reshard.openShards(kinesis, stream.name()).size();
 
         Received received = new Received();
         List<ShardwiseConsumer> workers = new ArrayList<>();
@@ -122,16 +119,5 @@ class LatestStartIT {
     private static BigInteger width(Shard shard) {
         return new BigInteger(shard.hashKeyRange().endingHashKey())
                 .subtract(new BigInteger(shard.hashKeyRange().startingHashKey()));
-    }
-
-    private static List<Shard> openShards(KinesisClient kinesis, String stream) {
-        return kinesis.listShards(r -> r.streamName(stream)).shards().stream()
-                .filter(s -> s.sequenceNumberRange().endingSequenceNumber() == null).toList();
-    }
-
-    private static void awaitActive(KinesisClient kinesis, String stream) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> kinesis
-                .describeStreamSummary(r -> r.streamName(stream)).streamDescriptionSummary().streamStatus()
-                == StreamStatus.ACTIVE);
     }
 }

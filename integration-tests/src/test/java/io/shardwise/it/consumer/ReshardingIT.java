@@ -1,6 +1,8 @@
 package io.shardwise.it.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.shardwise.it.support.Reshard.awaitActive;
+import static io.shardwise.it.support.Reshard.openShards;
 import static org.awaitility.Awaitility.await;
 
 import io.shardwise.consumer.InitialPosition;
@@ -18,7 +20,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /**
  * A split and then a merge while an ordered writer writes: two workers finish every parent before
@@ -83,16 +84,5 @@ class ReshardingIT {
                 .kinesisClient(engines.kinesisAsyncClient()).dynamoDbClient(engines.dynamoDbClient())
                 .workerId(id).initialPosition(InitialPosition.trimHorizon())
                 .recordHandler(r -> received.add(id, r)).build();
-    }
-
-    private static List<Shard> openShards(KinesisClient kinesis, String stream) {
-        return kinesis.listShards(r -> r.streamName(stream)).shards().stream()
-                .filter(s -> s.sequenceNumberRange().endingSequenceNumber() == null).toList();
-    }
-
-    private static void awaitActive(KinesisClient kinesis, String stream) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> kinesis
-                .describeStreamSummary(r -> r.streamName(stream)).streamDescriptionSummary().streamStatus()
-                == StreamStatus.ACTIVE);
     }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.shardwise.consumer.InitialPosition;
 import io.shardwise.consumer.ShardwiseConsumer;
+import io.shardwise.it.support.Reshard;
 import io.shardwise.testkit.FaultKind;
 import io.shardwise.testkit.FaultProxy;
 import io.shardwise.testkit.LeaseTableName;
@@ -12,12 +13,10 @@ import io.shardwise.testkit.LocalEngines;
 import io.shardwise.testkit.ShardwiseTest;
 import io.shardwise.testkit.StreamShards;
 import io.shardwise.testkit.TestStream;
-import java.math.BigInteger;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /**
  * A parent shard trimmed after the retention period before the application read it (a long
@@ -35,11 +34,7 @@ class ShardGoneIT {
             throws Exception {
         KinesisClient kinesis = engines.kinesisClient();
         Writes.numbered(kinesis, stream.name(), 0, 20, 4);
-        kinesis.splitShard(r -> r.streamName(stream.name()).shardToSplit(PARENT)
-                .newStartingHashKey(BigInteger.ONE.shiftLeft(127).toString()));
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> kinesis
-                .describeStreamSummary(r -> r.streamName(stream.name())).streamDescriptionSummary().streamStatus()
-                == StreamStatus.ACTIVE);
+        Reshard.splitInHalf(kinesis, stream.name(), Reshard.openShards(kinesis, stream.name()).get(0));
         List<String> inChildren = Writes.numbered(kinesis, stream.name(), 100, 140, 4);
 
         // An earlier run of the application: its leases exist, the parent's never got past its start.

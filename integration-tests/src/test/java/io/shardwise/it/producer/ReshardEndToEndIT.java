@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.shardwise.consumer.InitialPosition;
 import io.shardwise.consumer.ShardwiseConsumer;
+import io.shardwise.it.support.Reshard;
 import io.shardwise.it.support.StreamReader;
 import io.shardwise.producer.KinesisProducer;
 import io.shardwise.testkit.LeaseTableName;
@@ -12,7 +13,6 @@ import io.shardwise.testkit.LocalEngines;
 import io.shardwise.testkit.ShardwiseTest;
 import io.shardwise.testkit.StreamShards;
 import io.shardwise.testkit.TestStream;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +23,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /**
  * One rule for sub-records outside their shard's range, end to end: the producer aggregates with a
@@ -53,12 +51,7 @@ class ReshardEndToEndIT {
             producer.ready().get(30, TimeUnit.SECONDS);
             for (int i = 0; i < 1_200; i++) {
                 if (i == 400) {
-                    Shard first = StreamReader.listShards(kinesis, stream.name()).get(0);
-                    BigInteger start = new BigInteger(first.hashKeyRange().startingHashKey());
-                    BigInteger end = new BigInteger(first.hashKeyRange().endingHashKey());
-                    kinesis.splitShard(b -> b.streamName(stream.name()).shardToSplit(first.shardId())
-                            .newStartingHashKey(start.add(end).shiftRight(1).toString()));
-                    awaitActive(kinesis, stream);
+                    Reshard.splitInHalf(kinesis, stream.name(), StreamReader.listShards(kinesis, stream.name()).get(0));
                 }
                 String key = "key-" + (i % 60);
                 producer.send(key, Payloads.payload(key, i, 100));
@@ -84,16 +77,5 @@ class ReshardEndToEndIT {
     private static String identity(byte[] payload) {
         String text = new String(payload, StandardCharsets.UTF_8);
         return text.substring(0, text.indexOf('|', text.indexOf('|') + 1));
-    }
-
-    private static void awaitActive(KinesisClient kinesis, TestStream stream) throws InterruptedException {
-        for (int i = 0; i < 300; i++) {
-            if (kinesis.describeStreamSummary(b -> b.streamName(stream.name())).streamDescriptionSummary()
-                    .streamStatus() == StreamStatus.ACTIVE) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("stream " + stream.name() + " did not become ACTIVE within 30 s after resharding");
     }
 }
