@@ -12,8 +12,8 @@ import java.util.function.Supplier;
 
 /**
  * Decides and applies the faults for one HTTP/1.1 request, in this order: stall, latency, dropped
- * connection, server error, whole-call throttle, then the per-record faults of PutRecord and
- * PutRecords. A request no fault applies to is forwarded and its answer relayed as it streams in.
+ * connection, server error, whole-call throttle, then the per-record faults of Kinesis PutRecord
+ * and PutRecords. Errors are written in the style of the request's service (Kinesis or DynamoDB). A request no fault applies to is forwarded and its answer relayed as it streams in.
  */
 final class FaultInjector {
 
@@ -44,10 +44,12 @@ final class FaultInjector {
         if (target == null) {
             return forward(request, body, connection, out);
         }
+        FaultService service = FaultService.ofTarget(target);
         FaultPayloads payloads = FaultPayloads.forContentType(request.header("Content-Type"));
-        if (stall.await(() -> tally.injected(FaultKind.STALLED, operation, 1))) {
+        if (stall.await(operation, () -> tally.injected(FaultKind.STALLED, operation, 1))) {
             if (stall.mode() == FaultProxy.StallMode.THROTTLE) {
-                return FaultAnswers.throttle(out, payloads, "Rate exceeded: the endpoint is stalled (FaultProxy)");
+                return FaultAnswers.throttle(out, payloads, service, service.throttleMessage()
+                        + " (the endpoint is stalled)");
             }
         }
         FaultRules current = rules.get();
@@ -62,17 +64,20 @@ final class FaultInjector {
         }
         if (plan.errorStatus() == 500) {
             tally.injected(FaultKind.SERVER_ERROR_500, operation, 1);
-            return FaultAnswers.error(out, payloads, "500 Internal Server Error", "InternalFailure",
-                    "Injected internal failure (FaultProxy)");
+            return FaultAnswers.error(out, payloads, service, "500 Internal Server Error",
+                    service.internalErrorCode(), "Injected internal failure (FaultProxy)");
         }
         if (plan.errorStatus() == 503) {
             tally.injected(FaultKind.SERVER_ERROR_503, operation, 1);
-            return FaultAnswers.error(out, payloads, "503 Service Unavailable", "ServiceUnavailable",
+            return FaultAnswers.error(out, payloads, service, "503 Service Unavailable", "ServiceUnavailable",
                     "Injected service unavailable (FaultProxy)");
         }
         if (plan.throttle()) {
             tally.injected(FaultKind.THROTTLED_CALL, operation, 1);
-            return FaultAnswers.throttle(out, payloads, "Rate exceeded (injected by FaultProxy)");
+            return FaultAnswers.throttle(out, payloads, service, service.throttleMessage());
+        }
+        if (service != FaultService.KINESIS) {
+            return forward(request, body, connection, out);
         }
         if (operation.equals("PutRecord") && current.touchesEntries()) {
             return putRecord(request, body, payloads, current, connection, out);
@@ -95,7 +100,7 @@ final class FaultInjector {
         String partitionKey = put.path("PartitionKey").asText(null);
         if (partitionKey != null && current.throttlesPartitionKey(partitionKey)) {
             tally.injected(FaultKind.THROTTLED_CALL, "PutRecord", 1);
-            return FaultAnswers.throttle(out, payloads,
+            return FaultAnswers.throttle(out, payloads, FaultService.KINESIS,
                     "Rate exceeded for stream " + stream + " (injected by FaultProxy)");
         }
         if (current.shardLimits()) {
@@ -105,7 +110,7 @@ final class FaultInjector {
                     FaultPutRecords.dataLength(put), new ShardLimitShardLister(upstream, request));
             if (!verdict.admitted()) {
                 tally.injected(FaultKind.SHARD_LIMIT_CALL, "PutRecord", 1);
-                return FaultAnswers.throttle(out, payloads, shardLimitMessage(verdict.shardId(), stream));
+                return FaultAnswers.throttle(out, payloads, FaultService.KINESIS, shardLimitMessage(verdict.shardId(), stream));
             }
         }
         return forward(request, body, connection, out);

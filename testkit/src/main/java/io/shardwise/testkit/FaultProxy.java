@@ -15,16 +15,24 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A fault-injecting HTTP proxy in front of a local Kinesis engine's plain HTTP port. Point an SDK
- * client at {@link #endpoint()}; calls pass through to upstream unless a {@link FaultRules rule}
- * chooses a fault for them: a ProvisionedThroughputExceededException for the whole call or for
- * PutRecords entries, 500 or 503 answers, added latency, a dropped connection, the real
- * per-shard write limits, or a stall. Faults are drawn from a seed, so runs repeat, and counted
- * in {@link #counts()}. HTTP/2 cleartext connections (SubscribeToShard) are relayed untouched.
+ * A fault-injecting HTTP proxy in front of a local Kinesis or DynamoDB engine's plain HTTP port.
+ * Point an SDK client at {@link #endpoint()}; calls pass through to upstream unless a
+ * {@link FaultRules rule} chooses a fault for them: a ProvisionedThroughputExceededException for
+ * the whole call or for PutRecords entries, 500 or 503 answers, added latency, a dropped
+ * connection, the real per-shard write limits, or a stall (of every call or of one operation).
+ * Faults are drawn from a seed, so runs repeat, and counted in {@link #counts()}. HTTP/2 cleartext
+ * connections (SubscribeToShard) are relayed untouched.
+ *
+ * <p>The operation and the service come from each request's {@code X-Amz-Target} header
+ * ({@code Kinesis_20131202.PutRecords}, {@code DynamoDB_20120810.UpdateItem}); errors are written
+ * the way that service writes them, so the SDK classifies them as it would the real ones (a
+ * DynamoDB throttle is a {@code ProvisionedThroughputExceededException} with
+ * {@code isThrottlingException()}, a 500 an {@code InternalServerErrorException}).
  *
  * <pre>{@code
  * try (FaultProxy proxy = FaultProxy.builder(engines.kinesisEndpoint())
@@ -32,6 +40,11 @@ import org.slf4j.LoggerFactory;
  *     KinesisAsyncClient client = engines.kinesisAsyncClient(proxy.endpoint());
  *     ...
  *     proxy.counts().injected(FaultKind.THROTTLED_ENTRY);
+ * }
+ * try (FaultProxy leases = FaultProxy.builder(engines.dynamoDbEndpoint()).seed(7).start()) {
+ *     DynamoDbClient dynamo = engines.dynamoDbClient(leases.endpoint());
+ *     leases.updateRules(r -> r.latency("UpdateItem", Duration.ofMillis(800)));   // on ...
+ *     leases.updateRules(r -> r.latency("UpdateItem", Duration.ZERO));            // ... and off
  * }
  * }</pre>
  */
@@ -72,7 +85,10 @@ public final class FaultProxy implements AutoCloseable {
         LOG.debug("Fault proxy on {} in front of {}", endpoint(), upstream);
     }
 
-    /** A builder for a proxy in front of {@code upstream}, a plain {@code http://host:port} endpoint. */
+    /**
+     * A builder for a proxy in front of {@code upstream}, a plain {@code http://host:port} endpoint
+     * of Kinesis or DynamoDB.
+     */
     public static Builder builder(URI upstream) {
         return new Builder(upstream);
     }
@@ -93,8 +109,19 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     /** Replaces the rules; calls that arrive from now on follow the new ones. */
-    public void setRules(FaultRules newRules) {
+    public synchronized void setRules(FaultRules newRules) {
         this.rules = Objects.requireNonNull(newRules, "newRules");
+    }
+
+    /**
+     * Changes the rules in force, e.g. {@code updateRules(r -> r.throttleCalls("GetItem", 0.5))}; a
+     * probability of 0 or a latency of zero turns a rule off again. Concurrent updates do not lose
+     * each other's changes.
+     */
+    public synchronized FaultRules updateRules(UnaryOperator<FaultRules.Builder> change) {
+        FaultRules changed = change.apply(rules.toBuilder()).build();
+        this.rules = changed;
+        return changed;
     }
 
     /**
@@ -108,6 +135,18 @@ public final class FaultProxy implements AutoCloseable {
 
     public boolean isStalled() {
         return stall.isStalled();
+    }
+
+    /**
+     * Starts or ends a stall of one operation only (e.g. {@code "UpdateItem"}), in the proxy's
+     * {@link StallMode}; other operations pass. A stall of every call also covers this operation.
+     */
+    public void setStalled(String operation, boolean stalled) {
+        stall.set(operation, stalled);
+    }
+
+    public boolean isStalled(String operation) {
+        return stall.isStalled(operation);
     }
 
     /** Stops accepting, releases held calls and closes every open connection. */

@@ -10,8 +10,9 @@ import java.util.function.Predicate;
  * Which faults a {@link FaultProxy} injects. Immutable; build with {@link #builder()} and swap on a
  * running proxy with {@link FaultProxy#setRules(FaultRules)}.
  *
- * <p>Per-operation rules take an operation name such as {@code "PutRecords"} (the
- * {@code Kinesis_20131202.} prefix of the X-Amz-Target header may be included or not) or
+ * <p>Per-operation rules take an operation name such as {@code "PutRecords"} or
+ * {@code "UpdateItem"} (the {@code Kinesis_20131202.} or {@code DynamoDB_20120810.} prefix of the
+ * X-Amz-Target header may be included or not) or
  * {@link #ANY_OPERATION}; a rule for a named operation wins over the {@code ANY_OPERATION} rule of
  * the same kind. Probabilities are in [0, 1] and are drawn from the proxy's seed, so a run with the
  * same seed and the same sequence of calls injects the same faults.
@@ -128,7 +129,10 @@ public final class FaultRules {
         private Builder() {
         }
 
-        /** Answers this share of the operation's calls with 400 ProvisionedThroughputExceededException. */
+        /**
+     * Answers this share of the operation's calls with 400 ProvisionedThroughputExceededException,
+     * in the style of the operation's service (Kinesis or DynamoDB).
+     */
         public Builder throttleCalls(String operation, double probability) {
             throttleCalls.put(operationName(operation), probability("throttleCalls", probability));
             return this;
@@ -146,7 +150,10 @@ public final class FaultRules {
             return this;
         }
 
-        /** Answers these shares of the operation's calls with 500 and 503. */
+        /**
+     * Answers these shares of the operation's calls with 500 (Kinesis: InternalFailure, DynamoDB:
+     * InternalServerError) and 503 (ServiceUnavailable).
+     */
         public Builder serverErrors(String operation, double probability500, double probability503) {
             probability("serverErrors sum", probability500 + probability503);
             errors500.put(operationName(operation), probability("probability500", probability500));

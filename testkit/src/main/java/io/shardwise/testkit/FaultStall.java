@@ -1,11 +1,17 @@
 package io.shardwise.testkit;
 
 import java.io.InterruptedIOException;
+import java.util.HashSet;
+import java.util.Set;
 
-/** The stalled switch of a {@link FaultProxy}: while on, calls are held back or throttled. */
+/**
+ * The stalled switches of a {@link FaultProxy}, one for every call and one per operation: while a
+ * call's switch is on, it is held back or throttled.
+ */
 final class FaultStall {
 
     private final FaultProxy.StallMode mode;
+    private final Set<String> stalledOperations = new HashSet<>();
     private boolean stalled;
     private boolean released;
 
@@ -19,8 +25,21 @@ final class FaultStall {
         notifyAll();
     }
 
+    synchronized void set(String operation, boolean on) {
+        if (on) {
+            stalledOperations.add(FaultRules.operationName(operation));
+        } else {
+            stalledOperations.remove(FaultRules.operationName(operation));
+        }
+        notifyAll();
+    }
+
     synchronized boolean isStalled() {
         return stalled;
+    }
+
+    synchronized boolean isStalled(String operation) {
+        return stalled || stalledOperations.contains(FaultRules.operationName(operation));
     }
 
     /** Lets every held call go, for good: the proxy is closing. */
@@ -34,8 +53,8 @@ final class FaultStall {
      * {@code onStalled}: in HOLD mode it has then waited until the stall ended; in THROTTLE mode
      * the caller must answer it with a throttle.
      */
-    synchronized boolean await(Runnable onStalled) throws InterruptedIOException {
-        if (!stalled || released) {
+    synchronized boolean await(String operation, Runnable onStalled) throws InterruptedIOException {
+        if (!isStalled(operation) || released) {
             return false;
         }
         onStalled.run();
@@ -43,7 +62,7 @@ final class FaultStall {
             return true;
         }
         try {
-            while (stalled && !released) {
+            while (isStalled(operation) && !released) {
                 wait();
             }
         } catch (InterruptedException e) {

@@ -86,10 +86,7 @@ public final class LocalEngines implements AutoCloseable {
                 .build());
         this.kinesisAsyncClient = track(newKinesisAsyncClient(kinesisEndpoint, Protocol.HTTP1_1));
         this.kinesisHttp2AsyncClient = track(newKinesisAsyncClient(kinesisEndpoint, Protocol.HTTP2));
-        this.dynamoDbClient = track(DynamoDbClient.builder()
-                .endpointOverride(dynamoDbEndpoint).region(REGION).credentialsProvider(CREDENTIALS)
-                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(64))
-                .build());
+        this.dynamoDbClient = track(newDynamoDbClient(dynamoDbEndpoint));
         this.dynamoDbAsyncClient = track(DynamoDbAsyncClient.builder()
                 .endpointOverride(dynamoDbEndpoint).region(REGION).credentialsProvider(CREDENTIALS)
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1).maxConcurrency(64))
@@ -182,6 +179,23 @@ public final class LocalEngines implements AutoCloseable {
 
     public DynamoDbClient dynamoDbClient() {
         return dynamoDbClient;
+    }
+
+    /**
+     * A new synchronous DynamoDB client (Apache HTTP, the SDK's default retries) for another
+     * endpoint, for example a fault proxy in front of the local DynamoDB. It is closed with these engines.
+     */
+    public synchronized DynamoDbClient dynamoDbClient(URI endpoint) {
+        Objects.requireNonNull(endpoint, "endpoint");
+        requireOpen();
+        return track(newDynamoDbClient(endpoint));
+    }
+
+    private static DynamoDbClient newDynamoDbClient(URI endpoint) {
+        return DynamoDbClient.builder()
+                .endpointOverride(endpoint).region(REGION).credentialsProvider(CREDENTIALS)
+                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(64))
+                .build();
     }
 
     public DynamoDbAsyncClient dynamoDbAsyncClient() {
