@@ -1,0 +1,228 @@
+package io.shardwise.it.consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shardwise.it.consumer.SoakEvent.Acked;
+import io.shardwise.it.consumer.SoakEvent.Checkpointed;
+import io.shardwise.it.consumer.SoakEvent.Crashed;
+import io.shardwise.it.consumer.SoakEvent.Delivery;
+import io.shardwise.it.consumer.SoakEvent.FaultInjected;
+import io.shardwise.it.consumer.SoakEvent.FaultsEnded;
+import io.shardwise.it.consumer.SoakEvent.LeaseLost;
+import io.shardwise.it.consumer.SoakEvent.Stopped;
+import io.shardwise.it.consumer.SoakHistoryChecker.DuplicateCause;
+import io.shardwise.it.consumer.SoakViolation.Rule;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Histories that break each rule are caught; good ones pass, with the figures counted right. */
+class SoakHistoryCheckerTest {
+
+    private static final long S = 1_000_000; // one second in micros
+    private final SoakHistoryChecker checker = new SoakHistoryChecker(Duration.ofSeconds(10));
+    private final List<SoakEvent> history = new ArrayList<>();
+
+    /** Writes key "k" records 1..count to shard s0 at sequences 100, 101, ... acked at times 1..count. */
+    private void written(int count) {
+        for (int n = 1; n <= count; n++) {
+            history.add(new Acked("k", n, "s0", Integer.toString(99 + n), n));
+        }
+    }
+
+    private void deliver(String processor, int n, long at) {
+        history.add(new Delivery(processor.substring(0, processor.indexOf('/')), processor, "s0",
+                Integer.toString(99 + n), 0, "k", n, at));
+    }
+
+    private void checkpoint(String processor, int n, long at) {
+        history.add(new Checkpointed(processor.substring(0, processor.indexOf('/')), processor, "s0",
+                Integer.toString(99 + n), 0, at));
+    }
+
+    private SoakVerdict verdict() {
+        return checker.check(history);
+    }
+
+    private List<Rule> rulesBroken() {
+        return verdict().violations().stream().map(SoakViolation::rule).distinct().toList();
+    }
+
+    @Test
+    void aGoodHistoryWithACrashAndAGracefulHandoffPasses() {
+        written(6);
+        deliver("a/1", 1, 10);
+        deliver("a/1", 2, 11);
+        checkpoint("a/1", 2, 12);
+        deliver("a/1", 3, 13);
+        history.add(new Crashed("a", 2 * S));
+        history.add(new FaultInjected("SIGKILL a", 2 * S));
+        deliver("b/1", 3, 6 * S);          // after the checkpoint at 2: a duplicate the crash explains
+        deliver("b/1", 4, 6 * S + 1);
+        checkpoint("b/1", 4, 6 * S + 2);
+        history.add(new Stopped("b", 7 * S));
+        deliver("c/1", 5, 8 * S);          // graceful: resumes after b's checkpoint, no duplicate
+        history.add(new FaultsEnded(8 * S));
+        deliver("c/1", 6, 9 * S);
+
+        SoakVerdict verdict = verdict();
+        assertThat(verdict.violations()).isEmpty();
+        assertThat(verdict.figures().duplicatesByCause()).containsExactlyEntriesOf(
+                java.util.Map.of(DuplicateCause.CRASH, 1L));
+        assertThat(verdict.figures().deliveries()).isEqualTo(7);
+        assertThat(verdict.figures().distinctDelivered()).isEqualTo(6);
+        assertThat(verdict.figures().acknowledged()).isEqualTo(6);
+        assertThat(verdict.figures().faultsInjected()).isEqualTo(1);
+        assertThat(verdict.figures().events()).isEqualTo(history.size());
+    }
+
+    @Test
+    void anAcknowledgedRecordNeverDeliveredIsLost() {
+        written(3);
+        deliver("a/1", 1, 10);
+        deliver("a/1", 3, 12);
+
+        assertThat(rulesBroken()).containsExactly(Rule.NO_LOSS);
+        assertThat(verdict().violations().get(0).evidence()).contains("k:2");
+    }
+
+    @Test
+    void aFirstDeliveryAfterAHigherOneOfTheSameKeyBreaksOrderButAReplayDoesNot() {
+        written(3);
+        deliver("a/1", 1, 10);
+        deliver("a/1", 3, 11);
+        deliver("a/1", 2, 12);
+
+        assertThat(rulesBroken()).containsExactly(Rule.KEY_ORDER);
+
+        history.clear();
+        written(3);
+        deliver("a/1", 1, 10);
+        deliver("a/1", 2, 11);
+        history.add(new Crashed("a", 12));
+        deliver("b/1", 1, 20);   // replays 1 and 2 after the crash: duplicates, not order violations
+        deliver("b/1", 2, 21);
+        deliver("b/1", 3, 22);
+        assertThat(verdict().violations()).isEmpty();
+    }
+
+    @Test
+    void theOldOwnerReceivingAfterTheNewOwnersFirstBatchBreaksExclusiveOwnership() {
+        written(4);
+        deliver("a/1", 1, 10);
+        deliver("a/1", 2, 11);
+        history.add(new Crashed("a", 12));
+        deliver("b/1", 3, 20);
+        deliver("a/1", 4, 21); // a zombie processor still reading
+
+        assertThat(rulesBroken()).containsExactly(Rule.EXCLUSIVE_OWNERSHIP);
+        assertThat(verdict().violations().get(0).worker()).isEqualTo("a");
+    }
+
+    @Test
+    void aDuplicateAfterAGracefulStopIsAViolation() {
+        written(2);
+        deliver("a/1", 1, 10);
+        deliver("a/1", 2, 11);
+        history.add(new Stopped("a", 12));
+        deliver("b/1", 2, 20);
+
+        SoakVerdict verdict = verdict();
+        assertThat(rulesBroken()).containsExactly(Rule.DUPLICATES);
+        assertThat(verdict.figures().duplicatesByCause()).containsEntry(DuplicateCause.UNEXPLAINED, 1L);
+    }
+
+    @Test
+    void aDuplicateToTheSameProcessorIsAViolation() {
+        written(2);
+        deliver("a/1", 1, 10);
+        deliver("a/1", 2, 11);
+        deliver("a/1", 2, 12);
+
+        assertThat(rulesBroken()).containsExactly(Rule.DUPLICATES);
+    }
+
+    @Test
+    void aCrashExplainsOnlyTheRecordsAfterTheLastCheckpoint() {
+        written(3);
+        deliver("a/1", 1, 10);
+        deliver("a/1", 2, 11);
+        checkpoint("a/1", 2, 12);
+        deliver("a/1", 3, 13);
+        history.add(new Crashed("a", 14));
+        deliver("b/1", 2, 20); // at the checkpoint: must not come again
+        deliver("b/1", 3, 21);
+
+        assertThat(rulesBroken()).containsExactly(Rule.DUPLICATES);
+        assertThat(verdict().violations()).hasSize(1);
+        assertThat(verdict().violations().get(0).evidence()).contains("k:2").contains("checkpoint 101/0");
+    }
+
+    @Test
+    void aLostLeaseExplainsDuplicatesAfterTheCheckpointAndIsCountedApart() {
+        written(3);
+        deliver("a/1", 1, 10);
+        checkpoint("a/1", 1, 11);
+        deliver("a/1", 2, 12);
+        history.add(new LeaseLost("a", "a/1", "s0", 13));
+        deliver("b/1", 2, 20);
+        deliver("b/1", 3, 21);
+
+        SoakVerdict verdict = verdict();
+        assertThat(verdict.violations()).isEmpty();
+        assertThat(verdict.figures().duplicatesByCause()).containsExactlyEntriesOf(
+                java.util.Map.of(DuplicateCause.LEASE_LOST, 1L));
+    }
+
+    @Test
+    void aCrashAfterTheNewOwnerStartedExplainsNothing() {
+        written(1);
+        deliver("a/1", 1, 10);
+        deliver("b/1", 1, 20);
+        history.add(new Crashed("a", 30));
+
+        assertThat(rulesBroken()).containsExactly(Rule.DUPLICATES);
+    }
+
+    @Test
+    void aShardWithWorkThatDeliversNothingWithinTenSecondsAfterTheFaultsEndMakesNoProgress() {
+        written(2);
+        deliver("a/1", 1, 10);
+        history.add(new FaultsEnded(2 * S));
+        deliver("a/1", 2, 2 * S + 10 * S + 1);
+
+        assertThat(rulesBroken()).containsExactly(Rule.PROGRESS);
+
+        history.clear();
+        written(2);
+        deliver("a/1", 1, 10);
+        history.add(new FaultsEnded(2 * S));
+        deliver("a/1", 2, 2 * S + 9 * S);
+        assertThat(verdict().violations()).isEmpty();
+    }
+
+    @Test
+    void aShardWithoutWorkAfterTheFaultsEndNeedsNoProgress() {
+        written(1);
+        deliver("a/1", 1, 10);
+        history.add(new FaultsEnded(2 * S));
+        history.add(new FaultInjected("nothing", 30 * S));
+
+        assertThat(verdict().violations()).isEmpty();
+    }
+
+    @Test
+    void eventsAreJudgedInTimeOrderWhateverOrderTheyArrivedIn() {
+        written(2);
+        deliver("b/1", 2, 20);
+        history.add(new Crashed("a", 12));
+        deliver("a/1", 1, 10);
+        deliver("a/1", 2, 11);
+
+        SoakVerdict verdict = verdict();
+        assertThat(verdict.violations()).isEmpty();
+        assertThat(verdict.figures().duplicatesByCause()).containsEntry(DuplicateCause.CRASH, 1L);
+        assertThat(verdict.report(5)).contains("violations: none");
+    }
+}
