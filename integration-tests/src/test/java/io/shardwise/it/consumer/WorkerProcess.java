@@ -87,19 +87,23 @@ final class WorkerProcess implements AutoCloseable {
         return started.await(60, TimeUnit.SECONDS);
     }
 
-    /** SIGKILL: no shutdown hook, no release, no last heartbeat. */
+    /**
+     * SIGKILL: no shutdown hook, no release, no last heartbeat. The signal goes through the process
+     * handle: {@code Process.destroy*()} would also close this side of the pipes at once, and the
+     * lines the worker printed but this JVM had not read yet would be lost.
+     */
     void kill() throws InterruptedException {
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
-    /** SIGTERM: the worker closes gracefully. */
+    /** SIGTERM: the worker closes gracefully; what it prints while closing is still read. */
     @Override
     public void close() throws InterruptedException {
         if (process.isAlive()) {
-            process.destroy();
+            process.toHandle().destroy();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+                process.toHandle().destroyForcibly();
                 process.waitFor(10, TimeUnit.SECONDS);
             }
         }
