@@ -31,9 +31,12 @@ class SoakHistoryCheckerTest {
         }
     }
 
-    private void deliver(String processor, int n, long at) {
-        history.add(new Delivery(processor.substring(0, processor.indexOf('/')), processor, "s0",
-                Integer.toString(99 + n), 0, "k", n, at));
+    /** The processor receives records {@code ns} of key "k" on shard s0, at times at, at + 1, ... */
+    private void deliver(String processor, long at, int... ns) {
+        for (int i = 0; i < ns.length; i++) {
+            history.add(new Delivery(processor.substring(0, processor.indexOf('/')), processor, "s0",
+                    Integer.toString(99 + ns[i]), 0, "k", ns[i], at + i));
+        }
     }
 
     private void checkpoint(String processor, int n, long at) {
@@ -52,19 +55,18 @@ class SoakHistoryCheckerTest {
     @Test
     void aGoodHistoryWithACrashAndAGracefulHandoffPasses() {
         written(6);
-        deliver("a/1", 1, 10);
-        deliver("a/1", 2, 11);
+        deliver("a/1", 10, 1, 2);
         checkpoint("a/1", 2, 12);
-        deliver("a/1", 3, 13);
+        deliver("a/1", 13, 3);
         history.add(new Crashed("a", 2 * S));
         history.add(new FaultInjected("SIGKILL a", 2 * S));
-        deliver("b/1", 3, 6 * S);          // after the checkpoint at 2: a duplicate the crash explains
-        deliver("b/1", 4, 6 * S + 1);
+        deliver("b/1", 6 * S, 3);          // after the checkpoint at 2: a duplicate the crash explains
+        deliver("b/1", 6 * S + 1, 4);
         checkpoint("b/1", 4, 6 * S + 2);
         history.add(new Stopped("b", 7 * S));
-        deliver("c/1", 5, 8 * S);          // graceful: resumes after b's checkpoint, no duplicate
+        deliver("c/1", 8 * S, 5);          // graceful: resumes after b's checkpoint, no duplicate
         history.add(new FaultsEnded(8 * S));
-        deliver("c/1", 6, 9 * S);
+        deliver("c/1", 9 * S, 6);
 
         SoakVerdict verdict = verdict();
         assertThat(verdict.violations()).isEmpty();
@@ -80,8 +82,8 @@ class SoakHistoryCheckerTest {
     @Test
     void anAcknowledgedRecordNeverDeliveredIsLost() {
         written(3);
-        deliver("a/1", 1, 10);
-        deliver("a/1", 3, 12);
+        deliver("a/1", 10, 1);
+        deliver("a/1", 12, 3);
 
         assertThat(rulesBroken()).containsExactly(Rule.NO_LOSS);
         assertThat(verdict().violations().get(0).evidence()).contains("k:2");
@@ -90,31 +92,26 @@ class SoakHistoryCheckerTest {
     @Test
     void aFirstDeliveryAfterAHigherOneOfTheSameKeyBreaksOrderButAReplayDoesNot() {
         written(3);
-        deliver("a/1", 1, 10);
-        deliver("a/1", 3, 11);
-        deliver("a/1", 2, 12);
+        deliver("a/1", 10, 1, 3, 2);
 
         assertThat(rulesBroken()).containsExactly(Rule.KEY_ORDER);
 
         history.clear();
         written(3);
-        deliver("a/1", 1, 10);
-        deliver("a/1", 2, 11);
+        deliver("a/1", 10, 1, 2);
         history.add(new Crashed("a", 12));
-        deliver("b/1", 1, 20);   // replays 1 and 2 after the crash: duplicates, not order violations
-        deliver("b/1", 2, 21);
-        deliver("b/1", 3, 22);
+        deliver("b/1", 20, 1);   // replays 1 and 2 after the crash: duplicates, not order violations
+        deliver("b/1", 21, 2, 3);
         assertThat(verdict().violations()).isEmpty();
     }
 
     @Test
     void theOldOwnerReceivingAfterTheNewOwnersFirstBatchBreaksExclusiveOwnership() {
         written(4);
-        deliver("a/1", 1, 10);
-        deliver("a/1", 2, 11);
+        deliver("a/1", 10, 1, 2);
         history.add(new Crashed("a", 12));
-        deliver("b/1", 3, 20);
-        deliver("a/1", 4, 21); // a zombie processor still reading
+        deliver("b/1", 20, 3);
+        deliver("a/1", 21, 4); // a zombie processor still reading
 
         assertThat(rulesBroken()).containsExactly(Rule.EXCLUSIVE_OWNERSHIP);
         assertThat(verdict().violations().get(0).worker()).isEqualTo("a");
@@ -123,10 +120,9 @@ class SoakHistoryCheckerTest {
     @Test
     void aDuplicateAfterAGracefulStopIsAViolation() {
         written(2);
-        deliver("a/1", 1, 10);
-        deliver("a/1", 2, 11);
+        deliver("a/1", 10, 1, 2);
         history.add(new Stopped("a", 12));
-        deliver("b/1", 2, 20);
+        deliver("b/1", 20, 2);
 
         SoakVerdict verdict = verdict();
         assertThat(rulesBroken()).containsExactly(Rule.DUPLICATES);
@@ -136,9 +132,7 @@ class SoakHistoryCheckerTest {
     @Test
     void aDuplicateToTheSameProcessorIsAViolation() {
         written(2);
-        deliver("a/1", 1, 10);
-        deliver("a/1", 2, 11);
-        deliver("a/1", 2, 12);
+        deliver("a/1", 10, 1, 2, 2);
 
         assertThat(rulesBroken()).containsExactly(Rule.DUPLICATES);
     }
@@ -146,13 +140,12 @@ class SoakHistoryCheckerTest {
     @Test
     void aCrashExplainsOnlyTheRecordsAfterTheLastCheckpoint() {
         written(3);
-        deliver("a/1", 1, 10);
-        deliver("a/1", 2, 11);
+        deliver("a/1", 10, 1, 2);
         checkpoint("a/1", 2, 12);
-        deliver("a/1", 3, 13);
+        deliver("a/1", 13, 3);
         history.add(new Crashed("a", 14));
-        deliver("b/1", 2, 20); // at the checkpoint: must not come again
-        deliver("b/1", 3, 21);
+        deliver("b/1", 20, 2); // at the checkpoint: must not come again
+        deliver("b/1", 21, 3);
 
         assertThat(rulesBroken()).containsExactly(Rule.DUPLICATES);
         assertThat(verdict().violations()).hasSize(1);
@@ -162,12 +155,11 @@ class SoakHistoryCheckerTest {
     @Test
     void aLostLeaseExplainsDuplicatesAfterTheCheckpointAndIsCountedApart() {
         written(3);
-        deliver("a/1", 1, 10);
+        deliver("a/1", 10, 1);
         checkpoint("a/1", 1, 11);
-        deliver("a/1", 2, 12);
+        deliver("a/1", 12, 2);
         history.add(new LeaseLost("a", "a/1", "s0", 13));
-        deliver("b/1", 2, 20);
-        deliver("b/1", 3, 21);
+        deliver("b/1", 20, 2, 3);
 
         SoakVerdict verdict = verdict();
         assertThat(verdict.violations()).isEmpty();
@@ -178,8 +170,8 @@ class SoakHistoryCheckerTest {
     @Test
     void aCrashAfterTheNewOwnerStartedExplainsNothing() {
         written(1);
-        deliver("a/1", 1, 10);
-        deliver("b/1", 1, 20);
+        deliver("a/1", 10, 1);
+        deliver("b/1", 20, 1);
         history.add(new Crashed("a", 30));
 
         assertThat(rulesBroken()).containsExactly(Rule.DUPLICATES);
@@ -188,24 +180,24 @@ class SoakHistoryCheckerTest {
     @Test
     void aShardWithWorkThatDeliversNothingWithinTenSecondsAfterTheFaultsEndMakesNoProgress() {
         written(2);
-        deliver("a/1", 1, 10);
+        deliver("a/1", 10, 1);
         history.add(new FaultsEnded(2 * S));
-        deliver("a/1", 2, 2 * S + 10 * S + 1);
+        deliver("a/1", 2 * S + 10 * S + 1, 2);
 
         assertThat(rulesBroken()).containsExactly(Rule.PROGRESS);
 
         history.clear();
         written(2);
-        deliver("a/1", 1, 10);
+        deliver("a/1", 10, 1);
         history.add(new FaultsEnded(2 * S));
-        deliver("a/1", 2, 2 * S + 9 * S);
+        deliver("a/1", 2 * S + 9 * S, 2);
         assertThat(verdict().violations()).isEmpty();
     }
 
     @Test
     void aShardWithoutWorkAfterTheFaultsEndNeedsNoProgress() {
         written(1);
-        deliver("a/1", 1, 10);
+        deliver("a/1", 10, 1);
         history.add(new FaultsEnded(2 * S));
         history.add(new FaultInjected("nothing", 30 * S));
 
@@ -215,10 +207,9 @@ class SoakHistoryCheckerTest {
     @Test
     void eventsAreJudgedInTimeOrderWhateverOrderTheyArrivedIn() {
         written(2);
-        deliver("b/1", 2, 20);
+        deliver("b/1", 20, 2);
         history.add(new Crashed("a", 12));
-        deliver("a/1", 1, 10);
-        deliver("a/1", 2, 11);
+        deliver("a/1", 10, 1, 2);
 
         SoakVerdict verdict = verdict();
         assertThat(verdict.violations()).isEmpty();

@@ -59,26 +59,28 @@ final class SoakWorkers implements AutoCloseable {
 
     /** SIGKILL of the worker in the slot, or of the next running one; returns its id, or null when none runs. */
     String kill(int slot) throws InterruptedException {
-        WorkerProcess victim = take(slot);
-        if (victim == null) {
-            return null;
-        }
-        recorder.add(new SoakEvent.Crashed(victim.workerId(), SoakWorkerMain.nowMicros()));
-        recorder.fault("SIGKILL " + victim.workerId());
-        victim.kill();
-        return victim.workerId();
+        return disrupt(slot, true);
     }
 
     /** Graceful stop (SIGTERM) of the worker in the slot, or of the next running one. */
     String stop(int slot) throws InterruptedException {
-        WorkerProcess stopped = take(slot);
-        if (stopped == null) {
+        return disrupt(slot, false);
+    }
+
+    private String disrupt(int slot, boolean kill) throws InterruptedException {
+        WorkerProcess worker = take(slot);
+        if (worker == null) {
             return null;
         }
-        recorder.add(new SoakEvent.Stopped(stopped.workerId(), SoakWorkerMain.nowMicros()));
-        recorder.fault("graceful stop of " + stopped.workerId());
-        stopped.close();
-        return stopped.workerId();
+        long now = SoakWorkerMain.nowMicros();
+        recorder.add(kill ? new SoakEvent.Crashed(worker.workerId(), now) : new SoakEvent.Stopped(worker.workerId(), now));
+        recorder.fault((kill ? "SIGKILL " : "graceful stop of ") + worker.workerId());
+        if (kill) {
+            worker.kill();
+        } else {
+            worker.close();
+        }
+        return worker.workerId();
     }
 
     /** Restarts every empty slot. */
