@@ -86,8 +86,11 @@ class ChaosSoakIT {
 
         verdict = new SoakHistoryChecker(Duration.ofSeconds(10)).check(recorder.events());
         Path historyFile = writeHistory(seed, recorder);
-        System.out.printf("SOAK seed=%d, history in %s%nSOAK kinesis proxy faults %s, dynamodb proxy faults %s%n"
-                + "SOAK %s", seed, historyFile.toAbsolutePath(), kinesisFaults, dynamoDbFaults, verdict.report(10));
+        long proxyFaults = kinesisFaults.values().stream().mapToLong(Long::longValue).sum()
+                + dynamoDbFaults.values().stream().mapToLong(Long::longValue).sum();
+        System.out.printf("SOAK seed=%d, history in %s%nSOAK faults injected: %d by the schedule, %d by the proxies "
+                + "(kinesis %s, dynamodb %s)%nSOAK %s", seed, historyFile.toAbsolutePath(),
+                verdict.figures().faultsInjected(), proxyFaults, kinesisFaults, dynamoDbFaults, verdict.report(10));
         assertThat(verdict.violations()).as("violations of seed %d (replay with -Dsoak.seed=%d):%n%s", seed, seed,
                 verdict.report(10)).isEmpty();
     }

@@ -47,6 +47,14 @@ sealed interface SoakEvent {
         }
     }
 
+    /**
+     * A processor's checkpoint failed (the table could not be reached or answered an error) at the
+     * end of a batch, or as its last act ({@code last}: when asked to shut down, or at a shard's end).
+     */
+    record CheckpointFailed(String worker, String processor, String shard, boolean last, String reason, long micros)
+            implements SoakEvent {
+    }
+
     /** A processor was told its lease is lost (another worker holds it now). */
     record LeaseLost(String worker, String processor, String shard, long micros) implements SoakEvent {
     }

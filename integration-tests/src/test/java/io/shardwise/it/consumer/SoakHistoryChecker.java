@@ -1,6 +1,7 @@
 package io.shardwise.it.consumer;
 
 import io.shardwise.it.consumer.SoakEvent.Acked;
+import io.shardwise.it.consumer.SoakEvent.CheckpointFailed;
 import io.shardwise.it.consumer.SoakEvent.Checkpointed;
 import io.shardwise.it.consumer.SoakEvent.Crashed;
 import io.shardwise.it.consumer.SoakEvent.Delivery;
@@ -33,10 +34,11 @@ import java.util.TreeMap;
  *       moment a later processor receives its first record of the shard, no earlier processor
  *       receives any record of it.</li>
  *   <li>DUPLICATES: a record delivered again (same shard, sequence and sub-sequence) must have been
- *       delivered last by a processor of another worker whose owner crashed (SIGKILL) or was told
- *       its lease was lost before the new processor started, and must lie after the last checkpoint
- *       of the shard logged before the new processor started. A duplicate after a graceful stop,
- *       a handoff or a shard end, or to the same processor, is a violation.</li>
+ *       delivered last by another processor whose worker crashed (SIGKILL), or which was told its
+ *       lease was lost, or whose last checkpoint (at shutdown or shard end) failed, before the new
+ *       processor started; and it must lie after the last checkpoint of the shard logged before the
+ *       new processor started. A duplicate after a graceful stop or handoff whose checkpoint
+ *       succeeded, or to the same processor, is a violation.</li>
  *   <li>PROGRESS: after the faults end at T, every shard with work (an acknowledged record acked
  *       by T + window/2 and not delivered before T) delivers a record by T + window.</li>
  * </ul>
@@ -52,6 +54,11 @@ final class SoakHistoryChecker {
         CRASH,
         /** The previous owner was alive but told its lease was lost (it could not renew in time). */
         LEASE_LOST,
+        /**
+         * The previous processor's last checkpoint (asked to shut down, e.g. when its worker could not
+         * renew its liveness, or at a shard's end) failed: the table was unreachable.
+         */
+        LAST_CHECKPOINT_FAILED,
         /** No crash explains it: a violation. */
         UNEXPLAINED
     }
@@ -148,6 +155,7 @@ final class SoakHistoryChecker {
     private static Map<DuplicateCause, Long> checkDuplicates(List<SoakEvent> events, Map<String, Long> processorStart,
                                                              List<SoakViolation> violations) {
         Map<DuplicateCause, Long> causes = new EnumMap<>(DuplicateCause.class);
+        Map<String, Long> lastCheckpointFailedAt = new HashMap<>();
         Map<String, Delivery> lastDelivery = new HashMap<>();
         Map<String, Long> crashedAt = new HashMap<>();
         Map<String, Long> leaseLostAt = new HashMap<>();
@@ -157,13 +165,16 @@ final class SoakHistoryChecker {
                 crashedAt.putIfAbsent(c.worker(), c.micros());
             } else if (e instanceof LeaseLost l) {
                 leaseLostAt.putIfAbsent(l.processor(), l.micros());
+            } else if (e instanceof CheckpointFailed f && f.last()) {
+                lastCheckpointFailedAt.putIfAbsent(f.processor(), f.micros());
             } else if (e instanceof Checkpointed c) {
                 checkpoints.computeIfAbsent(c.shard(), s -> new ArrayList<>()).add(c);
             } else if (e instanceof Delivery d) {
                 Delivery previous = lastDelivery.put(d.recordId(), d);
                 if (previous != null) {
                     DuplicateCause cause = judgeDuplicate(d, previous, processorStart.get(d.processor()), crashedAt,
-                            leaseLostAt, checkpoints.getOrDefault(d.shard(), List.of()), violations);
+                            leaseLostAt, lastCheckpointFailedAt, checkpoints.getOrDefault(d.shard(), List.of()),
+                            violations);
                     causes.merge(cause, 1L, Long::sum);
                 }
             }
@@ -173,6 +184,7 @@ final class SoakHistoryChecker {
 
     private static DuplicateCause judgeDuplicate(Delivery d, Delivery previous, long start,
                                                  Map<String, Long> crashedAt, Map<String, Long> leaseLostAt,
+                                                 Map<String, Long> lastCheckpointFailedAt,
                                                  List<Checkpointed> checkpoints, List<SoakViolation> violations) {
         String evidence = d.payload() + " at " + d.position() + " delivered to " + d.processor() + " at "
                 + d.micros() + ", before to " + previous.processor() + " at " + previous.micros();
@@ -183,12 +195,15 @@ final class SoakHistoryChecker {
         }
         Long crash = crashedAt.get(previous.worker());
         Long lost = leaseLostAt.get(previous.processor());
+        Long failed = lastCheckpointFailedAt.get(previous.processor());
         DuplicateCause cause = crash != null && crash <= start ? DuplicateCause.CRASH
-                : lost != null && lost <= start ? DuplicateCause.LEASE_LOST : DuplicateCause.UNEXPLAINED;
+                : lost != null && lost <= start ? DuplicateCause.LEASE_LOST
+                : failed != null && failed <= start ? DuplicateCause.LAST_CHECKPOINT_FAILED
+                : DuplicateCause.UNEXPLAINED;
         if (cause == DuplicateCause.UNEXPLAINED) {
             violations.add(new SoakViolation(Rule.DUPLICATES, d.shard(), d.worker(), evidence + ": "
-                    + previous.worker() + " neither crashed nor lost the lease before " + d.processor()
-                    + " started at " + start));
+                    + previous.worker() + " neither crashed, nor lost the lease, nor failed the last checkpoint of "
+                    + previous.processor() + " before " + d.processor() + " started at " + start));
             return cause;
         }
         Checkpointed last = null;

@@ -3,6 +3,7 @@ package io.shardwise.it.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardwise.it.consumer.SoakEvent.Acked;
+import io.shardwise.it.consumer.SoakEvent.CheckpointFailed;
 import io.shardwise.it.consumer.SoakEvent.Checkpointed;
 import io.shardwise.it.consumer.SoakEvent.Crashed;
 import io.shardwise.it.consumer.SoakEvent.Delivery;
@@ -165,6 +166,25 @@ class SoakHistoryCheckerTest {
         assertThat(verdict.violations()).isEmpty();
         assertThat(verdict.figures().duplicatesByCause()).containsExactlyEntriesOf(
                 java.util.Map.of(DuplicateCause.LEASE_LOST, 1L));
+    }
+
+    @Test
+    void aFailedLastCheckpointExplainsDuplicatesButAFailedBatchCheckpointDoesNot() {
+        written(3);
+        deliver("a/1", 10, 1);
+        checkpoint("a/1", 1, 11);
+        deliver("a/1", 12, 2);
+        history.add(new CheckpointFailed("a", "a/1", "s0", false, "timeout", 13));
+        history.add(new Stopped("a", 14));
+        deliver("b/1", 20, 2, 3);
+
+        assertThat(rulesBroken()).containsExactly(Rule.DUPLICATES);
+
+        history.add(new CheckpointFailed("a", "a/1", "s0", true, "timeout", 15));
+        SoakVerdict verdict = verdict();
+        assertThat(verdict.violations()).isEmpty();
+        assertThat(verdict.figures().duplicatesByCause()).containsExactlyEntriesOf(
+                java.util.Map.of(DuplicateCause.LAST_CHECKPOINT_FAILED, 1L));
     }
 
     @Test

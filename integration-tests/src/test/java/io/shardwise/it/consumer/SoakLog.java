@@ -6,7 +6,8 @@ import io.shardwise.consumer.Checkpoint;
  * The line format of a soak worker's events, one event per line:
  * {@code D worker processor shard sequence subSequence micros key:n} (a delivery),
  * {@code C worker processor shard sequence subSequence micros} (a checkpoint that succeeded),
- * {@code L worker processor shard micros} (the lease was lost).
+ * {@code L worker processor shard micros} (the lease was lost),
+ * {@code F worker processor shard micros last|batch reason} (a checkpoint failed).
  */
 final class SoakLog {
     private SoakLog() {
@@ -27,6 +28,12 @@ final class SoakLog {
         return "L " + worker + " " + processor + " " + shard + " " + micros;
     }
 
+    static String checkpointFailed(String worker, String processor, String shard, boolean last, Exception reason,
+                                   long micros) {
+        return "F " + worker + " " + processor + " " + shard + " " + micros + " " + (last ? "last" : "batch") + " "
+                + reason.toString().replace('\n', ' ');
+    }
+
     /** The event of a line, or null for a line that is none (log output). */
     static SoakEvent parse(String line) {
         String[] f = line.split(" ");
@@ -42,6 +49,10 @@ final class SoakLog {
                 case "C" -> {
                     return new SoakEvent.Checkpointed(f[1], f[2], f[3], f[4], Long.parseLong(f[5]),
                             Long.parseLong(f[6]));
+                }
+                case "F" -> {
+                    return new SoakEvent.CheckpointFailed(f[1], f[2], f[3], f[5].equals("last"),
+                            line.substring(line.indexOf(f[5]) + f[5].length()).trim(), Long.parseLong(f[4]));
                 }
                 case "L" -> {
                     return new SoakEvent.LeaseLost(f[1], f[2], f[3], Long.parseLong(f[4]));

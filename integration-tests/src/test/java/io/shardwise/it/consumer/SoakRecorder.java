@@ -20,9 +20,14 @@ final class SoakRecorder {
         }
     }
 
-    /** Adds an event of the test itself, stamped now. */
+    /** Adds a fault the test itself injected, stamped now, and prints it. */
     void fault(String description) {
         add(new SoakEvent.FaultInjected(description, SoakWorkerMain.nowMicros()));
+        note(description);
+    }
+
+    /** Prints what the soak does that is no fault (a restart). */
+    void note(String description) {
         System.out.printf("SOAK %s: %s%n", java.time.LocalTime.now(), description);
     }
 

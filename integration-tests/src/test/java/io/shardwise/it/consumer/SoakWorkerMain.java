@@ -4,6 +4,7 @@ import io.shardwise.consumer.Checkpoint;
 import io.shardwise.consumer.Checkpointer;
 import io.shardwise.consumer.ConsumerRecord;
 import io.shardwise.consumer.InitialPosition;
+import io.shardwise.consumer.LeaseLostException;
 import io.shardwise.consumer.RecordProcessor;
 import io.shardwise.consumer.ShardwiseConsumer;
 import java.net.URI;
@@ -23,8 +24,10 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 /**
  * A chaos soak's worker in its own JVM. Its processors print one line per event, with the wall
  * time in epoch microseconds ({@link SoakLog} reads them): every record received, every checkpoint
- * that succeeded, every lease lost. A processor checkpoints after a batch when the last checkpoint
- * is older than the checkpoint interval, at a shard's end and when asked to shut down.
+ * that succeeded or failed, every lease lost. A processor checkpoints after a batch when the last
+ * checkpoint is older than the checkpoint interval, at a shard's end and when asked to shut down; a
+ * failed checkpoint after a batch is logged and not thrown (a throw would have the batch delivered
+ * again), the next batch tries again.
  * Args: kinesisEndpoint dynamoDbEndpoint stream table workerId checkpointIntervalMillis.
  */
 public final class SoakWorkerMain {
@@ -91,11 +94,17 @@ public final class SoakWorkerMain {
                         new String(r.data(), StandardCharsets.UTF_8), nowMicros()));
             }
             if (System.nanoTime() - lastCheckpointNanos >= checkpointInterval.toNanos()) {
-                // A LeaseLostException goes back to the consumer, which then calls leaseLost().
                 ConsumerRecord last = records.get(records.size() - 1);
-                checkpointer.checkpoint(last);
-                lastCheckpointNanos = System.nanoTime();
-                print(SoakLog.checkpoint(worker, id, shard, last.position(), nowMicros()));
+                try {
+                    checkpointer.checkpoint(last);
+                    lastCheckpointNanos = System.nanoTime();
+                    print(SoakLog.checkpoint(worker, id, shard, last.position(), nowMicros()));
+                } catch (LeaseLostException lost) {
+                    throw lost; // the consumer then calls leaseLost()
+                } catch (RuntimeException failed) {
+                    // Not thrown on: the consumer would deliver the batch again. The next batch retries.
+                    print(SoakLog.checkpointFailed(worker, id, shard, false, failed, nowMicros()));
+                }
             }
         }
 
@@ -106,14 +115,24 @@ public final class SoakWorkerMain {
 
         @Override
         public void shardEnded(Checkpointer checkpointer) {
-            checkpointer.checkpoint(Checkpoint.SHARD_END);
+            try {
+                checkpointer.checkpoint(Checkpoint.SHARD_END);
+            } catch (RuntimeException failed) {
+                print(SoakLog.checkpointFailed(worker, id, shard, true, failed, nowMicros()));
+                throw failed;
+            }
             print(SoakLog.checkpoint(worker, id, shard, Checkpoint.SHARD_END, nowMicros()));
         }
 
         @Override
         public void shutdownRequested(Checkpointer checkpointer) {
             Checkpoint before = checkpointer.lastCheckpoint();
-            checkpointer.checkpoint();
+            try {
+                checkpointer.checkpoint();
+            } catch (RuntimeException failed) {
+                print(SoakLog.checkpointFailed(worker, id, shard, true, failed, nowMicros()));
+                throw failed;
+            }
             Checkpoint now = checkpointer.lastCheckpoint();
             if (now != null && now.isPosition() && !now.equals(before)) {
                 print(SoakLog.checkpoint(worker, id, shard, now, nowMicros()));

@@ -88,7 +88,7 @@ final class SoakWorkers implements AutoCloseable {
         for (int slot = 0; slot < slots.length; slot++) {
             if (slots[slot] == null) {
                 start(slot);
-                recorder.fault("restart of slot " + slot + " as " + slots[slot].workerId());
+                recorder.note("restart of slot " + slot + " as " + slots[slot].workerId());
             }
         }
     }
