@@ -45,6 +45,19 @@ class SoakHistoryCheckerTest {
                 Integer.toString(99 + n), 0, at));
     }
 
+    private void aCheckpointsOneAndReceivesTwoOfThree() {
+        written(3);
+        deliver("a/1", 10, 1);
+        checkpoint("a/1", 1, 11);
+        deliver("a/1", 12, 2);
+    }
+
+    private void assertPassesWithDuplicates(DuplicateCause cause, long count) {
+        SoakVerdict verdict = verdict();
+        assertThat(verdict.violations()).isEmpty();
+        assertThat(verdict.figures().duplicatesByCause()).containsExactlyEntriesOf(java.util.Map.of(cause, count));
+    }
+
     private SoakVerdict verdict() {
         return checker.check(history);
     }
@@ -155,25 +168,16 @@ class SoakHistoryCheckerTest {
 
     @Test
     void aLostLeaseExplainsDuplicatesAfterTheCheckpointAndIsCountedApart() {
-        written(3);
-        deliver("a/1", 10, 1);
-        checkpoint("a/1", 1, 11);
-        deliver("a/1", 12, 2);
+        aCheckpointsOneAndReceivesTwoOfThree();
         history.add(new LeaseLost("a", "a/1", "s0", 13));
         deliver("b/1", 20, 2, 3);
 
-        SoakVerdict verdict = verdict();
-        assertThat(verdict.violations()).isEmpty();
-        assertThat(verdict.figures().duplicatesByCause()).containsExactlyEntriesOf(
-                java.util.Map.of(DuplicateCause.LEASE_LOST, 1L));
+        assertPassesWithDuplicates(DuplicateCause.LEASE_LOST, 1);
     }
 
     @Test
     void aFailedLastCheckpointExplainsDuplicatesButAFailedBatchCheckpointDoesNot() {
-        written(3);
-        deliver("a/1", 10, 1);
-        checkpoint("a/1", 1, 11);
-        deliver("a/1", 12, 2);
+        aCheckpointsOneAndReceivesTwoOfThree();
         history.add(new CheckpointFailed("a", "a/1", "s0", false, "timeout", 13));
         history.add(new Stopped("a", 14));
         deliver("b/1", 20, 2, 3);
@@ -181,10 +185,7 @@ class SoakHistoryCheckerTest {
         assertThat(rulesBroken()).containsExactly(Rule.DUPLICATES);
 
         history.add(new CheckpointFailed("a", "a/1", "s0", true, "timeout", 15));
-        SoakVerdict verdict = verdict();
-        assertThat(verdict.violations()).isEmpty();
-        assertThat(verdict.figures().duplicatesByCause()).containsExactlyEntriesOf(
-                java.util.Map.of(DuplicateCause.LAST_CHECKPOINT_FAILED, 1L));
+        assertPassesWithDuplicates(DuplicateCause.LAST_CHECKPOINT_FAILED, 1);
     }
 
     @Test

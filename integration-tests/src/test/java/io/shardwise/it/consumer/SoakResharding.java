@@ -8,14 +8,7 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /** The soak's reshards: split the lowest open shard in two, merge the lowest two adjacent open shards. */
-final class SoakResharding {
-    private final KinesisClient kinesis;
-    private final String stream;
-
-    SoakResharding(KinesisClient kinesis, String stream) {
-        this.kinesis = kinesis;
-        this.stream = stream;
-    }
+record SoakResharding(KinesisClient kinesis, String stream) {
 
     String split() throws InterruptedException {
         Shard lowest = open().get(0);

@@ -6,23 +6,8 @@ import io.shardwise.testkit.FaultProxy;
  * Plays a {@link SoakSchedule} in real time against the workers, the stream and the proxies, then
  * ends every fault: proxies cleared, every empty worker slot restarted.
  */
-final class SoakRun {
-    private final SoakSchedule schedule;
-    private final SoakWorkers workers;
-    private final SoakResharding resharding;
-    private final FaultProxy kinesis;
-    private final FaultProxy dynamoDb;
-    private final SoakRecorder recorder;
-
-    SoakRun(SoakSchedule schedule, SoakWorkers workers, SoakResharding resharding, FaultProxy kinesis,
-            FaultProxy dynamoDb, SoakRecorder recorder) {
-        this.schedule = schedule;
-        this.workers = workers;
-        this.resharding = resharding;
-        this.kinesis = kinesis;
-        this.dynamoDb = dynamoDb;
-        this.recorder = recorder;
-    }
+record SoakRun(SoakSchedule schedule, SoakWorkers workers, SoakResharding resharding, FaultProxy kinesis,
+               FaultProxy dynamoDb, SoakRecorder recorder) {
 
     void run() throws Exception {
         long start = System.nanoTime();
