@@ -29,10 +29,10 @@ record SoakSchedule(long seed, Duration chaosLength, List<Action> actions) {
 
     /** Kinesis fault profiles, applied by {@link SoakFaultProfiles}. */
     static final List<String> KINESIS_PROFILES = List.of("getrecords-throttle", "getrecords-errors",
-            "getrecords-latency", "putrecords-throttle-and-errors", "listshards-throttle");
+            "getrecords-latency", "getrecords-drops", "putrecords-throttle-and-errors", "listshards-throttle");
 
     /** DynamoDB fault profiles, applied by {@link SoakFaultProfiles}. */
-    static final List<String> DYNAMODB_PROFILES = List.of("throttle-all", "errors-all", "scan-latency",
+    static final List<String> DYNAMODB_PROFILES = List.of("throttle-all", "errors-all", "drops-all", "scan-latency",
             "getitem-latency", "updateitem-throttle", "updateitem-stall");
 
     static SoakSchedule draw(long seed, Duration chaos, int workerSlots) {
