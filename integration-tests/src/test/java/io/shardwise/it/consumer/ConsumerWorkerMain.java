@@ -40,6 +40,14 @@ public final class ConsumerWorkerMain {
                     }
                 })
                 .build();
+        runUntilParentGone(consumer, worker);
+    }
+
+    /**
+     * Starts the consumer, prints {@code STARTED <worker>}, and runs until stdin closes (the test
+     * JVM is gone); SIGTERM closes the consumer gracefully through a shutdown hook.
+     */
+    static void runUntilParentGone(ShardwiseConsumer consumer, String worker) {
         Runtime.getRuntime().addShutdownHook(new Thread(consumer::close));
         consumer.start();
         System.out.println("STARTED " + worker);

@@ -6,6 +6,7 @@ import java.util.List;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
 /**
  * Writes "key:n" records on a thread, one PutRecords of {@code perRound} records (n growing, keys in
@@ -17,12 +18,25 @@ final class ContinuousWriter implements AutoCloseable {
     private final int keys;
     private final int perRound;
     private final long pauseMillis;
+    private final AckListener acks;
     private final List<String> written = new ArrayList<>();
     private final Thread thread;
     private volatile boolean running = true;
     private volatile RuntimeException failure;
 
+    /** Hears of every record the stream acknowledged, once, in write order. */
+    @FunctionalInterface
+    interface AckListener {
+        void acked(String key, long n, String shardId, String sequenceNumber);
+    }
+
     ContinuousWriter(KinesisClient kinesis, String stream, int keys, int perRound, long pauseMillis) {
+        this(kinesis, stream, keys, perRound, pauseMillis, (key, n, shard, sequence) -> { });
+    }
+
+    ContinuousWriter(KinesisClient kinesis, String stream, int keys, int perRound, long pauseMillis,
+                     AckListener acks) {
+        this.acks = acks;
         this.kinesis = kinesis;
         this.stream = stream;
         this.keys = keys;
@@ -39,6 +53,7 @@ final class ContinuousWriter implements AutoCloseable {
             while (running) {
                 List<PutRecordsRequestEntry> entries = new ArrayList<>();
                 List<String> payloads = new ArrayList<>();
+                int first = n;
                 for (int i = 0; i < perRound; i++, n++) {
                     String key = "key-" + (n % keys);
                     String payload = key + ":" + n;
@@ -47,7 +62,11 @@ final class ContinuousWriter implements AutoCloseable {
                             .data(SdkBytes.fromString(payload, StandardCharsets.UTF_8)).build());
                 }
                 // One entry per key and round: a retried entry can never overtake a later one of its key.
-                Writes.put(kinesis, stream, entries);
+                List<PutRecordsResultEntry> results = Writes.put(kinesis, stream, entries);
+                for (int i = 0; i < results.size(); i++) {
+                    acks.acked(entries.get(i).partitionKey(), first + i, results.get(i).shardId(),
+                            results.get(i).sequenceNumber());
+                }
                 synchronized (written) {
                     written.addAll(payloads);
                 }

@@ -7,6 +7,7 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
 /** Writes numbered records "key:n" to a stream with PutRecords, retrying failed entries. */
 final class Writes {
@@ -34,22 +35,31 @@ final class Writes {
         return payloads;
     }
 
-    static void put(KinesisClient kinesis, String stream, List<PutRecordsRequestEntry> entries) {
-        List<PutRecordsRequestEntry> pending = entries;
+    /** Writes the entries, retrying failed ones; returns each entry's successful result, in entry order. */
+    static List<PutRecordsResultEntry> put(KinesisClient kinesis, String stream, List<PutRecordsRequestEntry> entries) {
+        PutRecordsResultEntry[] results = new PutRecordsResultEntry[entries.size()];
+        List<Integer> pending = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            pending.add(i);
+        }
         for (int attempt = 0; !pending.isEmpty(); attempt++) {
             if (attempt > 20) {
                 throw new IllegalStateException("PutRecords kept failing for " + pending.size() + " entries");
             }
-            List<PutRecordsRequestEntry> current = pending;
+            List<PutRecordsRequestEntry> current = pending.stream().map(entries::get).toList();
             PutRecordsResponse response = kinesis.putRecords(b -> b.streamName(stream).records(current));
-            List<PutRecordsRequestEntry> failed = new ArrayList<>();
+            List<Integer> failed = new ArrayList<>();
             for (int i = 0; i < response.records().size(); i++) {
-                if (response.records().get(i).errorCode() != null) {
-                    failed.add(current.get(i));
+                PutRecordsResultEntry result = response.records().get(i);
+                if (result.errorCode() != null) {
+                    failed.add(pending.get(i));
+                } else {
+                    results[pending.get(i)] = result;
                 }
             }
             pending = failed;
         }
+        return List.of(results);
     }
 
     static String text(byte[] data) {
