@@ -450,9 +450,10 @@ final class RecordAccumulator {
         }
     }
 
-    synchronized void throttled(ShardQueue queue) {
-        queue.throttles++;
-        queue.windowThrottles++;
+    /** One answer throttled {@code entries} of the shard's entries: counted each, but the rate is cut once. */
+    synchronized void throttled(ShardQueue queue, int entries) {
+        queue.throttles += entries;
+        queue.windowThrottles += entries;
         queue.limiter.onThrottle();
     }
 

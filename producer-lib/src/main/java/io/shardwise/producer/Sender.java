@@ -148,6 +148,7 @@ final class Sender implements Runnable {
             metrics.userRecordsExpired(expired.size());
             fail(expired, record -> new RecordExpiredException(config.recordTtl(), record.attempts()));
         }
+        expireUnverified(now);
         if (now - windowStartNanos >= WINDOW_NANOS) {
             closeWindow(now);
         }
@@ -162,7 +163,8 @@ final class Sender implements Runnable {
             return;
         }
         long nextHousekeeping = Math.min(windowStartNanos + WINDOW_NANOS, nextMapRefreshNanos);
-        long wake = accumulator.nextWakeNanos(now, Math.max(0, nextHousekeeping - now));
+        long wake = Math.min(accumulator.nextWakeNanos(now, Math.max(0, nextHousekeeping - now)),
+                earliestUnverifiedDeadline());
         long sleep = wake - System.nanoTime();
         if (sleep > 0) {
             LockSupport.parkNanos(this, sleep);
@@ -230,6 +232,9 @@ final class Sender implements Runnable {
             List<PendingRecord> users = u.entry().userRecords();
             for (int i = 0; i < users.size(); i++) {
                 PendingRecord record = users.get(i);
+                if (record.done) {
+                    continue; // expired while the map did not know the shard
+                }
                 if (actual.contains(record.hashKey())) {
                     record.addAttempt(u.success());
                     outcome.stored.add(record);
@@ -258,6 +263,51 @@ final class Sender implements Runnable {
             accumulator.requeue(queue, records, now);
         });
         complete(outcome.stored, outcome.results);
+    }
+
+    /**
+     * Sub-records of a misplaced aggregate keep their time to live while they wait for a map that lists
+     * the shard the aggregate landed on. That shard may have closed before the map reloaded (the map
+     * holds open shards only), so the wait can be endless: past their deadline they expire, like queued
+     * records, and a shard whose misplaced aggregates are all finished sends again.
+     */
+    private void expireUnverified(long now) {
+        if (unverified.isEmpty()) {
+            return;
+        }
+        List<PendingRecord> expired = new ArrayList<>();
+        for (Unverified u : unverified) {
+            for (PendingRecord record : u.entry().userRecords()) {
+                if (!record.done && now >= record.deadlineNanos(ttlNanos)) {
+                    record.addAttempt(new Attempt(u.success().startedAt(), u.success().duration(), "ShardNotInMap",
+                            "aggregate landed on " + u.result().shardId() + ", which the shard map does not list "
+                            + "(it closed before the map reloaded, or the map lags); whether that shard owns this "
+                            + "sub-record's hash key is unknown"));
+                    expired.add(record);
+                }
+            }
+        }
+        if (expired.isEmpty()) {
+            return;
+        }
+        metrics.userRecordsExpired(expired.size());
+        fail(expired, record -> new RecordExpiredException(config.recordTtl(), record.attempts()));
+        unverified.removeIf(u -> u.entry().userRecords().stream().allMatch(record -> record.done));
+        java.util.Set<ShardQueue> stillHeld = new java.util.HashSet<>();
+        unverified.forEach(u -> stillHeld.add(u.entry().queue()));
+        accumulator.releaseMapHolds(stillHeld);
+    }
+
+    private long earliestUnverifiedDeadline() {
+        long earliest = Long.MAX_VALUE;
+        for (Unverified u : unverified) {
+            for (PendingRecord record : u.entry().userRecords()) {
+                if (!record.done) {
+                    earliest = Math.min(earliest, record.deadlineNanos(ttlNanos));
+                }
+            }
+        }
+        return earliest;
     }
 
     /** Records of misplaced aggregates still unverified when the producer closes. */
@@ -340,7 +390,7 @@ final class Sender implements Runnable {
             Attempt attempt = new Attempt(batch.sentAt, took, failure.code(), failure.message());
             for (ShardQueue queue : batch.queues) {
                 if (failure.kind() == ErrorClassifier.Kind.THROTTLED) {
-                    accumulator.throttled(queue);
+                    accumulator.throttled(queue, 1);
                     metrics.throttled(queue.id());
                 }
             }
@@ -358,13 +408,15 @@ final class Sender implements Runnable {
                 } else {
                     ErrorClassifier.Failure failure = ErrorClassifier.ofEntry(result.errorCode(), result.errorMessage());
                     if (failure.kind() == ErrorClassifier.Kind.THROTTLED) {
-                        accumulator.throttled(entry.queue());
+                        outcome.throttledEntries.merge(entry.queue(), 1, Integer::sum);
                         metrics.throttled(entry.queue().id());
                     }
                     outcome.failed(entry, failure, new Attempt(batch.sentAt, took, failure.code(), failure.message()),
                             endNanos, null);
                 }
             }
+            // One answer is one signal: its throttled entries cut a shard's rate once, however many there are.
+            outcome.throttledEntries.forEach(accumulator::throttled);
             for (ShardQueue queue : outcome.succeededQueues) {
                 accumulator.succeeded(queue);
             }
@@ -410,6 +462,7 @@ final class Sender implements Runnable {
         final List<PendingRecord> expired = new ArrayList<>();
         final List<PendingRecord> finalFailures = new ArrayList<>();
         final List<ShardQueue> succeededQueues = new ArrayList<>();
+        final Map<ShardQueue, Integer> throttledEntries = new LinkedHashMap<>();
         boolean wrongShard;
 
         void stored(PutBatch.Entry entry, PutRecordsResultEntry result, Attempt success) {
