@@ -46,6 +46,7 @@ final class Sender implements Runnable {
     private final ShardMapLoader mapLoader;
     private final ProducerMetrics metrics;
     private final Backoff backoff;
+    private final ThrottleBackoff throttleBackoff;
     private final long ttlNanos;
     private final AwsRequestOverrideConfiguration requestOverride;
     /** True when the client carries a {@link PutRecordsBodyInterceptor}: the producer writes PutRecords bodies itself. */
@@ -78,6 +79,7 @@ final class Sender implements Runnable {
         this.mapLoader = new ShardMapLoader(kinesis, config.stream());
         this.metrics = metrics;
         this.backoff = new Backoff(config.retryBaseDelay(), config.retryMaxDelay());
+        this.throttleBackoff = new ThrottleBackoff(config.retryBaseDelay(), config.retryMaxDelay());
         this.ttlNanos = config.recordTtl().toNanos();
         this.requestOverride = AwsRequestOverrideConfiguration.builder().apiCallTimeout(config.requestTimeout()).build();
     }
@@ -390,7 +392,8 @@ final class Sender implements Runnable {
             Attempt attempt = new Attempt(batch.sentAt, took, failure.code(), failure.message());
             for (ShardQueue queue : batch.queues) {
                 if (failure.kind() == ErrorClassifier.Kind.THROTTLED) {
-                    accumulator.throttled(queue, 1);
+                    outcome.throttledEntries.put(queue, 1);
+                    accumulator.throttled(queue, 1, batch.sentAtNanos, endNanos);
                     metrics.throttled(queue.id());
                 }
             }
@@ -398,6 +401,7 @@ final class Sender implements Runnable {
                 outcome.failed(entry, failure, attempt, endNanos, error);
             }
         } else {
+            accumulator.roundTrip(endNanos - batch.sentAtNanos);
             Attempt success = new Attempt(batch.sentAt, took, null, null);
             List<PutRecordsResultEntry> results = response.records();
             for (int i = 0; i < results.size(); i++) {
@@ -416,9 +420,12 @@ final class Sender implements Runnable {
                 }
             }
             // One answer is one signal: its throttled entries cut a shard's rate once, however many there are.
-            outcome.throttledEntries.forEach(accumulator::throttled);
+            outcome.throttledEntries.forEach((queue, entries) ->
+                    accumulator.throttled(queue, entries, batch.sentAtNanos, endNanos));
             for (ShardQueue queue : outcome.succeededQueues) {
-                accumulator.succeeded(queue);
+                if (!outcome.throttledEntries.containsKey(queue)) {
+                    accumulator.succeeded(queue, endNanos);
+                }
             }
         }
         outcome.retry.forEach((queue, records) -> {
@@ -427,7 +434,9 @@ final class Sender implements Runnable {
                 mostAttempts = Math.max(mostAttempts, record.attemptCount());
             }
             metrics.retries(records.size());
-            accumulator.requeue(queue, records, endNanos + backoff.delayNanos(mostAttempts));
+            long delay = outcome.throttledEntries.containsKey(queue)
+                    ? throttleBackoff.delayNanos(mostAttempts) : backoff.delayNanos(mostAttempts);
+            accumulator.requeue(queue, records, endNanos + delay);
         });
         if (outcome.wrongShard) {
             mapRefreshWanted = true;
