@@ -1,7 +1,6 @@
 package io.shardwise.producer;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.shardwise.aggregation.HashKeys;
 import io.shardwise.aggregation.RecordAggregator;
 import java.math.BigInteger;
 import java.net.URI;
@@ -124,7 +123,7 @@ public final class KinesisProducer implements AutoCloseable {
                 barrier = spreadBarrier(record.partitionKey(), hashKey);
                 if (barrier != null) {
                     int bucket = Math.floorMod(record.orderingSubKey().hashCode(), config.spreadBuckets());
-                    explicitHashKey = HashKeys.ofPartitionKey(record.partitionKey() + "\u0000" + bucket).toString();
+                    explicitHashKey = accumulator.bucketHashKey(record.partitionKey(), hashKey, bucket);
                 }
             }
             if (explicitHashKey != null) {

@@ -67,6 +67,8 @@ final class RecordAccumulator {
     private boolean closed;
     private boolean draining;
 
+    /** The explicit hash keys of each spread hot key's sub-key buckets, fixed at first use. */
+    private final Map<String, String[]> bucketHashKeys = new java.util.HashMap<>();
     /** Shards open to key spreading, coldest first; rebuilt each window. */
     private List<ShardQueue> coldShards = List.of();
     private int spreadCursor;
@@ -410,6 +412,26 @@ final class RecordAccumulator {
         }
         ShardQueue target = coldShards.get(Math.floorMod(spreadCursor++, coldShards.size()));
         return target.retired ? null : target.shard.range().start().toString();
+    }
+
+    /**
+     * The explicit hash key of sub-key bucket {@code bucket} of a spread hot key: bucket b goes to the
+     * b-th shard after the key's own (bucket 0 stays home), so the buckets land on distinct shards and use
+     * the capacity every other shard has left, instead of wherever a hash of the bucket falls (two buckets
+     * on one shard, none on another). Fixed once per key and bucket: a sub-key's records keep one shard.
+     */
+    synchronized String bucketHashKey(String partitionKey, HashKey128 hashKey, int bucket) {
+        String[] keys = bucketHashKeys.computeIfAbsent(partitionKey, k -> new String[config.spreadBuckets()]);
+        if (keys[bucket] == null) {
+            int home = map.indexFor(hashKey);
+            if (!map.isKnown() || home < 0) {
+                return io.shardwise.aggregation.HashKeys.ofPartitionKey(partitionKey + "\u0000" + bucket).toString();
+            }
+            ShardMap.Shard target = map.shards().get((home + bucket) % map.shards().size());
+            java.math.BigInteger start = target.range().start();
+            keys[bucket] = start.add(target.range().end().subtract(start).shiftRight(1)).toString();
+        }
+        return keys[bucket];
     }
 
     /** True when the record's natural shard is hot and {@code partitionKey} is among its heavy keys. */

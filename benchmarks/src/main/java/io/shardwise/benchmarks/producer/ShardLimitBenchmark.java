@@ -28,7 +28,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <pre>
  * java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \
- *     io.shardwise.benchmarks.producer.ShardLimitBenchmark [seconds] [scenarios...] [-kinds=k1,k2]
+ *     io.shardwise.benchmarks.producer.ShardLimitBenchmark [seconds] [scenarios...] [-kinds=k1,k2] [-hotKinds=k1,k2]
  * </pre>
  */
 public final class ShardLimitBenchmark {
@@ -57,9 +57,12 @@ public final class ShardLimitBenchmark {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 40;
         List<String> scenarios = new ArrayList<>();
         List<String> kinds = List.of("shardwise-ordered", "kpl");
+        List<String> hotKinds = List.of("shardwise-spread-unordered", "shardwise-spread-ordered", "kpl");
         for (int i = 1; i < args.length; i++) {
             if (args[i].startsWith("-kinds=")) {
                 kinds = List.of(args[i].substring("-kinds=".length()).split(","));
+            } else if (args[i].startsWith("-hotKinds=")) {
+                hotKinds = List.of(args[i].substring("-hotKinds=".length()).split(","));
             } else {
                 scenarios.add(args[i]);
             }
@@ -82,7 +85,7 @@ public final class ShardLimitBenchmark {
                 }
                 case "c" -> {
                     double hotRate = 3 * ShardBucket.BYTES_PER_SECOND / HOT_RECORD_BYTES;
-                    for (String kind : List.of("shardwise-spread-unordered", "shardwise-spread-ordered", "kpl")) {
+                    for (String kind : hotKinds) {
                         all.add(run("c hot3x+bg0.5", kind, 1, seconds, 0.5 * CAPACITY_RECORDS, false, hotRate));
                     }
                 }
@@ -148,15 +151,18 @@ public final class ShardLimitBenchmark {
             }
             if (hotRate > 0) {
                 int hotShard = shardOf(ShardLimitLoad.HOT_KEY);
-                double hotBytes = stats.totals(from, to, hotShard).bytesPerSecond();
-                double others = whole.bytesPerSecond() - hotBytes;
-                // The background lands evenly on the 4 shards; what the other shards store beyond their part
-                // of it is spread hot-key data. Their leftover capacity is 3 MiB/s less that part.
-                double backgroundOthers = 0.75 * ratePerProducer * RECORD_KINESIS_BYTES;
-                double leftover = 3 * ShardBucket.BYTES_PER_SECOND - backgroundOthers;
-                extra.append(String.format(Locale.ROOT, " hotShard=%d hot%%=%.1f others%%=%.1f spreadUseOfLeftover%%=%.1f",
-                        hotShard, 100 * hotBytes / ShardBucket.BYTES_PER_SECOND,
-                        100 * others / (3 * ShardBucket.BYTES_PER_SECOND), 100 * (others - backgroundOthers) / leftover));
+                extra.append(" hotShard=").append(hotShard);
+                for (int[] window : new int[][] {{from, to}, {from + 10, to}}) {
+                    double hotBytes = stats.totals(window[0], window[1], hotShard).bytesPerSecond();
+                    double others = stats.totals(window[0], window[1], -1).bytesPerSecond() - hotBytes;
+                    // The background lands evenly on the 4 shards; what the other shards store beyond their part
+                    // of it is spread hot-key data. Their leftover capacity is 3 MiB/s less that part.
+                    double backgroundOthers = 0.75 * ratePerProducer * RECORD_KINESIS_BYTES;
+                    double leftover = 3 * ShardBucket.BYTES_PER_SECOND - backgroundOthers;
+                    extra.append(String.format(Locale.ROOT, " [%s] hot%%=%.1f others%%=%.1f spreadUseOfLeftover%%=%.1f",
+                            window[0] == from ? "all" : ">10s", 100 * hotBytes / ShardBucket.BYTES_PER_SECOND,
+                            100 * others / (3 * ShardBucket.BYTES_PER_SECOND), 100 * (others - backgroundOthers) / leftover));
+                }
             }
             Figures figures = new Figures(scenario, kind, 100 * whole.bytesPerSecond() / CAPACITY_BYTES,
                     100 * after.bytesPerSecond() / CAPACITY_BYTES, 100 * whole.throttledShare(),
