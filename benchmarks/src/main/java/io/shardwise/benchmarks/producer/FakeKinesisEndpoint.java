@@ -215,8 +215,10 @@ final class FakeKinesisEndpoint implements AutoCloseable {
                 expectValue = true;
             } else if (b == ',') {
                 expectValue = false;
-            } else if (b == '{') {
-                depth++;
+            } else if (b == '{' || b == '[') {
+                // "Records": [{"Data": ...: the colon before the array is not the first entry's field.
+                expectValue = false;
+                depth += b == '{' ? 1 : 0;
             } else if (b == '}') {
                 if (depth == 2) {
                     int shard = shardOf(partitionKey, explicitHashKey);

@@ -143,8 +143,9 @@ public final class ShardLimitBenchmark {
                 p99 = Math.max(p99, Long.parseLong(f[6]));
                 cpu += Double.parseDouble(f[7]) * Long.parseLong(f[2]) / 1e6;
             }
-            StringBuilder extra = new StringBuilder(String.format(Locale.ROOT, "sent=%d stored=%d window=%ds", sent,
-                    stored, to - from));
+            StringBuilder extra = new StringBuilder(String.format(Locale.ROOT, "sent=%d stored=%d window=%ds entries/s=%.0f avgEntryBytes=%.0f",
+                    sent, stored, to - from, (double) whole.storedEntries() / Math.max(1, whole.seconds()),
+                    (double) whole.storedBytes() / Math.max(1, whole.storedEntries())));
             if (producers > 1) {
                 extra.append(" per-producer-stored=");
                 children.forEach(c -> extra.append(c.result.trim().split(" +")[2]).append(','));

@@ -151,6 +151,10 @@ final class ShardLimitLoad {
         if (spread) {
             builder.keySpreading(true, 4);
         }
+        Long bufferMiB = Long.getLong("bench.bufferMiB");
+        if (bufferMiB != null) {
+            builder.maxBufferedBytes(bufferMiB * 1024 * 1024); // not a default: only when asked for
+        }
         KinesisProducer producer = builder.build();
         producer.ready().get(30, TimeUnit.SECONDS);
         return new Target() {
