@@ -268,6 +268,39 @@ class KinesisProducerTest {
     }
 
     @Test
+    void anOrderedHotKeysSubKeyBucketsLandOnDistinctShardsAndKeepPerSubKeyOrder() throws Exception {
+        FakeKinesis kinesis = fake(4);
+        KinesisProducer producer = producer(KinesisProducer.builder().stream("s").client(kinesis).shardRateLimit(0)
+                .keySpreading(true, 4).hotShardFraction(0.05));
+        producer.ready().get(5, TimeUnit.SECONDS);
+        List<CompletableFuture<SendResult>> futures = new ArrayList<>();
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2_500);
+        int i = 0;
+        while (System.nanoTime() < end) { // about 10,000 small records/s on one key: over 5% of a shard's bytes
+            String device = "device-" + (i % 16);
+            futures.add(producer.send(ProducerRecord.of("hot", payload(device, i)).withOrderingSubKey(device)));
+            if (++i % 100 == 0) {
+                Thread.sleep(10);
+            }
+        }
+        producer.flush().get(30, TimeUnit.SECONDS);
+        assertThat(futures).allMatch(f -> !f.isCompletedExceptionally());
+        // Four buckets, four shards: each bucket on a shard of its own once the key is spread.
+        assertThat(futures.stream().map(f -> f.join().shardId()).distinct().count()).isEqualTo(4);
+        // Within each shard, a sub-key's records are stored in send order.
+        for (List<FakeKinesis.Stored> shardRecords : kinesis.stored.values()) {
+            Map<String, Integer> lastByDevice = new HashMap<>();
+            for (FakeKinesis.Stored record : shardRecords) {
+                String text = new String(record.data(), StandardCharsets.UTF_8);
+                String device = text.substring(0, text.indexOf(':'));
+                int n = Integer.parseInt(text.substring(text.indexOf(':') + 1));
+                Integer previous = lastByDevice.put(device, n);
+                assertThat(previous == null || previous < n).as("order of %s: %s after %s", device, n, previous).isTrue();
+            }
+        }
+    }
+
+    @Test
     void recordsOfAnAggregateStoredOnAShardThatClosedBeforeTheMapReloadExpireAndFlushCompletes() throws Exception {
         FakeKinesis kinesis = fake(2);
         KinesisProducer producer = producer(KinesisProducer.builder().stream("s").client(kinesis).shardRateLimit(0)
