@@ -136,10 +136,6 @@ final class AdaptiveRateLimiter {
         fraction = Math.min(1.0, fraction + INCREASE_PER_SECOND * elapsed / 1e9);
     }
 
-    double fraction() {
-        return fraction;
-    }
-
     double recordsPerSecond() {
         return maxRecordsPerSecond * fraction;
     }
