@@ -1,7 +1,6 @@
 package io.shardwise.producer;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.shardwise.aggregation.HashKeys;
 import io.shardwise.aggregation.RecordAggregator;
 import java.math.BigInteger;
 import java.net.URI;
@@ -41,7 +40,7 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
  * queues it on that shard ({@link RecordAccumulator}, {@link ShardQueue}); one background thread
  * ({@link Sender}, with a helper thread that hands requests to the client) aggregates each ready shard's records, respects its rate limiter
  * ({@link AdaptiveRateLimiter}), packs PutRecords requests, sends them, and completes each record's
- * future or puts it back at the front of its shard's queue with backoff ({@link Backoff}).
+ * future or puts it back at the front of its shard's queue with backoff ({@link Backoff}, {@link ThrottleBackoff}).
  *
  * <p>Futures complete on the producer's thread: do not block in their callbacks (use the
  * {@code ...Async} methods of {@code CompletableFuture} for slow work). Thread-safe.
@@ -124,7 +123,7 @@ public final class KinesisProducer implements AutoCloseable {
                 barrier = spreadBarrier(record.partitionKey(), hashKey);
                 if (barrier != null) {
                     int bucket = Math.floorMod(record.orderingSubKey().hashCode(), config.spreadBuckets());
-                    explicitHashKey = HashKeys.ofPartitionKey(record.partitionKey() + "\u0000" + bucket).toString();
+                    explicitHashKey = accumulator.bucketHashKey(record.partitionKey(), hashKey, bucket);
                 }
             }
             if (explicitHashKey != null) {
@@ -411,7 +410,10 @@ public final class KinesisProducer implements AutoCloseable {
 
         /**
          * Per-shard rate ceiling as a fraction of the shard limits (1,000 records/s, 1 MiB/s); the limiter
-         * adapts below it on throttling. 0 turns rate limiting off. Default: 1.0.
+         * adapts below it on throttling (halving once per throttled answer, regaining 5% of the limit per
+         * second), so several producers on one stream find fair shares by themselves, and sizes each
+         * aggregate to what the allowance takes in about the linger time. 0 turns rate limiting off.
+         * Default: 1.0.
          */
         public Builder shardRateLimit(double fractionOfShardLimit) {
             this.shardRateLimit = fractionOfShardLimit;
@@ -430,7 +432,10 @@ public final class KinesisProducer implements AutoCloseable {
             return this;
         }
 
-        /** Retry backoff: exponential from {@code base} up to {@code max}, with full jitter. Default: 100 ms, 3 s. */
+        /**
+         * Retry backoff: exponential from {@code base} up to {@code max}, with full jitter; a throttled
+         * entry waits x1.5 per attempt from {@code base}, randomized by +-50%. Default: 100 ms, 3 s.
+         */
         public Builder retryBackoff(Duration base, Duration max) {
             this.retryBaseDelay = base;
             this.retryMaxDelay = max;

@@ -38,6 +38,19 @@ final class RecordAccumulator {
     private final ProducerConfig config;
     private final long lingerNanos;
     private final long ttlNanos;
+    /**
+     * The time whose rate allowance one entry carries: half the linger time, between 20 and 50 ms, or
+     * twice the smoothed round trip when that is longer (so one request in flight per shard still carries
+     * the shard's whole rate), at most a second. Short windows mean small entries that fit a shard's
+     * bucket while others write it too, and many entries per second, so that the one throttled entry
+     * that tells a producer to slow down is a small share of what it sends.
+     */
+    private final long baseEntryWindowNanos;
+    private static final long MIN_ENTRY_WINDOW_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20);
+    private static final long MAX_BASE_ENTRY_WINDOW_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
+    private static final long MAX_ENTRY_WINDOW_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    /** Smoothed PutRecords round trip (RFC 6298's SRTT, gain 1/8); 0 before the first answer. */
+    private long smoothedRoundTripNanos;
 
     private ShardMap map = ShardMap.UNKNOWN;
     private Map<String, ShardQueue> queues = new LinkedHashMap<>();
@@ -54,6 +67,8 @@ final class RecordAccumulator {
     private boolean closed;
     private boolean draining;
 
+    /** The explicit hash keys of each spread hot key's sub-key buckets, fixed at first use. */
+    private final Map<String, String[]> bucketHashKeys = new java.util.HashMap<>();
     /** Shards open to key spreading, coldest first; rebuilt each window. */
     private List<ShardQueue> coldShards = List.of();
     private int spreadCursor;
@@ -73,6 +88,7 @@ final class RecordAccumulator {
         this.config = config;
         this.lingerNanos = config.maxBufferedTime().toNanos();
         this.ttlNanos = config.recordTtl().toNanos();
+        this.baseEntryWindowNanos = Math.min(MAX_BASE_ENTRY_WINDOW_NANOS, Math.max(MIN_ENTRY_WINDOW_NANOS, lingerNanos / 2));
         this.unknown = newQueue(null, System.nanoTime());
     }
 
@@ -145,7 +161,8 @@ final class RecordAccumulator {
             ShardQueue queue = candidates.get((start + k) % candidates.size());
             Set<HashKey128> keysInRequest = queue.isUnknown() && config.ordered() ? new HashSet<>() : null;
             while (sendable(queue, current, now)) {
-                PutBatch.Entry entry = queue.isUnknown() ? takePlain(queue, keysInRequest) : take(queue);
+                PutBatch.Entry entry = queue.isUnknown() ? takePlain(queue, keysInRequest)
+                        : take(queue, (int) Math.min(entryCap(queue), queue.limiter.availableBytes()));
                 if (entry == null) {
                     break;
                 }
@@ -203,7 +220,7 @@ final class RecordAccumulator {
             if (!ready(queue, now)) {
                 at = Math.max(at, front.createdNanos + lingerNanos);
             }
-            at = Math.max(at, now + queue.limiter.nanosUntilSendable(now));
+            at = Math.max(at, now + queue.limiter.nanosUntilSendable(now, wantedBytes(queue)));
             wake = Math.min(wake, at);
         }
         return wake;
@@ -397,6 +414,26 @@ final class RecordAccumulator {
         return target.retired ? null : target.shard.range().start().toString();
     }
 
+    /**
+     * The explicit hash key of sub-key bucket {@code bucket} of a spread hot key: bucket b goes to the
+     * b-th shard after the key's own (bucket 0 stays home), so the buckets land on distinct shards and use
+     * the capacity every other shard has left, instead of wherever a hash of the bucket falls (two buckets
+     * on one shard, none on another). Fixed once per key and bucket: a sub-key's records keep one shard.
+     */
+    synchronized String bucketHashKey(String partitionKey, HashKey128 hashKey, int bucket) {
+        String[] keys = bucketHashKeys.computeIfAbsent(partitionKey, k -> new String[config.spreadBuckets()]);
+        if (keys[bucket] == null) {
+            int home = map.indexFor(hashKey);
+            if (!map.isKnown() || home < 0) {
+                return io.shardwise.aggregation.HashKeys.ofPartitionKey(partitionKey + "\u0000" + bucket).toString();
+            }
+            ShardMap.Shard target = map.shards().get((home + bucket) % map.shards().size());
+            java.math.BigInteger start = target.range().start();
+            keys[bucket] = start.add(target.range().end().subtract(start).shiftRight(1)).toString();
+        }
+        return keys[bucket];
+    }
+
     /** True when the record's natural shard is hot and {@code partitionKey} is among its heavy keys. */
     synchronized boolean isHotKey(HashKey128 hashKey, String partitionKey, int hotKeyCount) {
         if (!map.isKnown()) {
@@ -450,14 +487,15 @@ final class RecordAccumulator {
         }
     }
 
-    synchronized void throttled(ShardQueue queue) {
-        queue.throttles++;
-        queue.windowThrottles++;
-        queue.limiter.onThrottle();
+    /** One answer throttled {@code entries} of the shard's entries: counted each, but the rate is cut once. */
+    synchronized void throttled(ShardQueue queue, int entries, long sentNanos, long now) {
+        queue.throttles += entries;
+        queue.windowThrottles += entries;
+        queue.limiter.onThrottle(sentNanos, now);
     }
 
-    synchronized void succeeded(ShardQueue queue) {
-        queue.limiter.onSuccess();
+    synchronized void succeeded(ShardQueue queue, long now) {
+        queue.limiter.onSuccess(now);
     }
 
     // ---------------------------------------------------------------- introspection
@@ -524,7 +562,34 @@ final class RecordAccumulator {
             int requestWorth = config.ordered() && !queue.isUnknown() ? 1 : ProducerConfig.MAX_ENTRIES_PER_REQUEST;
             return queue.records.size() >= requestWorth;
         }
-        return queue.queuedBytes >= config.aggregationMaxBytes();
+        return queue.queuedBytes >= entryCap(queue);
+    }
+
+    /** The largest aggregate for this shard now: the configured maximum, or less when its rate allows less. */
+    private int entryCap(ShardQueue queue) {
+        long window = Math.min(MAX_ENTRY_WINDOW_NANOS, Math.max(baseEntryWindowNanos, 2 * smoothedRoundTripNanos));
+        return queue.limiter.entryBytes(config.aggregationMaxBytes(), window);
+    }
+
+    /** A PutRecords call was answered after {@code nanos}. */
+    synchronized void roundTrip(long nanos) {
+        smoothedRoundTripNanos = smoothedRoundTripNanos == 0 ? nanos : smoothedRoundTripNanos + (nanos - smoothedRoundTripNanos) / 8;
+    }
+
+    /**
+     * The bytes the shard's bucket must hold before its next entry goes: a whole entry's worth (what is
+     * queued, with room for the aggregate's framing, up to the entry cap), or the front record alone.
+     */
+    private long wantedBytes(ShardQueue queue) {
+        PendingRecord front = queue.records.peekFirst();
+        if (front == null) {
+            return 0;
+        }
+        if (queue.isUnknown() || !config.aggregation()) {
+            return front.kinesisBytes;
+        }
+        long framed = queue.queuedBytes + queue.queuedBytes / 4 + 64;
+        return Math.max(front.kinesisBytes, Math.min(entryCap(queue), framed));
     }
 
     private boolean ready(ShardQueue queue, long now) {
@@ -546,7 +611,7 @@ final class RecordAccumulator {
     private boolean sendable(ShardQueue queue, PutBatch current, long now) {
         if (queue.records.isEmpty() || queue.records.peekFirst().held() || now < queue.retryNotBeforeNanos
                 || !ready(queue, now)
-                || !queue.limiter.canSend(now)) {
+                || !queue.limiter.canSend(now, wantedBytes(queue))) {
             return false;
         }
         if (current.queues.contains(queue)) {
@@ -565,15 +630,16 @@ final class RecordAccumulator {
         return false;
     }
 
-    /** One Kinesis record from the front of a known shard's queue: an aggregate, or a plain record. */
-    private PutBatch.Entry take(ShardQueue queue) {
+    /** One Kinesis record of at most {@code maxBytes} from the front of a known shard's queue: an aggregate, or a plain record. */
+    private PutBatch.Entry take(ShardQueue queue, int maxBytes) {
         if (!config.aggregation()) {
             PendingRecord record = queue.poll();
             return plain(queue, record);
         }
-        RecordAggregator aggregator = new RecordAggregator(config.aggregationMaxBytes(), Integer.MAX_VALUE);
+        int limit = Math.max(1, maxBytes);
+        RecordAggregator aggregator = new RecordAggregator(limit, Integer.MAX_VALUE);
         // Sized for the records of the front's size that fit, so a 1 MiB aggregate's list is not regrown.
-        int expected = config.aggregationMaxBytes() / Math.max(16, queue.records.peekFirst().kinesisBytes) + 1;
+        int expected = limit / Math.max(16, queue.records.peekFirst().kinesisBytes) + 1;
         List<PendingRecord> taken = new ArrayList<>(Math.min(queue.records.size(), expected));
         PendingRecord next;
         while ((next = queue.records.peekFirst()) != null && !next.held()) {

@@ -46,6 +46,7 @@ final class Sender implements Runnable {
     private final ShardMapLoader mapLoader;
     private final ProducerMetrics metrics;
     private final Backoff backoff;
+    private final ThrottleBackoff throttleBackoff;
     private final long ttlNanos;
     private final AwsRequestOverrideConfiguration requestOverride;
     /** True when the client carries a {@link PutRecordsBodyInterceptor}: the producer writes PutRecords bodies itself. */
@@ -78,6 +79,7 @@ final class Sender implements Runnable {
         this.mapLoader = new ShardMapLoader(kinesis, config.stream());
         this.metrics = metrics;
         this.backoff = new Backoff(config.retryBaseDelay(), config.retryMaxDelay());
+        this.throttleBackoff = new ThrottleBackoff(config.retryBaseDelay(), config.retryMaxDelay());
         this.ttlNanos = config.recordTtl().toNanos();
         this.requestOverride = AwsRequestOverrideConfiguration.builder().apiCallTimeout(config.requestTimeout()).build();
     }
@@ -148,6 +150,7 @@ final class Sender implements Runnable {
             metrics.userRecordsExpired(expired.size());
             fail(expired, record -> new RecordExpiredException(config.recordTtl(), record.attempts()));
         }
+        expireUnverified(now);
         if (now - windowStartNanos >= WINDOW_NANOS) {
             closeWindow(now);
         }
@@ -162,7 +165,8 @@ final class Sender implements Runnable {
             return;
         }
         long nextHousekeeping = Math.min(windowStartNanos + WINDOW_NANOS, nextMapRefreshNanos);
-        long wake = accumulator.nextWakeNanos(now, Math.max(0, nextHousekeeping - now));
+        long wake = Math.min(accumulator.nextWakeNanos(now, Math.max(0, nextHousekeeping - now)),
+                earliestUnverifiedDeadline());
         long sleep = wake - System.nanoTime();
         if (sleep > 0) {
             LockSupport.parkNanos(this, sleep);
@@ -230,6 +234,9 @@ final class Sender implements Runnable {
             List<PendingRecord> users = u.entry().userRecords();
             for (int i = 0; i < users.size(); i++) {
                 PendingRecord record = users.get(i);
+                if (record.done) {
+                    continue; // expired while the map did not know the shard
+                }
                 if (actual.contains(record.hashKey())) {
                     record.addAttempt(u.success());
                     outcome.stored.add(record);
@@ -258,6 +265,51 @@ final class Sender implements Runnable {
             accumulator.requeue(queue, records, now);
         });
         complete(outcome.stored, outcome.results);
+    }
+
+    /**
+     * Sub-records of a misplaced aggregate keep their time to live while they wait for a map that lists
+     * the shard the aggregate landed on. That shard may have closed before the map reloaded (the map
+     * holds open shards only), so the wait can be endless: past their deadline they expire, like queued
+     * records, and a shard whose misplaced aggregates are all finished sends again.
+     */
+    private void expireUnverified(long now) {
+        if (unverified.isEmpty()) {
+            return;
+        }
+        List<PendingRecord> expired = new ArrayList<>();
+        for (Unverified u : unverified) {
+            for (PendingRecord record : u.entry().userRecords()) {
+                if (!record.done && now >= record.deadlineNanos(ttlNanos)) {
+                    record.addAttempt(new Attempt(u.success().startedAt(), u.success().duration(), "ShardNotInMap",
+                            "aggregate landed on " + u.result().shardId() + ", which the shard map does not list "
+                            + "(it closed before the map reloaded, or the map lags); whether that shard owns this "
+                            + "sub-record's hash key is unknown"));
+                    expired.add(record);
+                }
+            }
+        }
+        if (expired.isEmpty()) {
+            return;
+        }
+        metrics.userRecordsExpired(expired.size());
+        fail(expired, record -> new RecordExpiredException(config.recordTtl(), record.attempts()));
+        unverified.removeIf(u -> u.entry().userRecords().stream().allMatch(record -> record.done));
+        java.util.Set<ShardQueue> stillHeld = new java.util.HashSet<>();
+        unverified.forEach(u -> stillHeld.add(u.entry().queue()));
+        accumulator.releaseMapHolds(stillHeld);
+    }
+
+    private long earliestUnverifiedDeadline() {
+        long earliest = Long.MAX_VALUE;
+        for (Unverified u : unverified) {
+            for (PendingRecord record : u.entry().userRecords()) {
+                if (!record.done) {
+                    earliest = Math.min(earliest, record.deadlineNanos(ttlNanos));
+                }
+            }
+        }
+        return earliest;
     }
 
     /** Records of misplaced aggregates still unverified when the producer closes. */
@@ -340,7 +392,8 @@ final class Sender implements Runnable {
             Attempt attempt = new Attempt(batch.sentAt, took, failure.code(), failure.message());
             for (ShardQueue queue : batch.queues) {
                 if (failure.kind() == ErrorClassifier.Kind.THROTTLED) {
-                    accumulator.throttled(queue);
+                    outcome.throttledEntries.put(queue, 1);
+                    accumulator.throttled(queue, 1, batch.sentAtNanos, endNanos);
                     metrics.throttled(queue.id());
                 }
             }
@@ -348,6 +401,7 @@ final class Sender implements Runnable {
                 outcome.failed(entry, failure, attempt, endNanos, error);
             }
         } else {
+            accumulator.roundTrip(endNanos - batch.sentAtNanos);
             Attempt success = new Attempt(batch.sentAt, took, null, null);
             List<PutRecordsResultEntry> results = response.records();
             for (int i = 0; i < results.size(); i++) {
@@ -358,15 +412,20 @@ final class Sender implements Runnable {
                 } else {
                     ErrorClassifier.Failure failure = ErrorClassifier.ofEntry(result.errorCode(), result.errorMessage());
                     if (failure.kind() == ErrorClassifier.Kind.THROTTLED) {
-                        accumulator.throttled(entry.queue());
+                        outcome.throttledEntries.merge(entry.queue(), 1, Integer::sum);
                         metrics.throttled(entry.queue().id());
                     }
                     outcome.failed(entry, failure, new Attempt(batch.sentAt, took, failure.code(), failure.message()),
                             endNanos, null);
                 }
             }
+            // One answer is one signal: its throttled entries cut a shard's rate once, however many there are.
+            outcome.throttledEntries.forEach((queue, entries) ->
+                    accumulator.throttled(queue, entries, batch.sentAtNanos, endNanos));
             for (ShardQueue queue : outcome.succeededQueues) {
-                accumulator.succeeded(queue);
+                if (!outcome.throttledEntries.containsKey(queue)) {
+                    accumulator.succeeded(queue, endNanos);
+                }
             }
         }
         outcome.retry.forEach((queue, records) -> {
@@ -375,7 +434,9 @@ final class Sender implements Runnable {
                 mostAttempts = Math.max(mostAttempts, record.attemptCount());
             }
             metrics.retries(records.size());
-            accumulator.requeue(queue, records, endNanos + backoff.delayNanos(mostAttempts));
+            long delay = outcome.throttledEntries.containsKey(queue)
+                    ? throttleBackoff.delayNanos(mostAttempts) : backoff.delayNanos(mostAttempts);
+            accumulator.requeue(queue, records, endNanos + delay);
         });
         if (outcome.wrongShard) {
             mapRefreshWanted = true;
@@ -410,6 +471,7 @@ final class Sender implements Runnable {
         final List<PendingRecord> expired = new ArrayList<>();
         final List<PendingRecord> finalFailures = new ArrayList<>();
         final List<ShardQueue> succeededQueues = new ArrayList<>();
+        final Map<ShardQueue, Integer> throttledEntries = new LinkedHashMap<>();
         boolean wrongShard;
 
         void stored(PutBatch.Entry entry, PutRecordsResultEntry result, Attempt success) {

@@ -50,6 +50,10 @@ final class FakeKinesis implements KinesisAsyncClient {
     final AtomicInteger calls = new AtomicInteger();
     volatile double throttleProbability;
     volatile String failEveryCallWith;
+    /** Calls whose every entry is throttled, before the others are answered normally. */
+    final AtomicInteger throttleAllOfNextCalls = new AtomicInteger();
+    /** When set, the shards become these right after the next PutRecords answer is computed. */
+    volatile List<Shard> reshardAfterNextPut;
     private volatile CompletableFuture<Void> stall = CompletableFuture.completedFuture(null);
     private long sequence;
 
@@ -79,8 +83,11 @@ final class FakeKinesis implements KinesisAsyncClient {
         this.shards = newShards;
     }
 
-    void stall() {
-        stall = new CompletableFuture<>();
+    /** Holds the answers of calls from now on; returns what releases them (or {@link #resume()}). */
+    CompletableFuture<Void> stall() {
+        CompletableFuture<Void> held = new CompletableFuture<>();
+        stall = held;
+        return held;
     }
 
     void resume() {
@@ -106,8 +113,9 @@ final class FakeKinesis implements KinesisAsyncClient {
         }
         List<PutRecordsResultEntry> results = new ArrayList<>();
         int failed = 0;
+        boolean throttleAll = throttleAllOfNextCalls.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
         for (PutRecordsRequestEntry entry : request.records()) {
-            if (random.nextDouble() < throttleProbability) {
+            if (throttleAll || random.nextDouble() < throttleProbability) {
                 failed++;
                 results.add(PutRecordsResultEntry.builder().errorCode("ProvisionedThroughputExceededException")
                         .errorMessage("Rate exceeded for shard").build());
@@ -122,6 +130,11 @@ final class FakeKinesis implements KinesisAsyncClient {
             records.records().forEach(r -> list.add(new Stored(shard.shardId(), r.partitionKey(), r.data(), seq,
                     r.subSequenceNumber(), r.outsideShardRange())));
             results.add(PutRecordsResultEntry.builder().shardId(shard.shardId()).sequenceNumber(seq).build());
+        }
+        List<Shard> next = reshardAfterNextPut;
+        if (next != null) {
+            shards = next;
+            reshardAfterNextPut = null;
         }
         return PutRecordsResponse.builder().records(results).failedRecordCount(failed).build();
     }

@@ -267,6 +267,95 @@ class KinesisProducerTest {
         assertThat(shardsUsed).isGreaterThan(1);
     }
 
+    @Test
+    void anOrderedHotKeysSubKeyBucketsLandOnDistinctShardsAndKeepPerSubKeyOrder() throws Exception {
+        FakeKinesis kinesis = fake(4);
+        KinesisProducer producer = producer(KinesisProducer.builder().stream("s").client(kinesis).shardRateLimit(0)
+                .keySpreading(true, 4).hotShardFraction(0.05));
+        producer.ready().get(5, TimeUnit.SECONDS);
+        List<CompletableFuture<SendResult>> futures = new ArrayList<>();
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2_500);
+        int i = 0;
+        while (System.nanoTime() < end) { // about 10,000 small records/s on one key: over 5% of a shard's bytes
+            String device = "device-" + (i % 16);
+            futures.add(producer.send(ProducerRecord.of("hot", payload(device, i)).withOrderingSubKey(device)));
+            if (++i % 100 == 0) {
+                Thread.sleep(10);
+            }
+        }
+        producer.flush().get(30, TimeUnit.SECONDS);
+        assertThat(futures).allMatch(f -> !f.isCompletedExceptionally());
+        // Four buckets, four shards: each bucket on a shard of its own once the key is spread.
+        assertThat(futures.stream().map(f -> f.join().shardId()).distinct().count()).isEqualTo(4);
+        // Within each shard, a sub-key's records are stored in send order.
+        for (List<FakeKinesis.Stored> shardRecords : kinesis.stored.values()) {
+            Map<String, Integer> lastByDevice = new HashMap<>();
+            for (FakeKinesis.Stored record : shardRecords) {
+                String text = new String(record.data(), StandardCharsets.UTF_8);
+                String device = text.substring(0, text.indexOf(':'));
+                int n = Integer.parseInt(text.substring(text.indexOf(':') + 1));
+                Integer previous = lastByDevice.put(device, n);
+                assertThat(previous == null || previous < n).as("order of %s: %s after %s", device, n, previous).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void recordsOfAnAggregateStoredOnAShardThatClosedBeforeTheMapReloadExpireAndFlushCompletes() throws Exception {
+        FakeKinesis kinesis = fake(2);
+        KinesisProducer producer = producer(KinesisProducer.builder().stream("s").client(kinesis).shardRateLimit(0)
+                .recordTtl(Duration.ofSeconds(1)));
+        producer.ready().get(5, TimeUnit.SECONDS);
+        // Split behind the producer's back, and split the children again right after the first answer: the
+        // aggregate lands on a child the producer never knew, which is closed by the time the map reloads.
+        kinesis.reshard(FakeKinesis.evenShards(4, 2));
+        kinesis.reshardAfterNextPut = FakeKinesis.evenShards(8, 6);
+        List<CompletableFuture<SendResult>> futures = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            futures.add(producer.send("k", payload("k", i)));
+        }
+        producer.flush().get(10, TimeUnit.SECONDS);
+        assertThat(futures).allMatch(CompletableFuture::isDone);
+        Throwable error = catchFailure(futures.get(0));
+        assertThat(error).isInstanceOf(RecordExpiredException.class);
+        assertThat(((RecordExpiredException) error).attempts()).anyMatch(a -> "ShardNotInMap".equals(a.errorCode()));
+        assertThat(producer.outstandingRecords()).isZero();
+        assertThat(producer.bufferedBytes()).isZero();
+        // The shard's queue is no longer held: later records of the key go out.
+        assertThat(producer.send("k", new byte[5]).get(10, TimeUnit.SECONDS).shardId()).isNotNull();
+    }
+
+    @Test
+    void anUnorderedAnswerWithManyThrottledEntriesCutsTheRateOnce() throws Exception {
+        FakeKinesis kinesis = fake(1);
+        KinesisProducer producer = producer(KinesisProducer.builder().stream("s").client(kinesis).ordered(false)
+                .aggregation(false).maxBufferedTime(Duration.ofSeconds(1)));
+        producer.ready().get(5, TimeUnit.SECONDS);
+        kinesis.throttleAllOfNextCalls.set(1);
+        CompletableFuture<Void> firstCall = kinesis.stall();
+        List<CompletableFuture<SendResult>> futures = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            futures.add(producer.send("k" + i, new byte[10]));
+        }
+        CompletableFuture<Void> flushed = producer.flush(); // every record ready at once: one request
+        while (kinesis.calls.get() == 0) {
+            Thread.sleep(5);
+        }
+        kinesis.stall(); // the retries wait, so no success raises the rate before it is read
+        firstCall.complete(null);
+        while (producer.shardStates().get(0).throttles() < kinesis.requestSizes.get(0)) {
+            Thread.sleep(5);
+        }
+        ShardState afterAnswer = producer.shardStates().get(0);
+        kinesis.resume();
+        flushed.get(30, TimeUnit.SECONDS);
+        assertThat(futures).allMatch(f -> !f.isCompletedExceptionally());
+        assertThat(kinesis.requestSizes.get(0)).as("entries throttled in the first answer").isGreaterThan(1);
+        assertThat(afterAnswer.throttles()).isEqualTo((long) kinesis.requestSizes.get(0));
+        // One answer, one cut: half the limit, not 2^-k of it.
+        assertThat(afterAnswer.recordRateLimit()).isEqualTo(500);
+    }
+
     private static Throwable catchFailure(CompletableFuture<?> future) throws Exception {
         try {
             future.get(30, TimeUnit.SECONDS);

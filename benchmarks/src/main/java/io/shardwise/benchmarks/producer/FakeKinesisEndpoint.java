@@ -33,6 +33,11 @@ import javax.net.ssl.SSLContext;
  * for Kinesis) for one stream of N even shards, over plain
  * HTTP and over TLS (the KPL's daemon only speaks TLS), and stores nothing. Each PutRecords entry is
  * answered with success and the shard that owns its hash key, as Kinesis would.
+ *
+ * <p>In shard-limit mode ({@link #withShardLimits}) each shard admits entries through a
+ * {@link ShardBucket} (1 MiB/s of data plus partition key and 1,000 records/s, at most one second of
+ * burst) and answers an entry over the limit with ProvisionedThroughputExceededException, per entry,
+ * as Kinesis does; {@link #stats} counts what was stored and throttled, per second and shard.
  */
 final class FakeKinesisEndpoint implements AutoCloseable {
     private static final BigInteger MAX = BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE);
@@ -47,6 +52,25 @@ final class FakeKinesisEndpoint implements AutoCloseable {
     private final ExecutorService workers = Executors.newFixedThreadPool(4);
     private final AtomicLong sequence = new AtomicLong(1_000_000);
     final AtomicLong entries = new AtomicLong();
+    private ShardBucket[] buckets;
+    private ShardLimitStats stats;
+
+    /** An endpoint whose shards enforce Kinesis's write limits. */
+    static FakeKinesisEndpoint withShardLimits(int shards) throws Exception {
+        FakeKinesisEndpoint endpoint = new FakeKinesisEndpoint(shards);
+        long now = System.nanoTime();
+        endpoint.buckets = new ShardBucket[shards];
+        for (int i = 0; i < shards; i++) {
+            endpoint.buckets[i] = new ShardBucket(now);
+        }
+        endpoint.stats = new ShardLimitStats(shards, now);
+        return endpoint;
+    }
+
+    /** What the shards stored and throttled (shard-limit mode only). */
+    ShardLimitStats stats() {
+        return stats;
+    }
 
     FakeKinesisEndpoint(int shards) throws Exception {
         // The JDK's HTTP server leaves Nagle's algorithm on: its answer (headers, then body) then waits
@@ -154,10 +178,12 @@ final class FakeKinesisEndpoint implements AutoCloseable {
      * objects at depth 2; of each, only PartitionKey and ExplicitHashKey are read, to name its shard.
      */
     private String putRecords(byte[] body) {
-        StringBuilder answer = new StringBuilder(64 + 80 * 16).append("{\"FailedRecordCount\":0,\"Records\":[");
+        StringBuilder answer = new StringBuilder(64 + 80 * 16).append("{\"Records\":[");
+        int failed = 0;
         int depth = 0;
         String partitionKey = null;
         String explicitHashKey = null;
+        int dataLength = 0;
         String lastKey = null;
         boolean expectValue = false;
         int count = 0;
@@ -174,6 +200,8 @@ final class FakeKinesisEndpoint implements AutoCloseable {
                             partitionKey = new String(body, i + 1, end - i - 1, StandardCharsets.UTF_8);
                         } else if ("ExplicitHashKey".equals(lastKey)) {
                             explicitHashKey = new String(body, i + 1, end - i - 1, StandardCharsets.US_ASCII);
+                        } else if ("Data".equals(lastKey)) {
+                            dataLength = base64Length(body, i + 1, end);
                         }
                         expectValue = false;
                     } else if (end - i - 1 <= 16) {
@@ -187,21 +215,57 @@ final class FakeKinesisEndpoint implements AutoCloseable {
                 expectValue = true;
             } else if (b == ',') {
                 expectValue = false;
-            } else if (b == '{') {
-                depth++;
+            } else if (b == '{' || b == '[') {
+                // "Records": [{"Data": ...: the colon before the array is not the first entry's field.
+                expectValue = false;
+                depth += b == '{' ? 1 : 0;
             } else if (b == '}') {
                 if (depth == 2) {
                     int shard = shardOf(partitionKey, explicitHashKey);
-                    answer.append(count++ == 0 ? "" : ",").append("{\"SequenceNumber\":\"")
-                            .append(sequence.incrementAndGet()).append("\",\"ShardId\":\"").append(shardId(shard)).append("\"}");
+                    answer.append(count++ == 0 ? "" : ",");
+                    if (admit(shard, partitionKey, dataLength)) {
+                        answer.append("{\"SequenceNumber\":\"").append(sequence.incrementAndGet())
+                                .append("\",\"ShardId\":\"").append(shardId(shard)).append("\"}");
+                    } else {
+                        failed++;
+                        answer.append("{\"ErrorCode\":\"ProvisionedThroughputExceededException\",\"ErrorMessage\":\"")
+                                .append(throttleMessage(shard)).append("\"}");
+                    }
                     partitionKey = null;
                     explicitHashKey = null;
+                    dataLength = 0;
                 }
                 depth--;
             }
         }
         entries.addAndGet(count);
-        return answer.append("]}").toString();
+        return answer.append("],\"FailedRecordCount\":").append(failed).append("}").toString();
+    }
+
+    /** Decoded length of the base64 text in {@code body[from, to)}. */
+    private static int base64Length(byte[] body, int from, int to) {
+        int length = to - from;
+        int padding = 0;
+        for (int i = to - 1; i >= from && body[i] == '='; i--) {
+            padding++;
+        }
+        return length / 4 * 3 - padding;
+    }
+
+    /** In shard-limit mode: charges the entry to its shard's bucket, or refuses it. Always admits otherwise. */
+    private boolean admit(int shard, String partitionKey, int dataLength) {
+        if (buckets == null) {
+            return true;
+        }
+        long now = System.nanoTime();
+        int size = dataLength + (partitionKey == null ? 0 : partitionKey.getBytes(StandardCharsets.UTF_8).length);
+        boolean admitted = buckets[shard].tryTake(size, now);
+        stats.count(shard, now, size, admitted);
+        return admitted;
+    }
+
+    private static String throttleMessage(int shard) {
+        return "Rate exceeded for shard " + shardId(shard) + " in stream bench under account 000000000000.";
     }
 
     /** As {@link #putRecords} for a CBOR body: a streaming parse that skips the data blobs. */
@@ -210,11 +274,12 @@ final class FakeKinesisEndpoint implements AutoCloseable {
         try (JsonParser parser = CBOR_FACTORY.createParser(body);
              JsonGenerator out = CBOR_FACTORY.createGenerator(bytes)) {
             out.writeStartObject();
-            out.writeNumberField("FailedRecordCount", 0);
             out.writeArrayFieldStart("Records");
             int depth = 0;
             String partitionKey = null;
             String explicitHashKey = null;
+            int dataLength = 0;
+            int failed = 0;
             long count = 0;
             JsonToken token;
             while ((token = parser.nextToken()) != null) {
@@ -222,13 +287,21 @@ final class FakeKinesisEndpoint implements AutoCloseable {
                     depth++;
                 } else if (token == JsonToken.END_OBJECT) {
                     if (depth == 2) {
+                        int shard = shardOf(partitionKey, explicitHashKey);
                         out.writeStartObject();
-                        out.writeStringField("SequenceNumber", String.valueOf(sequence.incrementAndGet()));
-                        out.writeStringField("ShardId", shardId(shardOf(partitionKey, explicitHashKey)));
+                        if (admit(shard, partitionKey, dataLength)) {
+                            out.writeStringField("SequenceNumber", String.valueOf(sequence.incrementAndGet()));
+                            out.writeStringField("ShardId", shardId(shard));
+                        } else {
+                            failed++;
+                            out.writeStringField("ErrorCode", "ProvisionedThroughputExceededException");
+                            out.writeStringField("ErrorMessage", throttleMessage(shard));
+                        }
                         out.writeEndObject();
                         count++;
                         partitionKey = null;
                         explicitHashKey = null;
+                        dataLength = 0;
                     }
                     depth--;
                 } else if (token == JsonToken.FIELD_NAME && depth == 2) {
@@ -238,12 +311,15 @@ final class FakeKinesisEndpoint implements AutoCloseable {
                         partitionKey = parser.getText();
                     } else if ("ExplicitHashKey".equals(field)) {
                         explicitHashKey = parser.getText();
+                    } else if ("Data".equals(field) && buckets != null) {
+                        dataLength = parser.getBinaryValue().length;
                     } else if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
                         parser.skipChildren();
                     }
                 }
             }
             out.writeEndArray();
+            out.writeNumberField("FailedRecordCount", failed);
             out.writeEndObject();
             entries.addAndGet(count);
         }
