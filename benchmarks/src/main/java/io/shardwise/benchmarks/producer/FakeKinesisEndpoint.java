@@ -1,5 +1,6 @@
 package io.shardwise.benchmarks.producer;
 
+import io.shardwise.testkit.ShardLimitBucket;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -35,7 +36,7 @@ import javax.net.ssl.SSLContext;
  * answered with success and the shard that owns its hash key, as Kinesis would.
  *
  * <p>In shard-limit mode ({@link #withShardLimits}) each shard admits entries through a
- * {@link ShardBucket} (1 MiB/s of data plus partition key and 1,000 records/s, at most one second of
+ * {@link ShardLimitBucket} (1 MiB/s of data plus partition key and 1,000 records/s, at most one second of
  * burst) and answers an entry over the limit with ProvisionedThroughputExceededException, per entry,
  * as Kinesis does; {@link #stats} counts what was stored and throttled, per second and shard.
  */
@@ -52,16 +53,16 @@ final class FakeKinesisEndpoint implements AutoCloseable {
     private final ExecutorService workers = Executors.newFixedThreadPool(4);
     private final AtomicLong sequence = new AtomicLong(1_000_000);
     final AtomicLong entries = new AtomicLong();
-    private ShardBucket[] buckets;
+    private ShardLimitBucket[] buckets;
     private ShardLimitStats stats;
 
     /** An endpoint whose shards enforce Kinesis's write limits. */
     static FakeKinesisEndpoint withShardLimits(int shards) throws Exception {
         FakeKinesisEndpoint endpoint = new FakeKinesisEndpoint(shards);
         long now = System.nanoTime();
-        endpoint.buckets = new ShardBucket[shards];
+        endpoint.buckets = new ShardLimitBucket[shards];
         for (int i = 0; i < shards; i++) {
-            endpoint.buckets[i] = new ShardBucket(now);
+            endpoint.buckets[i] = new ShardLimitBucket(now);
         }
         endpoint.stats = new ShardLimitStats(shards, now);
         return endpoint;

@@ -1,5 +1,6 @@
 package io.shardwise.benchmarks.producer;
 
+import io.shardwise.testkit.ShardLimitBucket;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
@@ -33,7 +34,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ShardLimitBenchmark {
     static final int SHARDS = 4;
-    static final double CAPACITY_BYTES = SHARDS * ShardBucket.BYTES_PER_SECOND;
+    static final double CAPACITY_BYTES = SHARDS * ShardLimitBucket.BYTES_PER_SECOND;
     /** A background record as Kinesis counts it: 100 bytes of data and a key of about 18 characters. */
     static final double RECORD_KINESIS_BYTES = ProducerLoad.RECORD_BYTES + "partition-key-1234".length();
     static final double CAPACITY_RECORDS = CAPACITY_BYTES / RECORD_KINESIS_BYTES;
@@ -84,7 +85,7 @@ public final class ShardLimitBenchmark {
                     }
                 }
                 case "c" -> {
-                    double hotRate = 3 * ShardBucket.BYTES_PER_SECOND / HOT_RECORD_BYTES;
+                    double hotRate = 3 * ShardLimitBucket.BYTES_PER_SECOND / HOT_RECORD_BYTES;
                     for (String kind : hotKinds) {
                         all.add(run("c hot3x+bg0.5", kind, 1, seconds, 0.5 * CAPACITY_RECORDS, false, hotRate));
                     }
@@ -159,10 +160,10 @@ public final class ShardLimitBenchmark {
                     // The background lands evenly on the 4 shards; what the other shards store beyond their part
                     // of it is spread hot-key data. Their leftover capacity is 3 MiB/s less that part.
                     double backgroundOthers = 0.75 * ratePerProducer * RECORD_KINESIS_BYTES;
-                    double leftover = 3 * ShardBucket.BYTES_PER_SECOND - backgroundOthers;
+                    double leftover = 3 * ShardLimitBucket.BYTES_PER_SECOND - backgroundOthers;
                     extra.append(String.format(Locale.ROOT, " [%s] hot%%=%.1f others%%=%.1f spreadUseOfLeftover%%=%.1f",
-                            window[0] == from ? "all" : ">10s", 100 * hotBytes / ShardBucket.BYTES_PER_SECOND,
-                            100 * others / (3 * ShardBucket.BYTES_PER_SECOND), 100 * (others - backgroundOthers) / leftover));
+                            window[0] == from ? "all" : ">10s", 100 * hotBytes / ShardLimitBucket.BYTES_PER_SECOND,
+                            100 * others / (3 * ShardLimitBucket.BYTES_PER_SECOND), 100 * (others - backgroundOthers) / leftover));
                 }
             }
             Figures figures = new Figures(scenario, kind, 100 * whole.bytesPerSecond() / CAPACITY_BYTES,
