@@ -17,9 +17,9 @@ import java.util.SplittableRandom;
 /**
  * The work the aggregation benchmarks measure, shared by the JMH benchmark and the CPU-time
  * report. One operation processes one batch of about 1 MiB of user data: {@link #batchRecords()}
- * records of {@code recordBytes} bytes with partition keys drawn from 10,007 keys (as in the KPL
- * measurements of FACTS.md), in aggregates of the KPL's default 51,200 bytes. Every operation
- * returns a value derived from its output so that nothing can be optimized away.
+ * records of {@code recordBytes} bytes with partition keys drawn from 10,007 keys (as in the
+ * producer benchmark beside the KPL, see benchmarks/README.md), in aggregates of the KPL's default
+ * 51,200 bytes. Every operation returns a value derived from its output so that nothing can be optimized away.
  */
 final class AggregationWorkload {
 

@@ -9,7 +9,7 @@ import software.amazon.kinesis.producer.KinesisProducerConfiguration;
 
 /**
  * The real KPL 1.1.1, configured for the local Kinesis engine: its native daemon only speaks TLS,
- * so it goes to the engine's TLS port without verifying the self-signed certificate (FACTS.md).
+ * so it goes to the engine's TLS port without verifying the self-signed certificate (docs/engines-and-registry.md).
  */
 public final class Kpl {
     private Kpl() {}
@@ -40,7 +40,7 @@ public final class Kpl {
 
     /**
      * Sends one record with {@code warmUpKey} and gives the KPL time to load its shard map: it
-     * aggregates only once it knows the shards (FACTS.md).
+     * aggregates only once it knows the shards (docs/engines-and-registry.md).
      */
     public static void warmUp(KinesisProducer kpl, String streamName, String warmUpKey) throws Exception {
         kpl.addUserRecord(streamName, warmUpKey, ByteBuffer.wrap(new byte[] {0})).get(120, TimeUnit.SECONDS);
