@@ -30,9 +30,10 @@ import software.amazon.kinesis.lifecycle.events.ShutdownRequestedInput;
 import software.amazon.kinesis.processor.ShardRecordProcessor;
 
 /**
- * Migration to the KCL after a Shardwise fleet stopped, one worker gracefully and one by SIGKILL:
- * the lease table holds only leases (liveness lives in the worker table), so the real KCL 3.5.1
- * started on it processes every shard and logs no error about items it cannot read.
+ * Migration to the KCL after a Shardwise fleet stopped, one worker gracefully and one by SIGKILL
+ * (after its last checkpoint): the lease table holds only leases (liveness lives in the worker
+ * table), so the real KCL 3.5.1 started on it resumes after Shardwise's checkpoints, processes every
+ * new record and none again, and logs no error about items it cannot read.
  */
 @ShardwiseTest
 @StreamShards(2)
@@ -41,7 +42,7 @@ class KclAfterShardwiseIT {
     @Test
     void theKclFollowingACrashedAndAClosedShardwiseWorkerFindsOnlyLeases(LocalEngines engines, TestStream stream,
                                                                           LeaseTableName table) throws Exception {
-        Writes.numbered(engines.kinesisClient(), stream.name(), 0, 40, 8);
+        List<String> before = Writes.numbered(engines.kinesisClient(), stream.name(), 0, 40, 8);
         Received received = new Received();
         try (WorkerProcess crashing = new WorkerProcess(engines, stream.name(), table.value(), "crashing", received);
              ShardwiseConsumer closing = ShardwiseConsumer.builder().applicationName(table.value())
@@ -76,6 +77,8 @@ class KclAfterShardwiseIT {
         } finally {
             System.setErr(originalErr);
         }
+        assertThat(seenByKcl).as("the KCL resumes after Shardwise's checkpoints: nothing processed again")
+                .doesNotContainAnyElementsOf(before);
         String log;
         synchronized (kclLog) {
             log = kclLog.toString(StandardCharsets.UTF_8);
