@@ -20,8 +20,10 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * A RecordHandler's checkpoints on a table that throttles half of its writes: a throttled
  * checkpoint is retried as a checkpoint, so the handler sees every record exactly once. The client
- * has the SDK's retries off, as the consumer's documentation asks: the consumer's own policy
- * retries the heartbeat (the same operation) fast enough to stay within its deadline.
+ * has the SDK's retries off, as the consumer's documentation asks. The heartbeat is the same
+ * operation and is throttled as often: a failover time of 10 s gives it room for enough retries
+ * that the test is about checkpoints, not about the heartbeat's tolerance (at the default 3.5 s a
+ * heartbeat has about 0.7 s, some five attempts, before the worker fences itself).
  */
 @ShardwiseTest
 @StreamShards(2)
@@ -37,7 +39,7 @@ class ThrottledCheckpointIT {
              ContinuousWriter writer = new ContinuousWriter(engines.kinesisClient(), stream.name(), 8, 8, 100);
              ShardwiseConsumer worker = ShardwiseConsumer.builder().applicationName(table.value())
                      .streamName(stream.name()).kinesisClient(engines.kinesisAsyncClient())
-                     .dynamoDbClient(client).workerId("w").initialPosition(InitialPosition.trimHorizon())
+                     .dynamoDbClient(client).workerId("w").failoverTime(Duration.ofSeconds(10)).initialPosition(InitialPosition.trimHorizon())
                      .recordHandler(r -> received.add("w", r)).build()) {
             worker.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> worker.heldShards().size() == 2);
