@@ -117,11 +117,18 @@ public final class ShardwiseKplProducer implements IKinesisProducer {
         require(data, "data");
         UserRecord record = new UserRecord(streamName, partitionKey, explicitHashKey, data);
         Instant addedAt = Instant.now();
-        CompletableFuture<SendResult> sent = producers.forStream(streamName)
-                .send(partitionKey, explicitHashKey == null ? null : explicitHashKey.trim(), bytes(data));
-        throwIfInvalid(sent);
-        SettableFuture<UserRecordResult> result = SettableFuture.create();
+        // Counted before it reaches the producer, so a concurrent flushSync never misses it.
         outstanding.incrementAndGet();
+        CompletableFuture<SendResult> sent;
+        try {
+            sent = producers.forStream(streamName)
+                    .send(partitionKey, explicitHashKey == null ? null : explicitHashKey.trim(), bytes(data));
+            throwIfInvalid(sent);
+        } catch (RuntimeException e) {
+            recordDone();
+            throw e;
+        }
+        SettableFuture<UserRecordResult> result = SettableFuture.create();
         sent.whenComplete((stored, error) -> {
             if (error == null) {
                 result.set(KplResults.success(stored, addedAt));
