@@ -16,7 +16,9 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -230,7 +232,7 @@ public final class ShardwiseKplProducer implements IKinesisProducer {
                         allDone.wait(FLUSH_SYNC_REPEAT_MILLIS);
                     }
                 }
-            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            } catch (TimeoutException | ExecutionException e) {
                 // Not done yet, or a flush failed with a closed producer: look at the count again.
                 log.debug("flushSync: {} records still outstanding", outstanding.get());
             } catch (InterruptedException e) {
