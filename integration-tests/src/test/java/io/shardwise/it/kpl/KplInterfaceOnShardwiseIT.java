@@ -2,6 +2,7 @@ package io.shardwise.it.kpl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.common.util.concurrent.Futures;
 import io.shardwise.aggregation.DeaggregatedRecord;
 import io.shardwise.it.support.StreamReader;
 import io.shardwise.it.support.StreamReader.StoredRecord;
@@ -12,7 +13,9 @@ import io.shardwise.testkit.StreamShards;
 import io.shardwise.testkit.TestStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -21,7 +24,7 @@ import software.amazon.kinesis.producer.UserRecordResult;
 /**
  * Code written for the KPL ({@link KplUserCode}) runs unchanged on {@link ShardwiseKplProducer}
  * against the local engines: two streams through one producer, every callback a success, every
- * record in its stream exactly once.
+ * record in its stream exactly once, in the shard and Kinesis record its result names.
  */
 @ShardwiseTest
 class KplInterfaceOnShardwiseIT {
@@ -52,20 +55,38 @@ class KplInterfaceOnShardwiseIT {
             assertThat(result.getAttempts()).isNotEmpty();
             assertThat(result.getAttempts().get(result.getAttempts().size() - 1).isSuccessful()).isTrue();
         }
+        Map<String, List<String>> byKinesisRecord = new HashMap<>();
         for (String name : streams) {
-            List<String> expected = IntStream.range(0, PER_STREAM).mapToObj(i -> "key-" + (i % KEYS) + "=" + name + "|" + i)
-                    .toList();
-            assertThat(readBack(kinesis, name)).as("user records in stream %s", name)
+            List<String> expected = IntStream.range(0, PER_STREAM).mapToObj(i -> userRecord(name, i)).toList();
+            assertThat(readBack(kinesis, name, byKinesisRecord)).as("user records in stream %s", name)
                     .containsExactlyInAnyOrderElementsOf(expected);
+        }
+        // Each result names the shard and the Kinesis record (an aggregate, mostly) that holds its record.
+        for (int j = 0; j < outcome.futures().size(); j++) {
+            String name = streams.get(j % streams.size());
+            UserRecordResult result = Futures.getUnchecked(outcome.futures().get(j));
+            assertThat(byKinesisRecord.get(name + "/" + result.getShardId() + "/" + result.getSequenceNumber()))
+                    .as("the Kinesis record the result of record %d of %s names", j / streams.size(), name)
+                    .contains(userRecord(name, j / streams.size()));
         }
     }
 
-    /** Every user record of the stream, aggregates unpacked, as "partitionKey=data". */
-    private static List<String> readBack(KinesisClient kinesis, String streamName) {
+    private static String userRecord(String stream, int i) {
+        return "key-" + (i % KEYS) + "=" + stream + "|" + i;
+    }
+
+    /**
+     * Every user record of the stream, aggregates unpacked, as "partitionKey=data"; also filed under
+     * "stream/shard/sequence number" of the Kinesis record that carried it.
+     */
+    private static List<String> readBack(KinesisClient kinesis, String streamName, Map<String, List<String>> byKinesisRecord) {
         List<String> records = new ArrayList<>();
         for (StoredRecord stored : new StreamReader(kinesis).readAll(streamName)) {
+            String place = streamName + "/" + stored.shard().shardId() + "/" + stored.record().sequenceNumber();
             for (DeaggregatedRecord user : stored.deaggregate().records()) {
-                records.add(user.partitionKey() + "=" + new String(user.data(), StandardCharsets.UTF_8));
+                String record = user.partitionKey() + "=" + new String(user.data(), StandardCharsets.UTF_8);
+                records.add(record);
+                byKinesisRecord.computeIfAbsent(place, k -> new ArrayList<>()).add(record);
             }
         }
         return records;
