@@ -100,9 +100,11 @@ class KclProcessorOnShardwiseIT {
     }
 
     /**
-     * The end of a shard on Shardwise alone (the real KCL 3.5.1 does not start on kinesis-mock after a
-     * split: its shard sync rejects the shard list's hash ranges): the KCL processor's
-     * {@code shardEnded} checkpoint() stores SHARD_END for the parent, and its children are processed.
+     * The end of a shard, on Shardwise alone: the KCL processor's {@code shardEnded} checkpoint()
+     * stores SHARD_END for the parent, and its children are processed. The real KCL 3.5.1 does not
+     * start on kinesis-mock after a split: its shard sync finds the parent's and a child's hash ranges
+     * overlapping in the shard list kinesis-mock gives it ("Hash range of shards returned ... was
+     * incomplete after 3 retries").
      */
     @Test
     void aKclProcessorEndsAShardOnShardwise(LocalEngines engines, TestStream stream, KinesisClient kinesis,
