@@ -16,13 +16,14 @@ import software.amazon.kinesis.processor.ShardRecordProcessor;
 import software.amazon.kinesis.retrieval.KinesisClientRecord;
 
 /**
- * One shard's KCL processor driven by Shardwise. Shardwise calls from one thread, so the last
- * delivered position needs no lock; it is the KCL's "largest permitted checkpoint" for the
- * no-argument {@code checkpoint()} and {@code prepareCheckpoint()} of later calls.
+ * One shard's KCL processor driven by Shardwise. The last delivered position is the KCL's "largest
+ * permitted checkpoint" for the no-argument {@code checkpoint()} and {@code prepareCheckpoint()}.
+ * Shardwise calls from one thread; it is volatile because a KCL processor may checkpoint from a
+ * thread of its own, as the KCL allows.
  */
 final class KclRecordProcessor implements RecordProcessor {
     private final ShardRecordProcessor processor;
-    private Checkpoint lastDelivered = Checkpoint.TRIM_HORIZON;
+    private volatile Checkpoint lastDelivered = Checkpoint.TRIM_HORIZON;
 
     KclRecordProcessor(ShardRecordProcessor processor) {
         this.processor = processor;
