@@ -26,34 +26,48 @@ public final class SampleWorker {
             System.exit(2);
         }
         SampleEnvironment env = SampleEnvironment.fromEnvironment();
+        ShardwiseConsumer consumer = connected(env, args[0], args[1])
+                .recordHandler(record -> print(record.shardId() + " " + record.partitionKey() + " "
+                        + new String(record.data(), StandardCharsets.UTF_8)))
+                .build();
+        runUntilStopped(consumer, args[1], env);
+    }
+
+    /** A consumer builder for the application and stream, on AWS or the endpoints of {@code env}. */
+    static ShardwiseConsumer.Builder connected(SampleEnvironment env, String application, String stream) {
         ShardwiseConsumer.Builder builder = ShardwiseConsumer.builder()
-                .applicationName(args[0])
-                .streamName(args[1])
+                .applicationName(application)
+                .streamName(stream)
                 .region(env.region())
-                .initialPosition(InitialPosition.trimHorizon())
-                .recordHandler(record -> {
-                    String line = record.shardId() + " " + record.partitionKey() + " "
-                            + new String(record.data(), StandardCharsets.UTF_8);
-                    synchronized (System.out) {
-                        System.out.println(line);
-                        System.out.flush();
-                    }
-                });
+                .initialPosition(InitialPosition.trimHorizon());
         if (env.kinesisEndpoint() != null) {
             builder.kinesisEndpoint(env.kinesisEndpoint());
         }
         if (env.dynamoDbEndpoint() != null) {
             builder.dynamoDbEndpoint(env.dynamoDbEndpoint());
         }
-        ShardwiseConsumer consumer = builder.build();
+        return builder;
+    }
+
+    /** Starts the consumer and runs until SIGTERM (Ctrl-C), which closes it gracefully. */
+    static void runUntilStopped(ShardwiseConsumer consumer, String stream, SampleEnvironment env)
+            throws InterruptedException {
         CountDownLatch closed = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             consumer.close();
             closed.countDown();
         }, "sample-worker-stop"));
         consumer.start();
-        System.err.println("worker " + consumer.workerId() + " processing " + args[1] + " on " + env.describe()
+        System.err.println("worker " + consumer.workerId() + " processing " + stream + " on " + env.describe()
                 + " (Ctrl-C stops it)");
         closed.await();
+    }
+
+    /** One whole line on standard output, never interleaved with another shard's. */
+    static void print(String line) {
+        synchronized (System.out) {
+            System.out.println(line);
+            System.out.flush();
+        }
     }
 }

@@ -47,6 +47,19 @@ class SamplesIT {
     @StreamShards(2)
     void theProducerSampleWritesOrdersAndTheWorkerSampleProcessesEachInOrder(LocalEngines engines, TestStream stream)
             throws Exception {
+        produceAndProcessOrders("io.shardwise.samples.SampleWorker", engines, stream);
+    }
+
+    @Test
+    @StreamShards(2)
+    void theKclProcessorSampleRunsOnShardwiseAndProcessesEachOrderInOrder(LocalEngines engines, TestStream stream)
+            throws Exception {
+        produceAndProcessOrders("io.shardwise.samples.SampleKclWorker", engines, stream);
+    }
+
+    /** The producer sample writes orders; the worker sample {@code workerClass} prints each, in order per customer. */
+    private static void produceAndProcessOrders(String workerClass, LocalEngines engines, TestStream stream)
+            throws Exception {
         Path jar = JavaProcess.builtJar("samples", "shardwise-samples.jar");
         JavaProcess.Result produced = JavaProcess.run(JavaProcess.withEngines(
                 JavaProcess.main(jar, "io.shardwise.samples.SampleProducer", stream.name(), Integer.toString(ORDERS)),
@@ -56,7 +69,7 @@ class SamplesIT {
                 + " on " + engines.kinesisEndpoint());
 
         Path workerLog = Files.createTempFile("sample-worker-", ".log");
-        Process worker = JavaProcess.withEngines(JavaProcess.main(jar, "io.shardwise.samples.SampleWorker",
+        Process worker = JavaProcess.withEngines(JavaProcess.main(jar, workerClass,
                 engines.uniqueName("sample-app"), stream.name()), engines).redirectError(workerLog.toFile()).start();
         try {
             BlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -89,7 +102,8 @@ class SamplesIT {
 
             worker.destroy();
             assertThat(worker.waitFor(60, TimeUnit.SECONDS)).as("the worker stops gracefully on SIGTERM").isTrue();
-            assertThat(Files.readString(workerLog)).contains("closed");
+            assertThat(Files.readString(workerLog)).contains("closed")
+                    .doesNotContain("cannot checkpoint").doesNotContain("checkpoint failed");
         } finally {
             worker.destroyForcibly();
             Files.deleteIfExists(workerLog);

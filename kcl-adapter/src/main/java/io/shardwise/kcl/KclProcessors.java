@@ -1,0 +1,41 @@
+package io.shardwise.kcl;
+
+import io.shardwise.consumer.RecordProcessorFactory;
+import java.util.Objects;
+import software.amazon.kinesis.common.StreamIdentifier;
+import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
+
+/**
+ * Runs processors written for the KCL 3.x on {@code ShardwiseConsumer}, unchanged:
+ *
+ * <pre>{@code
+ * ShardwiseConsumer.builder()
+ *         .applicationName("orders-app")
+ *         .streamName("orders")
+ *         .processorFactory(KclProcessors.adapt(OrdersProcessor::new))
+ *         .build();
+ * }</pre>
+ *
+ * Each shard gets its own {@code ShardRecordProcessor} from the factory, as under the KCL.
+ */
+public final class KclProcessors {
+    private KclProcessors() {
+    }
+
+    /** Adapts a factory whose processors do not need the stream: it is asked with {@code shardRecordProcessor()}. */
+    public static RecordProcessorFactory adapt(ShardRecordProcessorFactory factory) {
+        Objects.requireNonNull(factory, "factory");
+        return shardId -> new KclRecordProcessor(factory.shardRecordProcessor());
+    }
+
+    /**
+     * Adapts a factory that overrides {@code shardRecordProcessor(StreamIdentifier)}: it is asked with the
+     * single-stream identifier of {@code streamName}, as the KCL asks it.
+     */
+    public static RecordProcessorFactory adapt(ShardRecordProcessorFactory factory, String streamName) {
+        Objects.requireNonNull(factory, "factory");
+        StreamIdentifier stream = StreamIdentifier.singleStreamInstance(
+                Objects.requireNonNull(streamName, "streamName"));
+        return shardId -> new KclRecordProcessor(factory.shardRecordProcessor(stream));
+    }
+}
