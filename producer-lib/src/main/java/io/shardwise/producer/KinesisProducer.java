@@ -64,6 +64,11 @@ public final class KinesisProducer implements AutoCloseable {
     private final Map<String, CompletableFuture<Void>> spreadKeys = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
+    /** The options this producer runs with. */
+    ProducerConfig config() {
+        return config;
+    }
+
     private KinesisProducer(ProducerConfig config, KinesisAsyncClient kinesis, boolean ownsClient, ProducerMetrics metrics) {
         this.config = config;
         this.kinesis = kinesis;
@@ -465,10 +470,33 @@ public final class KinesisProducer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Applies a KPL configuration file ({@code default_config.properties} keys of the KPL 1.x):
+         * AggregationEnabled, AggregationMaxSize, RecordMaxBufferedTime, RecordTtl, RequestTimeout,
+         * MaxConnections (concurrent requests), Region, KinesisEndpoint and KinesisPort, RateLimit below
+         * 100 (percent of a shard's limit). A value outside the KPL's own range is refused with an
+         * {@link IllegalArgumentException} naming key, value and range. Keys with no equivalent (most
+         * belong to the KPL's native daemon or its CloudWatch metrics) are logged at WARN with the
+         * reason, once each. Options set after this call override the file.
+         */
+        public Builder properties(java.util.Properties kplConfiguration) {
+            KplProperties.apply(kplConfiguration, this).forEach((key, reason) ->
+                    log.warn("KPL property {} is not applied: {}", key, reason));
+            return this;
+        }
+
         /** Reports metrics to this registry (needs micrometer-core). Default: no metrics. */
         public Builder meterRegistry(MeterRegistry registry) {
             this.meterRegistry = registry;
             return this;
+        }
+
+        Region region() {
+            return region;
+        }
+
+        URI endpoint() {
+            return endpoint;
         }
 
         public KinesisProducer build() {

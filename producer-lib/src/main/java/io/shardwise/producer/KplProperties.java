@@ -1,0 +1,150 @@
+package io.shardwise.producer;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeSet;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * The KPL's configuration file ({@code default_config.properties} keys of the KPL 1.x) applied to a
+ * {@link KinesisProducer.Builder}, so a KPL user's file keeps working. Each key with an equivalent sets
+ * it; a value outside the KPL's own range is refused with the key, the value and the range; a key
+ * with no equivalent is reported with the reason (most belong to the KPL's native daemon, which does
+ * not exist here).
+ */
+final class KplProperties {
+    private static final int MIN_AGGREGATE_BYTES = 256;
+    private static final String NO_DAEMON = "there is no native daemon (no process, threads or files of its own)";
+    private static final String METRICS = "metrics go to a Micrometer registry: meterRegistry(...)";
+    private static final String CLIENT = "a setting of the SDK client: build the client yourself and give it with client(...)";
+
+    /** Keys with no equivalent, and why. */
+    private static final Map<String, String> NO_EQUIVALENT = Map.ofEntries(
+            Map.entry("AggregationMaxCount", "aggregates are bounded by bytes (AggregationMaxSize) and by the shard's rate"),
+            Map.entry("CollectionMaxCount", "a PutRecords call carries up to its limit of 500 entries, as the shards' rates allow"),
+            Map.entry("CollectionMaxSize", "a PutRecords call carries up to its limit of 5 MiB, as the shards' rates allow"),
+            Map.entry("ConnectTimeout", CLIENT),
+            Map.entry("MinConnections", "connections are opened on demand"),
+            Map.entry("CredentialsRefreshDelay", "credentials come from an SDK provider, which refreshes them itself"),
+            Map.entry("StsEndpoint", "credentials come from an SDK provider: configure STS there"),
+            Map.entry("StsPort", "credentials come from an SDK provider: configure STS there"),
+            Map.entry("FailIfThrottled", "a throttled record is retried with backoff until its RecordTtl; there is no fail-fast mode"),
+            Map.entry("UserRecordTimeoutInMillis", "use RecordTtl: a record's whole time, retries included"),
+            Map.entry("EnableCoreDumps", NO_DAEMON),
+            Map.entry("NativeExecutable", NO_DAEMON),
+            Map.entry("TempDirectory", NO_DAEMON),
+            Map.entry("ThreadingModel", NO_DAEMON),
+            Map.entry("ThreadPoolSize", NO_DAEMON),
+            Map.entry("LogLevel", "logging goes through SLF4J: set the level of io.shardwise.producer there"),
+            Map.entry("MetricsCredentials", METRICS),
+            Map.entry("MetricsGranularity", METRICS),
+            Map.entry("MetricsLevel", METRICS),
+            Map.entry("MetricsNamespace", METRICS),
+            Map.entry("MetricsUploadDelay", METRICS),
+            Map.entry("CloudwatchEndpoint", METRICS),
+            Map.entry("CloudwatchPort", METRICS));
+
+    /** The KPL's ranges for its numeric keys (its default_config.properties). */
+    private static final Map<String, long[]> RANGES = Map.ofEntries(
+            Map.entry("AggregationMaxCount", new long[] {1, Long.MAX_VALUE}),
+            Map.entry("AggregationMaxSize", new long[] {64, 1_048_576}),
+            Map.entry("CollectionMaxCount", new long[] {1, 500}),
+            Map.entry("CollectionMaxSize", new long[] {52_224, Long.MAX_VALUE}),
+            Map.entry("ConnectTimeout", new long[] {100, 300_000}),
+            Map.entry("KinesisPort", new long[] {1, 65_535}),
+            Map.entry("MaxConnections", new long[] {1, 256}),
+            Map.entry("MinConnections", new long[] {1, 16}),
+            Map.entry("RateLimit", new long[] {1, Long.MAX_VALUE}),
+            Map.entry("RecordMaxBufferedTime", new long[] {0, Long.MAX_VALUE}),
+            Map.entry("RecordTtl", new long[] {100, Long.MAX_VALUE}),
+            Map.entry("RequestTimeout", new long[] {100, 600_000}),
+            Map.entry("MetricsUploadDelay", new long[] {1, 60_000}));
+
+    private KplProperties() {
+    }
+
+    /**
+     * Applies {@code file} to {@code builder}. Returns the keys that were not applied, each with the
+     * reason, in key order.
+     *
+     * @throws IllegalArgumentException for a value outside the KPL's range, naming key, value and range
+     */
+    static Map<String, String> apply(Properties file, KinesisProducer.Builder builder) {
+        Map<String, String> notApplied = new LinkedHashMap<>();
+        for (String key : new TreeSet<>(file.stringPropertyNames())) {
+            String value = file.getProperty(key).trim();
+            long[] range = RANGES.get(key);
+            long number = range == null ? 0 : number(key, value, range);
+            switch (key) {
+                case "AggregationEnabled" -> builder.aggregation(bool(key, value));
+                case "AggregationMaxSize" -> {
+                    builder.aggregationMaxBytes((int) Math.max(MIN_AGGREGATE_BYTES, number));
+                    if (number < MIN_AGGREGATE_BYTES) {
+                        notApplied.put(key, "raised to " + MIN_AGGREGATE_BYTES + ", the smallest aggregate Shardwise builds");
+                    }
+                }
+                case "RecordMaxBufferedTime" -> builder.maxBufferedTime(Duration.ofMillis(number));
+                case "RecordTtl" -> builder.recordTtl(Duration.ofMillis(number));
+                case "RequestTimeout" -> builder.requestTimeout(Duration.ofMillis(number));
+                case "MaxConnections" -> builder.maxInFlightRequests((int) number);
+                case "Region" -> builder.region(Region.of(value));
+                case "RateLimit" -> {
+                    if (number < 100) {
+                        builder.shardRateLimit(number / 100.0);
+                    } else {
+                        notApplied.put(key, "above 100% of a shard's limit the shard throttles; the adaptive limiter"
+                                + " keeps at most 100% and finds this producer's share by itself");
+                    }
+                }
+                case "KinesisEndpoint", "KinesisPort" -> {
+                    // Applied once both are read: the endpoint is https://KinesisEndpoint:KinesisPort.
+                }
+                case "VerifyCertificate" -> {
+                    if (!bool(key, value)) {
+                        notApplied.put(key, "certificates are always verified: give the endpoint a trusted"
+                                + " certificate, or use its plain HTTP port with endpoint(URI)");
+                    }
+                }
+                default -> notApplied.put(key, NO_EQUIVALENT.getOrDefault(key, "not a KPL 1.x configuration key"));
+            }
+        }
+        String host = file.getProperty("KinesisEndpoint");
+        if (host != null && !host.isBlank()) {
+            String port = file.getProperty("KinesisPort", "443").trim();
+            builder.endpoint(URI.create("https://" + host.trim() + ":" + port));
+        } else if (file.getProperty("KinesisPort") != null) {
+            notApplied.put("KinesisPort", "used only with KinesisEndpoint");
+        }
+        return notApplied;
+    }
+
+    private static long number(String key, String value, long[] range) {
+        long number;
+        try {
+            number = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " = '" + value + "' is not an integer; allowed: " + range(range));
+        }
+        if (number < range[0] || number > range[1]) {
+            throw new IllegalArgumentException(key + " = " + number + " is out of range; allowed: " + range(range));
+        }
+        return number;
+    }
+
+    private static String range(long[] range) {
+        return range[0] + " .. " + (range[1] == Long.MAX_VALUE ? "9223372036854775807" : Long.toString(range[1]));
+    }
+
+    private static boolean bool(String key, String value) {
+        if (value.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (value.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException(key + " = '" + value + "' is not a boolean; allowed: true, false");
+    }
+}
