@@ -472,9 +472,9 @@ public final class KinesisProducer implements AutoCloseable {
 
         /**
          * Applies a KPL configuration file ({@code default_config.properties} keys of the KPL 1.x):
-         * AggregationEnabled, AggregationMaxSize, RecordMaxBufferedTime, RecordTtl, RequestTimeout,
-         * MaxConnections (concurrent requests), Region, KinesisEndpoint and KinesisPort, RateLimit below
-         * 100 (percent of a shard's limit). A value outside the KPL's own range is refused with an
+         * AggregationEnabled, AggregationMaxSize, MaxUserRecordSize, RecordMaxBufferedTime, RecordTtl,
+         * RequestTimeout, MaxConnections (concurrent requests), Region, KinesisEndpoint and KinesisPort,
+         * DescribeStreamSummaryIntervalMs (shard map refresh), RateLimit below 100 (percent of a shard's limit). A value outside the KPL's own range is refused with an
          * {@link IllegalArgumentException} naming key, value and range. Keys with no equivalent (most
          * belong to the KPL's native daemon or its CloudWatch metrics) are logged at WARN with the
          * reason, once each. Options set after this call override the file.

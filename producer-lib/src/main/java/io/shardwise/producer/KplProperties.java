@@ -9,7 +9,7 @@ import java.util.TreeSet;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * The KPL's configuration file ({@code default_config.properties} keys of the KPL 1.x) applied to a
+ * The KPL's configuration file (the {@code KinesisProducerConfiguration} keys of the KPL 1.1) applied to a
  * {@link KinesisProducer.Builder}, so a KPL user's file keeps working. Each key with an equivalent sets
  * it; a value outside the KPL's own range is refused with the key, the value and the range; a key
  * with no equivalent is reported with the reason (most belong to the KPL's native daemon, which does
@@ -27,6 +27,18 @@ final class KplProperties {
             Map.entry("CollectionMaxCount", "a PutRecords call carries up to its limit of 500 entries, as the shards' rates allow"),
             Map.entry("CollectionMaxSize", "a PutRecords call carries up to its limit of 5 MiB, as the shards' rates allow"),
             Map.entry("ConnectTimeout", CLIENT),
+            Map.entry("ProxyHost", CLIENT),
+            Map.entry("ProxyPort", CLIENT),
+            Map.entry("ProxyUserName", CLIENT),
+            Map.entry("ProxyPassword", CLIENT),
+            Map.entry("CaCertFile", "certificates are checked against the JVM's trust store: add the CA there"),
+            Map.entry("CaCertPath", "certificates are checked against the JVM's trust store: add the CA there"),
+            Map.entry("GlueSchemaRegistryPropertiesFilePath", "the Glue schema registry is not supported: encode the data yourself"),
+            Map.entry("RecordDistributionStrategyDefault", "every record goes to the shard of its hash key"),
+            Map.entry("ReturnUserRecordOnFailure", "a failed record's future always fails with the record's own attempts"),
+            Map.entry("EnableOldestFutureTracker", "the age of the oldest pending record is always kept"),
+            Map.entry("EnableDaemonHealthCheck", NO_DAEMON),
+            Map.entry("DaemonHealthCheckTimeoutMs", NO_DAEMON),
             Map.entry("MinConnections", "connections are opened on demand"),
             Map.entry("CredentialsRefreshDelay", "credentials come from an SDK provider, which refreshes them itself"),
             Map.entry("StsEndpoint", "credentials come from an SDK provider: configure STS there"),
@@ -47,10 +59,16 @@ final class KplProperties {
             Map.entry("CloudwatchEndpoint", METRICS),
             Map.entry("CloudwatchPort", METRICS));
 
-    /** The KPL's ranges for its numeric keys (its default_config.properties). */
+    /** The KPL 1.1's ranges for its numeric keys (as its KinesisProducerConfiguration checks them). */
     private static final Map<String, long[]> RANGES = Map.ofEntries(
             Map.entry("AggregationMaxCount", new long[] {1, Long.MAX_VALUE}),
-            Map.entry("AggregationMaxSize", new long[] {64, 1_048_576}),
+            Map.entry("AggregationMaxSize", new long[] {64, 10_485_760}),
+            Map.entry("MaxUserRecordSize", new long[] {64, 10_485_760}),
+            Map.entry("CloudwatchPort", new long[] {1, 65_535}),
+            Map.entry("CredentialsRefreshDelay", new long[] {1, 300_000}),
+            Map.entry("DaemonHealthCheckTimeoutMs", new long[] {5_000, Long.MAX_VALUE}),
+            Map.entry("DescribeStreamSummaryIntervalMs", new long[] {1, Long.MAX_VALUE}),
+            Map.entry("ProxyPort", new long[] {1, 65_535}),
             Map.entry("CollectionMaxCount", new long[] {1, 500}),
             Map.entry("CollectionMaxSize", new long[] {52_224, Long.MAX_VALUE}),
             Map.entry("ConnectTimeout", new long[] {100, 300_000}),
@@ -86,6 +104,8 @@ final class KplProperties {
                         notApplied.put(key, "raised to " + MIN_AGGREGATE_BYTES + ", the smallest aggregate Shardwise builds");
                     }
                 }
+                case "MaxUserRecordSize" -> builder.maxRecordBytes((int) number);
+                case "DescribeStreamSummaryIntervalMs" -> builder.shardMapRefreshInterval(Duration.ofMillis(number));
                 case "RecordMaxBufferedTime" -> builder.maxBufferedTime(Duration.ofMillis(number));
                 case "RecordTtl" -> builder.recordTtl(Duration.ofMillis(number));
                 case "RequestTimeout" -> builder.requestTimeout(Duration.ofMillis(number));

@@ -27,7 +27,8 @@ class KplPropertiesTest {
         Map<String, String> notApplied = KplProperties.apply(file(
                 "AggregationEnabled", "false", "AggregationMaxSize", "102400", "RecordMaxBufferedTime", "250",
                 "RecordTtl", "60000", "RequestTimeout", "7000", "MaxConnections", "48", "Region", "eu-west-1",
-                "KinesisEndpoint", "kinesis.example.internal", "KinesisPort", "4567", "RateLimit", "80"), builder);
+                "KinesisEndpoint", "kinesis.example.internal", "KinesisPort", "4567", "RateLimit", "80",
+                "MaxUserRecordSize", "2097152", "DescribeStreamSummaryIntervalMs", "30000"), builder);
 
         assertThat(notApplied).isEmpty();
         assertThat(builder.region()).isEqualTo(Region.EU_WEST_1);
@@ -41,6 +42,8 @@ class KplPropertiesTest {
             assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(7));
             assertThat(config.maxInFlightRequests()).isEqualTo(48);
             assertThat(config.shardRateLimitFraction()).isEqualTo(0.8);
+            assertThat(config.maxRecordBytes()).isEqualTo(2 * 1024 * 1024);
+            assertThat(config.shardMapRefreshInterval()).isEqualTo(Duration.ofSeconds(30));
         }
     }
 
@@ -66,7 +69,7 @@ class KplPropertiesTest {
         KinesisProducer.Builder builder = KinesisProducer.builder().stream("s");
         assertThatThrownBy(() -> KplProperties.apply(file("AggregationMaxSize", "10"), builder))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("AggregationMaxSize = 10 is out of range; allowed: 64 .. 1048576");
+                .hasMessage("AggregationMaxSize = 10 is out of range; allowed: 64 .. 10485760");
         assertThatThrownBy(() -> KplProperties.apply(file("RecordTtl", "thirty seconds"), builder))
                 .hasMessage("RecordTtl = 'thirty seconds' is not an integer; allowed: 100 .. 9223372036854775807");
         assertThatThrownBy(() -> KplProperties.apply(file("AggregationEnabled", "yes"), builder))
