@@ -50,52 +50,7 @@ class KplAggregatesThroughLambdaIT {
         assertThat(stream.stored.size()).as("Kinesis records for 120 user records").isLessThan(60);
     }
 
-    /** A per-record function that fails chosen payloads a set number of times, and remembers what ran. */
-    private static final class Scripted implements UserRecordHandler {
-        final Map<String, Integer> failuresLeft = new HashMap<>();
-        final List<String> attempts = new CopyOnWriteArrayList<>();
-        final List<KinesisUserRecord> successes = new CopyOnWriteArrayList<>();
-
-        Scripted(Map<String, Integer> failures) {
-            failuresLeft.putAll(failures);
-        }
-
-        @Override
-        public void handle(KinesisUserRecord record, Context context) {
-            String payload = record.text();
-            attempts.add(payload);
-            if (failuresLeft.getOrDefault(payload, 0) > 0) {
-                failuresLeft.merge(payload, -1, Integer::sum);
-                throw new IllegalStateException("chosen failure of " + payload);
-            }
-            successes.add(record);
-        }
-
-        Map<String, Long> successCounts() {
-            return successes.stream().map(KinesisUserRecord::text).filter(p -> p.contains(":"))
-                    .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
-        }
-
-        long attemptsOf(String payload) {
-            return attempts.stream().filter(payload::equals).count();
-        }
-
-        /** Per key, payloads in the order they first succeeded. */
-        Map<String, List<String>> firstSuccessOrderPerKey() {
-            Map<String, List<String>> order = new LinkedHashMap<>();
-            for (KinesisUserRecord r : successes) {
-                if (!r.partitionKey().equals(KplStreamFixture.WARM_UP_KEY)) {
-                    List<String> list = order.computeIfAbsent(r.partitionKey(), k -> new ArrayList<>());
-                    if (!list.contains(r.text())) {
-                        list.add(r.text());
-                    }
-                }
-            }
-            return order;
-        }
-    }
-
-    private static List<LocalEventSourceMapping.Invocation> run(Scripted function, KinesisBatchProcessor processor)
+    private static List<LocalEventSourceMapping.Invocation> run(ScriptedHandler function, KinesisBatchProcessor processor)
             throws Exception {
         List<LocalEventSourceMapping.Invocation> invocations = new CopyOnWriteArrayList<>();
         try (LocalEventSourceMapping mapping = LocalEventSourceMapping.builder(engines.kinesisClient(), stream.streamArn,
@@ -112,7 +67,8 @@ class KplAggregatesThroughLambdaIT {
         String target = aggregate.payloads().get(2);
         String table = engines.uniqueName("lambda-progress");
         DynamoDbProgressStore.createTable(engines.dynamoDbClient(), table);
-        Scripted function = new Scripted(Map.of(target, FAILURES));
+        ScriptedHandler function = new ScriptedHandler(Map.of(target, FAILURES),
+                KplAggregatesThroughLambdaIT::isUserRecord);
 
         run(function, KinesisBatchProcessor.builder().progressStore(
                 DynamoDbProgressStore.of(engines.dynamoDbClient(), table)).build());
@@ -135,7 +91,8 @@ class KplAggregatesThroughLambdaIT {
     void withoutTheStoreTheWholeAggregateIsReplayedAsDocumented() throws Exception {
         KplStreamFixture.StoredRecord aggregate = stream.aggregates(3).get(0);
         String target = aggregate.payloads().get(2);
-        Scripted function = new Scripted(Map.of(target, FAILURES));
+        ScriptedHandler function = new ScriptedHandler(Map.of(target, FAILURES),
+                KplAggregatesThroughLambdaIT::isUserRecord);
 
         run(function, KinesisBatchProcessor.builder().build());
 
@@ -160,8 +117,8 @@ class KplAggregatesThroughLambdaIT {
         KplStreamFixture.StoredRecord first = sameShard.get(0);
         KplStreamFixture.StoredRecord second = sameShard.get(1);
         // Two failing sub-records in the first aggregate, one in the second, each failing once.
-        Scripted function = new Scripted(Map.of(first.payloads().get(0), 1, first.payloads().get(2), 1,
-                second.payloads().get(1), 1));
+        ScriptedHandler function = new ScriptedHandler(Map.of(first.payloads().get(0), 1, first.payloads().get(2), 1,
+                second.payloads().get(1), 1), KplAggregatesThroughLambdaIT::isUserRecord);
 
         List<LocalEventSourceMapping.Invocation> invocations = new CopyOnWriteArrayList<>();
         try (LocalEventSourceMapping mapping = LocalEventSourceMapping.builder(engines.kinesisClient(), stream.streamArn,
@@ -177,5 +134,10 @@ class KplAggregatesThroughLambdaIT {
         assertThat(failing.reportedFailures()).containsExactly(first.sequenceNumber(), second.sequenceNumber());
         assertThat(function.successCounts()).hasSize(120);
         assertThat(invocations.get(invocations.size() - 1).reportedFailures()).isEmpty();
+    }
+
+    /** The test's own records ("key:n"), not the KPL's warm-up. */
+    private static boolean isUserRecord(KinesisUserRecord record) {
+        return record.text().contains(":") && !record.partitionKey().equals(KplStreamFixture.WARM_UP_KEY);
     }
 }

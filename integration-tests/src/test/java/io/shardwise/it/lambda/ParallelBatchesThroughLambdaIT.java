@@ -91,45 +91,6 @@ class ParallelBatchesThroughLambdaIT {
         return new Written(arn, perKey, aggregates);
     }
 
-    /** Fails chosen payloads a set number of times; thread-safe, as concurrent batches need. */
-    private static final class Scripted implements UserRecordHandler {
-        final Map<String, Integer> failuresLeft = new ConcurrentHashMap<>();
-        final List<String> attempts = new CopyOnWriteArrayList<>();
-        final List<KinesisUserRecord> successes = new CopyOnWriteArrayList<>();
-
-        Scripted(Map<String, Integer> failures) {
-            failuresLeft.putAll(failures);
-        }
-
-        @Override
-        public void handle(KinesisUserRecord record, Context context) {
-            String payload = record.text();
-            attempts.add(payload);
-            if (failuresLeft.getOrDefault(payload, 0) > 0) {
-                failuresLeft.merge(payload, -1, Integer::sum);
-                throw new IllegalStateException("chosen failure of " + payload);
-            }
-            successes.add(record);
-        }
-
-        Map<String, Long> successCounts() {
-            return successes.stream().map(KinesisUserRecord::text)
-                    .collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
-        }
-
-        long attemptsOf(String payload) {
-            return attempts.stream().filter(payload::equals).count();
-        }
-
-        Map<String, List<String>> successOrderPerKey() {
-            Map<String, List<String>> order = new LinkedHashMap<>();
-            for (KinesisUserRecord r : successes) {
-                order.computeIfAbsent(r.partitionKey(), k -> new ArrayList<>()).add(r.text());
-            }
-            return order;
-        }
-    }
-
     @Test
     void withParallelizationFactor4TheProgressStoreLosesNothingAndRunsEachUserRecordOnce() throws Exception {
         Written stream = write();
@@ -140,7 +101,7 @@ class ParallelBatchesThroughLambdaIT {
         }
         String table = engines.uniqueName("lambda-parallel-progress");
         DynamoDbProgressStore.createTable(engines.dynamoDbClient(), table);
-        Scripted function = new Scripted(failures);
+        ScriptedHandler function = new ScriptedHandler(failures, r -> true);
         List<LocalEventSourceMapping.Invocation> invocations = new CopyOnWriteArrayList<>();
 
         try (LocalEventSourceMapping mapping = LocalEventSourceMapping.builder(engines.kinesisClient(),
