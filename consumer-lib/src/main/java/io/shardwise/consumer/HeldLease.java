@@ -15,6 +15,8 @@ final class HeldLease {
     private Checkpoint checkpoint;
     /** Set without the lock: a fence or a lost lease must not wait for a write in flight. */
     private volatile boolean lost;
+    /** The last millisBehindLatest the shard's reads returned (-1 before the first), stored with checkpoints. */
+    private volatile long millisBehindLatest = -1;
 
     HeldLease(String workerId, Lease lease) {
         this.workerId = workerId;
@@ -37,6 +39,14 @@ final class HeldLease {
 
     synchronized Checkpoint checkpoint() {
         return checkpoint;
+    }
+
+    void reportMillisBehindLatest(long millis) {
+        millisBehindLatest = millis;
+    }
+
+    long millisBehindLatest() {
+        return millisBehindLatest;
     }
 
     boolean isLost() {

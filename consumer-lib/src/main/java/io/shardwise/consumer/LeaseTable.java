@@ -49,6 +49,10 @@ final class LeaseTable {
     /** On a legacy liveness item: lease key -> recent bytes per second. */
     static final String THROUGHPUT = "shardwiseThroughput";
     /** The KCL 3.x keeps other entities in the lease table too (worker metrics, version migration). */
+    /** When the last checkpoint was written (epoch millis); a Shardwise attribute the KCL ignores. */
+    static final String CHECKPOINTED_AT = "shardwiseCheckpointedAt";
+    /** The owner's millisBehindLatest when it wrote the last checkpoint; a Shardwise attribute. */
+    static final String MILLIS_BEHIND = "shardwiseMillisBehindLatest";
     static final String ENTITY_TYPE = "entityType";
     static final String LEASE_ENTITY = "LEASE";
 
@@ -186,14 +190,21 @@ final class LeaseTable {
      * the lease is still this worker's.
      */
     Optional<Lease> checkpoint(String leaseKey, long counter, String owner, Checkpoint checkpoint,
-                               Set<String> childShardIds, BooleanSupplier leaseHeld) {
+                               Set<String> childShardIds, long millisBehindLatest, BooleanSupplier leaseHeld) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":cp", s(checkpoint.sequenceNumber()));
         values.put(":sub", n(checkpoint.subSequenceNumber()));
         values.put(":zero", n(0));
+        values.put(":at", n(System.currentTimeMillis()));
         Map<String, String> names = new HashMap<>(Map.of("#cp", CHECKPOINT, "#sub", CHECKPOINT_SUB,
-                "#sw", OWNER_SWITCHES, "#p", PENDING, "#ps", PENDING_SUB, "#pst", PENDING_STATE));
-        String set = "SET #cp = :cp, #sub = :sub, #sw = :zero, #c = :next";
+                "#sw", OWNER_SWITCHES, "#p", PENDING, "#ps", PENDING_SUB, "#pst", PENDING_STATE,
+                "#at", CHECKPOINTED_AT));
+        String set = "SET #cp = :cp, #sub = :sub, #sw = :zero, #c = :next, #at = :at";
+        if (millisBehindLatest >= 0) {
+            set += ", #mbl = :mbl";
+            names.put("#mbl", MILLIS_BEHIND);
+            values.put(":mbl", n(millisBehindLatest));
+        }
         if (!childShardIds.isEmpty()) {
             set += ", #ch = :ch";
             names.put("#ch", CHILDREN);

@@ -71,7 +71,8 @@ final class ShardCheckpointer implements Checkpointer {
         validate(position);
         long start = System.nanoTime();
         Set<String> children = position.isShardEnd() ? childShardIds : Set.of();
-        write(counter -> table.checkpoint(held.shardId(), counter, workerId, position, children, this::leaseHeld),
+        write(counter -> table.checkpoint(held.shardId(), counter, workerId, position, children, held.millisBehindLatest(),
+                this::leaseHeld),
                 "checkpoint");
         metrics.checkpointed(System.nanoTime() - start);
     }

@@ -133,6 +133,7 @@ final class ShardWorker implements Runnable {
                     done = records.get(records.size() - 1).position();
                 }
                 metrics.millisBehindLatest(shardId(), batch.millisBehindLatest());
+                held.reportMillisBehindLatest(batch.millisBehindLatest());
                 if (batch.gone()) {
                     metrics.shardGone();
                     log.warn("Shard {} no longer exists (ResourceNotFoundException: trimmed after the retention period,"

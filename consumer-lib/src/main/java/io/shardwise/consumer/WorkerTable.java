@@ -22,6 +22,10 @@ final class WorkerTable {
     static final String WORKER_ID = "workerId";
     static final String COUNTER = "counter";
     static final String THROUGHPUT = "throughput";
+    /** Wall-clock time of the last heartbeat (epoch millis), for operators; liveness never reads clocks. */
+    static final String HEARTBEAT_AT = "heartbeatAt";
+    /** How many leases the worker held at its last heartbeat. */
+    static final String LEASE_COUNT = "leaseCount";
 
     /** Counters and reported throughput of every worker with an item. */
     record Workers(Map<String, Long> counters, Map<String, Map<String, Long>> throughput) {
@@ -80,11 +84,13 @@ final class WorkerTable {
             try {
                 Map<String, AttributeValue> attributes = dynamo.updateItem(b -> b.tableName(tableName)
                         .key(Map.of(WORKER_ID, s(workerId)))
-                        .updateExpression("SET #c = :next, #t = :t")
+                        .updateExpression("SET #c = :next, #t = :t, #at = :at, #n = :n")
                         .conditionExpression("attribute_not_exists(#c) OR #c = :c")
-                        .expressionAttributeNames(Map.of("#c", COUNTER, "#t", THROUGHPUT))
+                        .expressionAttributeNames(Map.of("#c", COUNTER, "#t", THROUGHPUT, "#at", HEARTBEAT_AT,
+                                "#n", LEASE_COUNT))
                         .expressionAttributeValues(Map.of(":next", n(expected + 1), ":c", n(expected),
-                                ":t", AttributeValue.fromM(rates)))
+                                ":t", AttributeValue.fromM(rates), ":at", n(System.currentTimeMillis()),
+                                ":n", n(throughput.size())))
                         .returnValues(ReturnValue.ALL_NEW)
                         .overrideConfiguration(c -> c.apiCallTimeout(left))).attributes();
                 metrics.leaseTableWrite();

@@ -203,7 +203,7 @@ class LeaseTableTest {
     void onlyFinishedLeasesAreDeletedAsParents() {
         Lease taken = table.take(newLease("s-1"), "a").orElseThrow();
         assertThat(table.deleteFinished("s-1")).isFalse();
-        table.checkpoint("s-1", taken.counter(), "a", Checkpoint.SHARD_END, Set.of("s-2"), () -> true);
+        table.checkpoint("s-1", taken.counter(), "a", Checkpoint.SHARD_END, Set.of("s-2"), -1, () -> true);
         assertThat(table.deleteFinished("s-1")).isTrue();
         assertThat(table.get("s-1")).isEmpty();
     }
