@@ -32,6 +32,10 @@ interface ConsumerMetrics {
     default void leaseTableWrite() {
     }
 
+    /** A full scan of the lease table (rounds without one read only the small worker table). */
+    default void leaseTableScanned() {
+    }
+
     default void outsideShardRange(int count) {
     }
 

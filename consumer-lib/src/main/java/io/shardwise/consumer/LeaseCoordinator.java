@@ -39,11 +39,23 @@ final class LeaseCoordinator implements AutoCloseable {
     private final Map<String, ShardWorker> running = new ConcurrentHashMap<>();
     private final ScheduledExecutorService rounds;
     private final ExecutorService shardThreads;
-    private final AtomicBoolean syncNeeded = new AtomicBoolean(true);
+    /** Set when a shard here ended: a sync creates its children's leases if missing. */
+    private final AtomicBoolean syncNeeded = new AtomicBoolean();
+    private final AtomicBoolean shardEnded = new AtomicBoolean();
+    /** Set when something this worker saw calls for a lease-table scan at the next round. */
+    private final AtomicBoolean scanNeeded = new AtomicBoolean();
     private final AtomicInteger threadNumber = new AtomicInteger();
     private volatile WorkerLiveness liveness;
     private volatile boolean closing;
     private long lastSyncNanos;
+    private boolean synced;
+    /** What the last lease-table scan saw, to tell whether the next round needs one. */
+    private TableSnapshot lastScan;
+    private long lastScanNanos;
+    private long changesAtScan;
+    private Set<String> liveAtScan = Set.of();
+    private boolean foreignOwnersAtScan;
+    private Map<String, Integer> countsAtScan = Map.of();
     /** Parent shards a consistent read found without a lease (see parentsDone). */
     private final Set<String> confirmedAbsent = new HashSet<>();
     /** Leases this worker asked for, with the time it stops watching for their arrival. */
@@ -105,11 +117,108 @@ final class LeaseCoordinator implements AutoCloseable {
         }
     }
 
+    /**
+     * One round. Every round reads the worker table (small: one item per worker); the lease table
+     * is scanned only when something may have changed what this worker should do (see
+     * {@link #needsLeaseScan}), so a steady fleet's reads do not grow with the number of leases.
+     */
     void round() {
         if (closing) {
             return;
         }
-        TableSnapshot snapshot = table.scan().withWorkers(workers.scan());
+        WorkerTable.Workers current = workers.scan();
+        current.items().forEach((worker, item) -> expiry.observe("worker:" + worker, item.counter()));
+        answerHandoffRequests(current);
+        if (!liveness.isAlive()) {
+            // Fenced: the shards are stopped; once the heartbeat is back, a scan adopts what is still ours.
+            scanNeeded.set(true);
+            return;
+        }
+        Set<String> live = liveWorkers(current);
+        if (needsLeaseScan(current, live)) {
+            fullRound(current, live);
+        }
+        metrics.leasesHeld(running.size());
+    }
+
+    /** This worker and every worker whose liveness counter moved within the failover time. */
+    private Set<String> liveWorkers(WorkerTable.Workers current) {
+        Set<String> live = new HashSet<>();
+        live.add(settings.workerId());
+        current.items().keySet().stream().filter(w -> !expiry.isExpired("worker:" + w)).forEach(live::add);
+        return live;
+    }
+
+    /**
+     * The lease table is scanned at the first round; when the lease set changed (another worker
+     * created, deleted or finished leases); when a worker joined, left or expired; while the last
+     * scan left work to do (takes, handoffs in progress, lease counts uneven by two or more); while
+     * leases of owners without a liveness item exist (a KCL worker: its expiry is read from its
+     * leases); when a shard here stopped or ended; when this worker is the one that syncs shards and
+     * a sync is due; and at least every {@code leaseScanInterval}, which catches anything else
+     * (a lease written by another tool, a load imbalance).
+     */
+    private boolean needsLeaseScan(WorkerTable.Workers current, Set<String> live) {
+        if (lastScan == null || scanNeeded.getAndSet(false) || syncNeeded.get()) {
+            return true;
+        }
+        long now = System.nanoTime();
+        return current.leaseChanges() != changesAtScan
+                || !live.equals(liveAtScan)
+                || foreignOwnersAtScan
+                || syncDue(live)
+                || (countsUneven(current, live) && !leaseCounts(current, live).equals(countsAtScan))
+                || now - lastScanNanos >= settings.leaseScanInterval().toNanos();
+    }
+
+    /** True when a live worker holds two or more leases more than this one: the balancer may move one. */
+    private boolean countsUneven(WorkerTable.Workers current, Set<String> live) {
+        int mine = running.size();
+        return leaseCounts(current, live).values().stream().anyMatch(count -> count >= mine + 2);
+    }
+
+    private Map<String, Integer> leaseCounts(WorkerTable.Workers current, Set<String> live) {
+        Map<String, Integer> counts = new HashMap<>();
+        current.items().forEach((worker, item) -> {
+            if (live.contains(worker) && !worker.equals(settings.workerId())) {
+                counts.put(worker, item.leaseCount());
+            }
+        });
+        return counts;
+    }
+
+    private boolean syncDue(Set<String> live) {
+        return isSyncer(live) && (!synced || System.nanoTime() - lastSyncNanos >= settings.shardSyncInterval().toNanos());
+    }
+
+    /** One worker syncs shards on schedule: the live worker with the least id (a sync is idempotent). */
+    private boolean isSyncer(Set<String> live) {
+        return live.stream().min(String::compareTo).orElseThrow().equals(settings.workerId());
+    }
+
+    /**
+     * Other workers ring this worker's doorbell when they write a handoff request on one of its
+     * leases: only those leases are read, and their shards asked to hand over.
+     */
+    private void answerHandoffRequests(WorkerTable.Workers current) {
+        WorkerTable.WorkerItem mine = current.items().get(settings.workerId());
+        if (mine == null || mine.handoffRequests().isEmpty()) {
+            return;
+        }
+        for (String leaseKey : mine.handoffRequests()) {
+            ShardWorker worker = running.get(leaseKey);
+            if (worker != null) {
+                table.get(leaseKey).filter(l -> settings.workerId().equals(l.owner()) && l.handoffTo() != null)
+                        .ifPresent(l -> worker.requestShutdown(l.handoffTo()));
+            }
+        }
+        workers.clearHandoffRequests(settings.workerId(), mine.handoffRequests());
+    }
+
+    private void fullRound(WorkerTable.Workers current, Set<String> liveWithItems) {
+        long scanStarted = System.nanoTime();
+        TableSnapshot snapshot = table.scan().withWorkers(current);
+        metrics.leaseTableScanned();
         String me = settings.workerId();
         Map<String, Lease> byKey = new HashMap<>();
         Set<String> keys = new HashSet<>();
@@ -126,20 +235,23 @@ final class LeaseCoordinator implements AutoCloseable {
 
         checkHeldLeases(byKey);
         if (closing || !liveness.isAlive()) {
+            scanNeeded.set(true);
             return;
         }
-        syncShardsIfDue(snapshot);
+        boolean leaseSetChanged = syncShardsIfDue(snapshot, liveWithItems);
 
-        Set<String> live = new HashSet<>();
-        live.add(me);
+        Set<String> live = new HashSet<>(liveWithItems);
         snapshot.workerCounters().keySet().stream().filter(w -> !expiry.isExpired("worker:" + w)).forEach(live::add);
         List<Lease> workable = snapshot.leases().stream()
                 .filter(l -> !l.isFinished() && parentsDone(l, byKey))
                 .toList();
+        boolean foreignOwners = false;
         for (Lease lease : workable) {
-            if (lease.owner() != null && !snapshot.workerCounters().containsKey(lease.owner())
-                    && !expiry.isExpired("lease:" + lease.leaseKey())) {
-                live.add(lease.owner());
+            if (lease.owner() != null && !snapshot.hasWorkerItem(lease.owner())) {
+                foreignOwners = true;
+                if (!expiry.isExpired("lease:" + lease.leaseKey())) {
+                    live.add(lease.owner());
+                }
             }
         }
 
@@ -152,7 +264,7 @@ final class LeaseCoordinator implements AutoCloseable {
 
         LeaseBalancer.Plan plan = LeaseBalancer.plan(me, workable, live,
                 l -> !running.containsKey(l.leaseKey()) && !me.equals(l.owner()) && isAvailable(l, snapshot),
-                l -> snapshot.workerCounters().containsKey(l.owner()), snapshot::throughput,
+                l -> snapshot.hasWorkerItem(l.owner()), snapshot::throughput,
                 settings.maxStealsPerRound());
         for (Lease lease : plan.takes()) {
             table.take(lease, me).ifPresent(taken -> {
@@ -164,12 +276,27 @@ final class LeaseCoordinator implements AutoCloseable {
             if (table.requestHandoff(lease, me)) {
                 metrics.leaseStolen();
                 awaitedHandoffs.put(lease.leaseKey(), System.nanoTime() + 2 * settings.failoverTime().toNanos());
+                workers.requestHandoff(lease.owner(), lease.leaseKey());
                 log.info("Worker {} asked {} to hand over {}", me, lease.owner(), lease.leaseKey());
             }
         }
-        removeFinishedParents(snapshot.leases(), byKey);
+        leaseSetChanged |= removeFinishedParents(snapshot.leases(), byKey);
         removeDeadWorkers(snapshot);
-        metrics.leasesHeld(running.size());
+        if (leaseSetChanged) {
+            workers.announceLeaseChange();
+        }
+
+        lastScan = snapshot;
+        lastScanNanos = scanStarted;
+        // A change this round made is seen (and counted) by the next worker table read; rescan then.
+        changesAtScan = leaseSetChanged ? -1 : current.leaseChanges();
+        liveAtScan = liveWithItems;
+        foreignOwnersAtScan = foreignOwners;
+        countsAtScan = leaseCounts(current, liveWithItems);
+        if (!plan.takes().isEmpty() || !plan.handoffRequests().isEmpty()) {
+            // Balancing is under way: look again next round until it settles.
+            scanNeeded.set(true);
+        }
     }
 
     /**
@@ -205,7 +332,7 @@ final class LeaseCoordinator implements AutoCloseable {
         if (lease.owner() == null) {
             return true;
         }
-        if (snapshot.workerCounters().containsKey(lease.owner())) {
+        if (snapshot.hasWorkerItem(lease.owner())) {
             return expiry.isExpired("worker:" + lease.owner());
         }
         return expiry.isExpired("lease:" + lease.leaseKey());
@@ -258,20 +385,31 @@ final class LeaseCoordinator implements AutoCloseable {
         }
     }
 
-    private void syncShardsIfDue(TableSnapshot snapshot) {
+    /**
+     * Syncs shards when a shard here ended (its children may need leases), or on schedule when this
+     * worker is the syncer (at once when it becomes the syncer). Returns true when the lease set changed:
+     * leases created or removed, or a shard finished here (its children became workable).
+     */
+    private boolean syncShardsIfDue(TableSnapshot snapshot, Set<String> live) {
         long now = System.nanoTime();
-        if (syncNeeded.getAndSet(false) || now - lastSyncNanos >= settings.shardSyncInterval().toNanos()) {
-            lastSyncNanos = now;
-            try {
-                shardSync.sync(snapshot);
-            } catch (RuntimeException e) {
-                syncNeeded.set(true);
-                log.warn("Shard sync failed: {}", e.toString());
-            }
+        boolean ended = shardEnded.getAndSet(false);
+        if (!syncNeeded.getAndSet(false) && !syncDue(live)) {
+            return ended;
+        }
+        lastSyncNanos = now;
+        synced = true;
+        try {
+            return shardSync.sync(snapshot) > 0 || ended;
+        } catch (RuntimeException e) {
+            syncNeeded.set(true);
+            log.warn("Shard sync failed: {}", e.toString());
+            return ended;
         }
     }
 
-    private void removeFinishedParents(List<Lease> leases, Map<String, Lease> byKey) {
+    /** Returns true when a parent lease was removed. */
+    private boolean removeFinishedParents(List<Lease> leases, Map<String, Lease> byKey) {
+        boolean removed = false;
         for (Lease parent : leases) {
             if (!parent.isFinished()) {
                 continue;
@@ -282,8 +420,10 @@ final class LeaseCoordinator implements AutoCloseable {
             boolean knownChildrenPresent = parent.childShardIds().stream().allMatch(byKey::containsKey);
             if (childrenProgressed && knownChildrenPresent && table.deleteFinished(parent.leaseKey())) {
                 log.info("Removed finished parent lease {}", parent.leaseKey());
+                removed = true;
             }
         }
+        return removed;
     }
 
     /** Deletes liveness items of workers dead for 20 failover times that own no lease any more. */
@@ -311,7 +451,14 @@ final class LeaseCoordinator implements AutoCloseable {
         }
         HeldLease held = new HeldLease(settings.workerId(), lease);
         ShardWorker worker = new ShardWorker(held, settings, table, metrics, processors, retrievers,
-                w -> running.remove(w.shardId(), w), () -> syncNeeded.set(true));
+                w -> {
+                    running.remove(w.shardId(), w);
+                    // Whatever stopped it (a lost lease, a failure, a handoff), the next round looks at the table.
+                    scanNeeded.set(true);
+                }, () -> {
+                    shardEnded.set(true);
+                    syncNeeded.set(true);
+                });
         running.put(lease.leaseKey(), worker);
         log.info("Worker {} took {} ({}) at {}", settings.workerId(), lease.leaseKey(), how, lease.checkpoint());
         shardThreads.execute(worker);

@@ -89,23 +89,22 @@ final class LeaseTable {
      */
     TableSnapshot scan() {
         List<Lease> leases = new ArrayList<>();
-        Map<String, Long> workers = new HashMap<>();
-        Map<String, Map<String, Long>> throughput = new HashMap<>();
+        Map<String, WorkerTable.WorkerItem> workers = new HashMap<>();
         DynamoTables.scanAll(dynamo, tableName, callTimeout, retry, item -> {
             String key = item.get(LEASE_KEY).s();
             if (key.startsWith(WORKER_PREFIX)) {
-                String worker = key.substring(WORKER_PREFIX.length());
-                workers.put(worker, number(item, COUNTER, 0));
                 Map<String, Long> rates = new HashMap<>();
                 if (item.containsKey(THROUGHPUT) && item.get(THROUGHPUT).hasM()) {
                     item.get(THROUGHPUT).m().forEach((lease, rate) -> rates.put(lease, Long.parseLong(rate.n())));
                 }
-                throughput.put(worker, rates);
+                long load = rates.values().stream().mapToLong(Long::longValue).sum();
+                workers.put(key.substring(WORKER_PREFIX.length()),
+                        new WorkerTable.WorkerItem(number(item, COUNTER, 0), rates.size(), load, rates, Set.of()));
             } else if (isShardLease(item)) {
                 leases.add(toLease(item));
             }
         });
-        return new TableSnapshot(leases, workers, throughput, Set.copyOf(workers.keySet()));
+        return new TableSnapshot(leases, workers, Set.copyOf(workers.keySet()));
     }
 
     Optional<Lease> get(String leaseKey) {

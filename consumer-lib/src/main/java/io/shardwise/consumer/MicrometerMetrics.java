@@ -21,6 +21,7 @@ final class MicrometerMetrics implements ConsumerMetrics {
     private final Counter lost;
     private final Counter throttles;
     private final Counter writes;
+    private final Counter scans;
     private final Counter outside;
     private final Counter gone;
     private final Counter records;
@@ -39,6 +40,7 @@ final class MicrometerMetrics implements ConsumerMetrics {
         lost = counter("shardwise.consumer.leases.lost");
         throttles = counter("shardwise.consumer.dynamodb.throttles");
         writes = counter("shardwise.consumer.leasetable.writes");
+        scans = counter("shardwise.consumer.leasetable.scans");
         outside = counter("shardwise.consumer.records.outside.shard.range");
         records = counter("shardwise.consumer.records.processed");
         bytes = counter("shardwise.consumer.bytes.processed");
@@ -97,6 +99,11 @@ final class MicrometerMetrics implements ConsumerMetrics {
     @Override
     public void leaseTableWrite() {
         writes.increment();
+    }
+
+    @Override
+    public void leaseTableScanned() {
+        scans.increment();
     }
 
     @Override

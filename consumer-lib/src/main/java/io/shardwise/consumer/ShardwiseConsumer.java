@@ -220,6 +220,7 @@ public final class ShardwiseConsumer implements AutoCloseable {
         private Duration heartbeatInterval;
         private Duration takeInterval;
         private Duration shardSyncInterval = Duration.ofSeconds(60);
+        private Duration leaseScanInterval = Duration.ofSeconds(30);
         private int maxStealsPerRound = 1;
         private Duration pollInterval = Duration.ofMillis(200);
         private Duration maxIdlePollInterval = Duration.ofMillis(500);
@@ -298,6 +299,10 @@ public final class ShardwiseConsumer implements AutoCloseable {
 
         /** Unique per worker process; defaults to host name, process id and a random suffix. */
         public Builder workerId(String id) {
+            if (id != null && (id.isEmpty() || id.startsWith("#"))) {
+                throw new IllegalArgumentException("workerId must be non-empty and must not start with '#'"
+                        + " (reserved for the worker table's own items), was '" + id + "'");
+            }
             this.workerId = id;
             return this;
         }
@@ -349,14 +354,30 @@ public final class ShardwiseConsumer implements AutoCloseable {
             return this;
         }
 
-        /** Period of the lease round (table scan, takes, balancing). */
+        /**
+         * Period of the lease round (default a sixth of the failover time). Every round reads the
+         * worker table (one small item per worker) to see who is alive; the lease table is scanned
+         * only when that shows a change (a worker joined, left or died, leases were created or
+         * finished, balancing is under way) and at least every {@link #leaseScanInterval}.
+         */
         public Builder takeInterval(Duration interval) {
             this.takeInterval = positive(interval, "takeInterval");
             return this;
         }
 
+        /** How often the worker that syncs shards (the live worker with the least id) lists them (default 60 s). */
         public Builder shardSyncInterval(Duration interval) {
             this.shardSyncInterval = positive(interval, "shardSyncInterval");
+            return this;
+        }
+
+        /**
+         * The longest time between two scans of the lease table by one worker while nothing calls
+         * for one (default 30 s). It bounds how late a worker notices what only the lease table
+         * shows: a lease written by another tool, a load imbalance between workers.
+         */
+        public Builder leaseScanInterval(Duration interval) {
+            this.leaseScanInterval = positive(interval, "leaseScanInterval");
             return this;
         }
 
@@ -452,7 +473,7 @@ public final class ShardwiseConsumer implements AutoCloseable {
                     new PollingSettings(Duration.ofMillis(200), pollInterval, maxIdlePollInterval, 10_000,
                             2L * 1024 * 1024, Duration.ofMillis(200), Duration.ofSeconds(5)),
                     maxProcessingAttempts, failurePolicy, poisonHandler, failureListener, shutdownTimeout,
-                    Duration.ofSeconds(5), deliverOutsideShardRange);
+                    Duration.ofSeconds(5), deliverOutsideShardRange, leaseScanInterval);
             boolean owns = kinesis == null || dynamo == null;
             if (owns && (kinesis != null || dynamo != null)) {
                 throw new IllegalArgumentException("give both kinesisClient and dynamoDbClient, or neither");

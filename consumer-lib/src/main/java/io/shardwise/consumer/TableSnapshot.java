@@ -1,5 +1,6 @@
 package io.shardwise.consumer;
 
+import io.shardwise.consumer.WorkerTable.WorkerItem;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -7,33 +8,35 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What one lease round reads: the shard leases, each worker's liveness counter, and the recent
- * bytes per second each worker reported for the leases it holds. {@code legacyWorkers}: workers
- * whose liveness item an earlier Shardwise version kept in the lease table.
+ * What one full lease round reads: the shard leases and every worker's item (liveness counter,
+ * lease count, load). {@code legacyWorkers}: workers whose liveness item an earlier Shardwise
+ * version kept in the lease table.
  */
-record TableSnapshot(List<Lease> leases, Map<String, Long> workerCounters,
-                     Map<String, Map<String, Long>> workerThroughput, Set<String> legacyWorkers) {
+record TableSnapshot(List<Lease> leases, Map<String, WorkerItem> workers, Set<String> legacyWorkers) {
 
-    TableSnapshot(List<Lease> leases, Map<String, Long> workerCounters) {
-        this(leases, workerCounters, Map.of(), Set.of());
-    }
-
-    /** This lease scan with the worker table's liveness added (a worker in both: the worker table's item counts). */
-    TableSnapshot withWorkers(WorkerTable.Workers workers) {
-        Map<String, Long> counters = new HashMap<>(workerCounters);
-        counters.putAll(workers.counters());
-        Map<String, Map<String, Long>> throughput = new HashMap<>(workerThroughput);
-        throughput.putAll(workers.throughput());
+    /** This lease scan with the worker table's items added (a worker in both: the worker table's item counts). */
+    TableSnapshot withWorkers(WorkerTable.Workers current) {
+        Map<String, WorkerItem> merged = new HashMap<>(workers);
+        merged.putAll(current.items());
         Set<String> legacy = new HashSet<>(legacyWorkers);
-        legacy.removeAll(workers.counters().keySet());
-        return new TableSnapshot(leases, counters, throughput, legacy);
+        legacy.removeAll(current.items().keySet());
+        return new TableSnapshot(leases, merged, legacy);
     }
 
-    /** The lease's recent throughput as reported by its current owner (0 when unknown or free). */
+    /** Every worker with a liveness item, and its counter. */
+    Map<String, Long> workerCounters() {
+        Map<String, Long> counters = new HashMap<>();
+        workers.forEach((worker, item) -> counters.put(worker, item.counter()));
+        return counters;
+    }
+
+    boolean hasWorkerItem(String worker) {
+        return worker != null && workers.containsKey(worker);
+    }
+
+    /** The lease's recent throughput as reported (or estimated) by its current owner; 0 when unknown or free. */
     long throughput(Lease lease) {
-        if (lease.owner() == null) {
-            return 0;
-        }
-        return workerThroughput.getOrDefault(lease.owner(), Map.of()).getOrDefault(lease.leaseKey(), 0L);
+        WorkerItem owner = lease.owner() == null ? null : workers.get(lease.owner());
+        return owner == null ? 0 : owner.throughputOf(lease.leaseKey());
     }
 }

@@ -2,8 +2,10 @@ package io.shardwise.consumer;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -11,12 +13,21 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
- * The liveness table of a Shardwise fleet: one small item per worker ({@code workerId}, a
- * {@code counter} bumped by every heartbeat, and {@code throughput}: recent bytes per second of each
- * lease the worker holds). It lives apart from the lease table, as the KCL 3.x keeps its worker
- * metrics apart, so the lease table holds only leases: a KCL fleet that follows a Shardwise fleet,
- * after a graceful stop or a crash, reads nothing there it cannot parse. Reading it costs one small
- * scan of as many items as there are workers, whatever the number of leases.
+ * The liveness table of a Shardwise fleet: one small item per worker, read by every worker every
+ * lease round. It lives apart from the lease table, as the KCL 3.x keeps its worker metrics apart,
+ * so the lease table holds only leases: a KCL fleet that follows a Shardwise fleet, after a graceful
+ * stop or a crash, reads nothing there it cannot parse.
+ *
+ * <p>A worker's item: {@code workerId}; a {@code counter} bumped by every heartbeat; for operators,
+ * {@code heartbeatAt} (epoch millis); for the balancer, {@code leaseCount}, {@code load} (recent
+ * bytes per second of all its leases) and {@code throughput} (the rates of its hottest leases only,
+ * so the item stays small whatever the number of leases); and {@code handoffRequests}, lease keys
+ * other workers asked it to hand over (a doorbell: the request itself is written on the lease).
+ *
+ * <p>One more item, {@link #LEASE_CHANGES_ITEM}, counts changes to the set of workable leases
+ * (leases created or deleted, shards finished): a worker scans the lease table when the count moved,
+ * and otherwise only at a slow cadence. Reading this table costs one scan of as many small items as
+ * there are workers, whatever the number of leases.
  */
 final class WorkerTable {
     static final String WORKER_ID = "workerId";
@@ -26,9 +37,39 @@ final class WorkerTable {
     static final String HEARTBEAT_AT = "heartbeatAt";
     /** How many leases the worker held at its last heartbeat. */
     static final String LEASE_COUNT = "leaseCount";
+    /** Recent bytes per second of all the worker's leases together. */
+    static final String LOAD = "load";
+    static final String HANDOFF_REQUESTS = "handoffRequests";
+    /** The reserved item counting lease-set changes; worker ids starting with '#' are refused. */
+    static final String LEASE_CHANGES_ITEM = "#lease-changes";
+    static final String CHANGES = "changes";
+    /** How many per-lease rates a heartbeat publishes: the hottest leases, which the balancer moves. */
+    static final int HOT_LEASES = 8;
 
-    /** Counters and reported throughput of every worker with an item. */
-    record Workers(Map<String, Long> counters, Map<String, Map<String, Long>> throughput) {
+    /** One worker's item as last read. */
+    record WorkerItem(long counter, int leaseCount, long load, Map<String, Long> hotLeases,
+                      Set<String> handoffRequests) {
+
+        /** The rate of a lease this worker holds: published when hot, else the mean of its other leases. */
+        long throughputOf(String leaseKey) {
+            Long hot = hotLeases.get(leaseKey);
+            if (hot != null) {
+                return hot;
+            }
+            int rest = leaseCount - hotLeases.size();
+            long restLoad = load - hotLeases.values().stream().mapToLong(Long::longValue).sum();
+            return rest <= 0 ? 0 : Math.max(0, restLoad / rest);
+        }
+    }
+
+    /** Every worker's item, and the lease-set change count. */
+    record Workers(Map<String, WorkerItem> items, long leaseChanges) {
+
+        Map<String, Long> counters() {
+            Map<String, Long> counters = new HashMap<>();
+            items.forEach((worker, item) -> counters.put(worker, item.counter()));
+            return counters;
+        }
     }
 
     private final DynamoDbClient dynamo;
@@ -58,25 +99,67 @@ final class WorkerTable {
 
     /** A consistent scan of every worker's item. */
     Workers scan() {
-        Map<String, Long> counters = new HashMap<>();
-        Map<String, Map<String, Long>> throughput = new HashMap<>();
+        Map<String, WorkerItem> items = new HashMap<>();
+        long[] changes = {0};
         DynamoTables.scanAll(dynamo, tableName, callTimeout, retry, item -> {
             String worker = item.get(WORKER_ID).s();
-            counters.put(worker, number(item.get(COUNTER), 0));
-            throughput.put(worker, rates(item.get(THROUGHPUT)));
+            if (worker.equals(LEASE_CHANGES_ITEM)) {
+                changes[0] = number(item.get(CHANGES), 0);
+            } else if (!worker.startsWith("#")) {
+                items.put(worker, new WorkerItem(number(item.get(COUNTER), 0), (int) number(item.get(LEASE_COUNT), 0),
+                        number(item.get(LOAD), 0), rates(item.get(THROUGHPUT)), strings(item.get(HANDOFF_REQUESTS))));
+            }
         });
-        return new Workers(counters, throughput);
+        return new Workers(items, changes[0]);
+    }
+
+    /** Tells every worker that the set of workable leases changed (they scan the lease table next round). */
+    void announceLeaseChange() {
+        retry.call(() -> dynamo.updateItem(b -> b.tableName(tableName).key(Map.of(WORKER_ID, s(LEASE_CHANGES_ITEM)))
+                .updateExpression("ADD #n :one").expressionAttributeNames(Map.of("#n", CHANGES))
+                .expressionAttributeValues(Map.of(":one", n(1))).overrideConfiguration(this::timeout)));
+        metrics.leaseTableWrite();
+    }
+
+    /**
+     * Rings {@code owner}'s doorbell for a handoff request already written on the lease, so the owner
+     * reads that one lease next round instead of scanning the table. False when the owner has no item.
+     */
+    boolean requestHandoff(String owner, String leaseKey) {
+        try {
+            retry.call(() -> dynamo.updateItem(b -> b.tableName(tableName).key(Map.of(WORKER_ID, s(owner)))
+                    .updateExpression("ADD #h :k").conditionExpression("attribute_exists(#w)")
+                    .expressionAttributeNames(Map.of("#h", HANDOFF_REQUESTS, "#w", WORKER_ID))
+                    .expressionAttributeValues(Map.of(":k", AttributeValue.fromSs(List.of(leaseKey))))
+                    .overrideConfiguration(this::timeout)));
+            metrics.leaseTableWrite();
+            return true;
+        } catch (ConditionalCheckFailedException noItem) {
+            return false;
+        }
+    }
+
+    /** Removes answered handoff requests from this worker's doorbell (requests rung since stay). */
+    void clearHandoffRequests(String workerId, Set<String> leaseKeys) {
+        retry.call(() -> dynamo.updateItem(b -> b.tableName(tableName).key(Map.of(WORKER_ID, s(workerId)))
+                .updateExpression("DELETE #h :k").conditionExpression("attribute_exists(#w)")
+                .expressionAttributeNames(Map.of("#h", HANDOFF_REQUESTS, "#w", WORKER_ID))
+                .expressionAttributeValues(Map.of(":k", AttributeValue.fromSs(List.copyOf(leaseKeys))))
+                .overrideConfiguration(this::timeout)));
+        metrics.leaseTableWrite();
     }
 
     /**
      * One heartbeat: bumps this worker's counter from {@code expected} (or creates the item) and
-     * publishes its leases' recent throughput. Returns the new counter, or empty when another process
+     * publishes its lease count, its load and the rates of its hottest leases. Returns the new counter, or empty when another process
      * wrote the item (the same worker id twice). Retried within {@code timeout} only: a later beat is
      * worth nothing to the self-fence.
      */
     Optional<Long> heartbeat(String workerId, long expected, Map<String, Long> throughput, Duration timeout) {
         Map<String, AttributeValue> rates = new HashMap<>();
-        throughput.forEach((lease, rate) -> rates.put(lease, n(rate)));
+        throughput.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(HOT_LEASES).forEach(e -> rates.put(e.getKey(), n(e.getValue())));
+        long load = throughput.values().stream().mapToLong(Long::longValue).sum();
         long deadline = System.nanoTime() + timeout.toNanos();
         boolean[] ambiguous = {false};
         return retry.callWhile(() -> System.nanoTime() < deadline, () -> {
@@ -84,13 +167,13 @@ final class WorkerTable {
             try {
                 Map<String, AttributeValue> attributes = dynamo.updateItem(b -> b.tableName(tableName)
                         .key(Map.of(WORKER_ID, s(workerId)))
-                        .updateExpression("SET #c = :next, #t = :t, #at = :at, #n = :n")
+                        .updateExpression("SET #c = :next, #t = :t, #at = :at, #n = :n, #l = :l")
                         .conditionExpression("attribute_not_exists(#c) OR #c = :c")
                         .expressionAttributeNames(Map.of("#c", COUNTER, "#t", THROUGHPUT, "#at", HEARTBEAT_AT,
-                                "#n", LEASE_COUNT))
+                                "#n", LEASE_COUNT, "#l", LOAD))
                         .expressionAttributeValues(Map.of(":next", n(expected + 1), ":c", n(expected),
                                 ":t", AttributeValue.fromM(rates), ":at", n(System.currentTimeMillis()),
-                                ":n", n(throughput.size())))
+                                ":n", n(throughput.size()), ":l", n(load)))
                         .returnValues(ReturnValue.ALL_NEW)
                         .overrideConfiguration(c -> c.apiCallTimeout(left))).attributes();
                 metrics.leaseTableWrite();
@@ -128,6 +211,10 @@ final class WorkerTable {
             map.m().forEach((lease, rate) -> rates.put(lease, Long.parseLong(rate.n())));
         }
         return rates;
+    }
+
+    private static Set<String> strings(AttributeValue set) {
+        return set == null || !set.hasSs() ? Set.of() : Set.copyOf(set.ss());
     }
 
     private static long number(AttributeValue value, long whenMissing) {

@@ -38,7 +38,7 @@ class FencedWorkerTest {
                 RetrievalMode.POLLING, "app", Duration.ofMillis(1600), Duration.ofMillis(400),
                 Duration.ofMillis(200), Duration.ofMillis(200), Duration.ofSeconds(60), 1, PollingSettings.defaults(),
                 Integer.MAX_VALUE, FailurePolicy.RETRY_FOREVER, null, (s, e) -> { }, Duration.ofSeconds(10),
-                Duration.ofSeconds(30), false);
+                Duration.ofSeconds(30), false, Duration.ofSeconds(30));
     }
 
     private static HeldLease hold(LeaseTable table, String shard) {

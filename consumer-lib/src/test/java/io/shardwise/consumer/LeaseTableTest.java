@@ -170,11 +170,50 @@ class LeaseTableTest {
         Lease held = table.take(table.get("s-1").orElseThrow(), "w1").orElseThrow();
         assertThat(workers.heartbeat("w1", 0, Map.of("s-1", 123_456L), Duration.ofSeconds(5))).contains(1L);
         TableSnapshot snapshot = table.scan().withWorkers(workers.scan());
-        assertThat(snapshot.workerThroughput()).containsEntry("w1", Map.of("s-1", 123_456L));
+        assertThat(snapshot.workers().get("w1").hotLeases()).isEqualTo(Map.of("s-1", 123_456L));
         assertThat(snapshot.throughput(held)).isEqualTo(123_456L);
         // Reported by a worker that no longer owns the lease: not counted for it.
         table.createLease("s-2", Checkpoint.TRIM_HORIZON, Set.of(), "2", "3");
         assertThat(snapshot.throughput(table.get("s-2").orElseThrow())).isZero();
+    }
+
+    @Test
+    void aHeartbeatStaysSmallWhateverTheLeaseCount_theHottestLeasesAndTheMeanOfTheRest() {
+        WorkerTable workers = workers();
+        Map<String, Long> rates = new java.util.HashMap<>();
+        for (int i = 0; i < 200; i++) {
+            rates.put("shardId-" + i, i < 8 ? 1_000_000L + i : 1_000L);
+        }
+        workers.heartbeat("w1", 0, rates, Duration.ofSeconds(5));
+        WorkerTable.WorkerItem item = workers.scan().items().get("w1");
+        assertThat(item.leaseCount()).isEqualTo(200);
+        assertThat(item.hotLeases()).hasSize(WorkerTable.HOT_LEASES).containsEntry("shardId-7", 1_000_007L);
+        assertThat(item.throughputOf("shardId-0")).isEqualTo(1_000_000L);
+        assertThat(item.throughputOf("shardId-150")).as("the mean of the leases not published").isEqualTo(1_000L);
+        var stored = dynamo.getItem(b -> b.tableName(workers.name()).key(Map.of("workerId", s("w1")))).item();
+        assertThat(stored.get("heartbeatAt").n()).isNotEmpty();
+        assertThat(stored.toString().length()).as("item size independent of the 200 leases").isLessThan(1024);
+    }
+
+    @Test
+    void handoffDoorbellsAndLeaseChangesAreReadFromTheWorkerTable() {
+        WorkerTable workers = workers();
+        assertThat(workers.requestHandoff("nobody", "s-1")).as("no item, no doorbell").isFalse();
+        workers.heartbeat("w1", 0, Map.of(), Duration.ofSeconds(5));
+        assertThat(workers.requestHandoff("w1", "s-1")).isTrue();
+        assertThat(workers.requestHandoff("w1", "s-2")).isTrue();
+        // A heartbeat keeps the doorbell.
+        workers.heartbeat("w1", 1, Map.of("s-1", 5L), Duration.ofSeconds(5));
+        assertThat(workers.scan().items().get("w1").handoffRequests()).containsExactlyInAnyOrder("s-1", "s-2");
+        workers.clearHandoffRequests("w1", Set.of("s-1"));
+        assertThat(workers.scan().items().get("w1").handoffRequests()).containsExactly("s-2");
+
+        assertThat(workers.scan().leaseChanges()).isZero();
+        workers.announceLeaseChange();
+        workers.announceLeaseChange();
+        WorkerTable.Workers read = workers.scan();
+        assertThat(read.leaseChanges()).isEqualTo(2);
+        assertThat(read.items()).as("the change counter is no worker").containsOnlyKeys("w1");
     }
 
     @Test

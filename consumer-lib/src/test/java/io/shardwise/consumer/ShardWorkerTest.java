@@ -47,7 +47,7 @@ class ShardWorkerTest {
         return new ConsumerSettings("app", "t", new StreamRef("s", null), "w1", InitialPosition.trimHorizon(),
                 RetrievalMode.POLLING, "app", Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(1),
                 Duration.ofMillis(500), Duration.ofSeconds(60), 1, PollingSettings.defaults(), attempts, policy,
-                poison, listener, Duration.ofSeconds(10), Duration.ofSeconds(5), deliverOutsideRange);
+                poison, listener, Duration.ofSeconds(10), Duration.ofSeconds(5), deliverOutsideRange, Duration.ofSeconds(30));
     }
 
     private static Record record(long seq) {
