@@ -16,10 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the lease rounds of one worker: every take interval it scans the table, notices leases it
- * lost or was asked to hand over, adopts leases handed to it, takes free and expired leases, asks
- * overloaded workers for leases, syncs shards now and then, and removes finished parents whose
- * children made progress. It starts one {@link ShardWorker} per held lease.
+ * Runs the lease rounds of one worker. Every take interval it reads the worker table (liveness,
+ * lease counts, handoff doorbells) and answers handoff requests; when {@link LeaseScanPolicy} says
+ * so, it also scans the lease table, notices leases it lost or was asked to hand over, adopts leases
+ * handed to it, takes free and expired leases, asks overloaded workers for leases, syncs shards, and
+ * removes finished parents whose children made progress ({@link ShardLineage}). It starts one
+ * {@link ShardWorker} per held lease.
  *
  * <p>Expiry: a Shardwise owner is dead when its liveness counter has not moved for the failover
  * time on this worker's clock; an owner without a liveness item (a KCL worker) is dead when the
@@ -42,22 +44,13 @@ final class LeaseCoordinator implements AutoCloseable {
     /** Set when a shard here ended: a sync creates its children's leases if missing. */
     private final AtomicBoolean syncNeeded = new AtomicBoolean();
     private final AtomicBoolean shardEnded = new AtomicBoolean();
-    /** Set when something this worker saw calls for a lease-table scan at the next round. */
-    private final AtomicBoolean scanNeeded = new AtomicBoolean();
+    private final LeaseScanPolicy scanPolicy;
+    private final ShardLineage lineage;
     private final AtomicInteger threadNumber = new AtomicInteger();
     private volatile WorkerLiveness liveness;
     private volatile boolean closing;
     private long lastSyncNanos;
     private boolean synced;
-    /** What the last lease-table scan saw, to tell whether the next round needs one. */
-    private TableSnapshot lastScan;
-    private long lastScanNanos;
-    private long changesAtScan;
-    private Set<String> liveAtScan = Set.of();
-    private boolean foreignOwnersAtScan;
-    private Map<String, Integer> countsAtScan = Map.of();
-    /** Parent shards a consistent read found without a lease (see parentsDone). */
-    private final Set<String> confirmedAbsent = new HashSet<>();
     /** Leases this worker asked for, with the time it stops watching for their arrival. */
     private final Map<String, Long> awaitedHandoffs = new HashMap<>();
 
@@ -71,6 +64,8 @@ final class LeaseCoordinator implements AutoCloseable {
         this.processors = processors;
         this.retrievers = retrievers;
         this.expiry = new ExpiryTracker(settings.failoverTime().toNanos(), System::nanoTime);
+        this.lineage = new ShardLineage(table);
+        this.scanPolicy = new LeaseScanPolicy(settings.workerId(), settings.leaseScanInterval(), System::nanoTime);
         this.rounds = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "shardwise-leases-"
                 + settings.workerId()));
         this.shardThreads = Executors.newCachedThreadPool(r -> daemon(r, "shardwise-shard-"
@@ -120,7 +115,7 @@ final class LeaseCoordinator implements AutoCloseable {
     /**
      * One round. Every round reads the worker table (small: one item per worker); the lease table
      * is scanned only when something may have changed what this worker should do (see
-     * {@link #needsLeaseScan}), so a steady fleet's reads do not grow with the number of leases.
+     * {@link LeaseScanPolicy}), so a steady fleet's reads do not grow with the number of leases.
      */
     void round() {
         if (closing) {
@@ -131,11 +126,11 @@ final class LeaseCoordinator implements AutoCloseable {
         answerHandoffRequests(current);
         if (!liveness.isAlive()) {
             // Fenced: the shards are stopped; once the heartbeat is back, a scan adopts what is still ours.
-            scanNeeded.set(true);
+            scanPolicy.requestScan();
             return;
         }
         Set<String> live = liveWorkers(current);
-        if (needsLeaseScan(current, live)) {
+        if (scanPolicy.scanDue(current, live, running.size(), syncNeeded.get() || syncDue(live))) {
             fullRound(current, live);
         }
         metrics.leasesHeld(running.size());
@@ -147,44 +142,6 @@ final class LeaseCoordinator implements AutoCloseable {
         live.add(settings.workerId());
         current.items().keySet().stream().filter(w -> !expiry.isExpired("worker:" + w)).forEach(live::add);
         return live;
-    }
-
-    /**
-     * The lease table is scanned at the first round; when the lease set changed (another worker
-     * created, deleted or finished leases); when a worker joined, left or expired; while the last
-     * scan left work to do (takes, handoffs in progress, lease counts uneven by two or more); while
-     * leases of owners without a liveness item exist (a KCL worker: its expiry is read from its
-     * leases); when a shard here stopped or ended; when this worker is the one that syncs shards and
-     * a sync is due; and at least every {@code leaseScanInterval}, which catches anything else
-     * (a lease written by another tool, a load imbalance).
-     */
-    private boolean needsLeaseScan(WorkerTable.Workers current, Set<String> live) {
-        if (lastScan == null || scanNeeded.getAndSet(false) || syncNeeded.get()) {
-            return true;
-        }
-        long now = System.nanoTime();
-        return current.leaseChanges() != changesAtScan
-                || !live.equals(liveAtScan)
-                || foreignOwnersAtScan
-                || syncDue(live)
-                || (countsUneven(current, live) && !leaseCounts(current, live).equals(countsAtScan))
-                || now - lastScanNanos >= settings.leaseScanInterval().toNanos();
-    }
-
-    /** True when a live worker holds two or more leases more than this one: the balancer may move one. */
-    private boolean countsUneven(WorkerTable.Workers current, Set<String> live) {
-        int mine = running.size();
-        return leaseCounts(current, live).values().stream().anyMatch(count -> count >= mine + 2);
-    }
-
-    private Map<String, Integer> leaseCounts(WorkerTable.Workers current, Set<String> live) {
-        Map<String, Integer> counts = new HashMap<>();
-        current.items().forEach((worker, item) -> {
-            if (live.contains(worker) && !worker.equals(settings.workerId())) {
-                counts.put(worker, item.leaseCount());
-            }
-        });
-        return counts;
     }
 
     private boolean syncDue(Set<String> live) {
@@ -235,7 +192,7 @@ final class LeaseCoordinator implements AutoCloseable {
 
         checkHeldLeases(byKey);
         if (closing || !liveness.isAlive()) {
-            scanNeeded.set(true);
+            scanPolicy.requestScan();
             return;
         }
         boolean leaseSetChanged = syncShardsIfDue(snapshot, liveWithItems);
@@ -243,7 +200,7 @@ final class LeaseCoordinator implements AutoCloseable {
         Set<String> live = new HashSet<>(liveWithItems);
         snapshot.workerCounters().keySet().stream().filter(w -> !expiry.isExpired("worker:" + w)).forEach(live::add);
         List<Lease> workable = snapshot.leases().stream()
-                .filter(l -> !l.isFinished() && parentsDone(l, byKey))
+                .filter(l -> !l.isFinished() && lineage.parentsDone(l, byKey))
                 .toList();
         boolean foreignOwners = false;
         for (Lease lease : workable) {
@@ -280,22 +237,16 @@ final class LeaseCoordinator implements AutoCloseable {
                 log.info("Worker {} asked {} to hand over {}", me, lease.owner(), lease.leaseKey());
             }
         }
-        leaseSetChanged |= removeFinishedParents(snapshot.leases(), byKey);
+        leaseSetChanged |= lineage.removeFinishedParents(snapshot.leases(), byKey);
         removeDeadWorkers(snapshot);
         if (leaseSetChanged) {
             workers.announceLeaseChange();
         }
 
-        lastScan = snapshot;
-        lastScanNanos = scanStarted;
-        // A change this round made is seen (and counted) by the next worker table read; rescan then.
-        changesAtScan = leaseSetChanged ? -1 : current.leaseChanges();
-        liveAtScan = liveWithItems;
-        foreignOwnersAtScan = foreignOwners;
-        countsAtScan = leaseCounts(current, liveWithItems);
+        scanPolicy.scanned(scanStarted, current, liveWithItems, foreignOwners, leaseSetChanged);
         if (!plan.takes().isEmpty() || !plan.handoffRequests().isEmpty()) {
             // Balancing is under way: look again next round until it settles.
-            scanNeeded.set(true);
+            scanPolicy.requestScan();
         }
     }
 
@@ -336,32 +287,6 @@ final class LeaseCoordinator implements AutoCloseable {
             return expiry.isExpired("worker:" + lease.owner());
         }
         return expiry.isExpired("lease:" + lease.leaseKey());
-    }
-
-    /**
-     * A child starts only when every parent is finished, or has no lease (finished and cleaned up,
-     * or never read: history from before the application started). A parent missing from the scan
-     * is read again with a consistent GetItem: a scan is not a snapshot, and can miss an item that a
-     * sync created while it ran. Parents confirmed absent are remembered, so an idle child does not
-     * cost a read per round.
-     */
-    private boolean parentsDone(Lease lease, Map<String, Lease> byKey) {
-        if (lease.checkpoint().isPosition()) {
-            return true;
-        }
-        for (String parent : lease.parentShardIds()) {
-            Lease p = byKey.get(parent);
-            if (p == null && !confirmedAbsent.contains(parent)) {
-                p = table.get(parent).orElse(null);
-                if (p == null) {
-                    confirmedAbsent.add(parent);
-                }
-            }
-            if (p != null && !p.isFinished()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void checkHeldLeases(Map<String, Lease> byKey) {
@@ -407,25 +332,6 @@ final class LeaseCoordinator implements AutoCloseable {
         }
     }
 
-    /** Returns true when a parent lease was removed. */
-    private boolean removeFinishedParents(List<Lease> leases, Map<String, Lease> byKey) {
-        boolean removed = false;
-        for (Lease parent : leases) {
-            if (!parent.isFinished()) {
-                continue;
-            }
-            List<Lease> children = leases.stream().filter(l -> l.parentShardIds().contains(parent.leaseKey())).toList();
-            boolean childrenProgressed = !children.isEmpty() && children.stream()
-                    .allMatch(c -> c.checkpoint().isPosition() || c.isFinished());
-            boolean knownChildrenPresent = parent.childShardIds().stream().allMatch(byKey::containsKey);
-            if (childrenProgressed && knownChildrenPresent && table.deleteFinished(parent.leaseKey())) {
-                log.info("Removed finished parent lease {}", parent.leaseKey());
-                removed = true;
-            }
-        }
-        return removed;
-    }
-
     /** Deletes liveness items of workers dead for 20 failover times that own no lease any more. */
     private void removeDeadWorkers(TableSnapshot snapshot) {
         long limit = 20 * settings.failoverTime().toNanos();
@@ -454,7 +360,7 @@ final class LeaseCoordinator implements AutoCloseable {
                 w -> {
                     running.remove(w.shardId(), w);
                     // Whatever stopped it (a lost lease, a failure, a handoff), the next round looks at the table.
-                    scanNeeded.set(true);
+                    scanPolicy.requestScan();
                 }, () -> {
                     shardEnded.set(true);
                     syncNeeded.set(true);
