@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,9 +32,9 @@ final class LeaseCoordinator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LeaseCoordinator.class);
 
     private final ConsumerSettings settings;
-    private final LeaseTable table;
-    private final WorkerTable workers;
-    private final ShardSync shardSync;
+    private final LeaseStore table;
+    private final WorkerStore workers;
+    private final LeaseSync shardSync;
     private final ConsumerMetrics metrics;
     private final RecordProcessorFactory processors;
     private final RetrieverFactory retrievers;
@@ -45,17 +46,26 @@ final class LeaseCoordinator implements AutoCloseable {
     private final AtomicBoolean syncNeeded = new AtomicBoolean();
     private final AtomicBoolean shardEnded = new AtomicBoolean();
     private final LeaseScanPolicy scanPolicy;
+    private final LongSupplier clock;
     private final ShardLineage lineage;
     private final AtomicInteger threadNumber = new AtomicInteger();
-    private volatile WorkerLiveness liveness;
+    private volatile Liveness liveness;
     private volatile boolean closing;
     private long lastSyncNanos;
     private boolean synced;
     /** Leases this worker asked for, with the time it stops watching for their arrival. */
     private final Map<String, Long> awaitedHandoffs = new HashMap<>();
 
-    LeaseCoordinator(ConsumerSettings settings, LeaseTable table, WorkerTable workers, ShardSync shardSync,
+    LeaseCoordinator(ConsumerSettings settings, LeaseStore table, WorkerStore workers, LeaseSync shardSync,
                      ConsumerMetrics metrics, RecordProcessorFactory processors, RetrieverFactory retrievers) {
+        this(settings, table, workers, shardSync, metrics, processors, retrievers, System::nanoTime);
+    }
+
+    /** @param clock the monotonic clock expiry and scan decisions read (a test's virtual clock) */
+    LeaseCoordinator(ConsumerSettings settings, LeaseStore table, WorkerStore workers, LeaseSync shardSync,
+                     ConsumerMetrics metrics, RecordProcessorFactory processors, RetrieverFactory retrievers,
+                     LongSupplier clock) {
+        this.clock = clock;
         this.settings = settings;
         this.table = table;
         this.workers = workers;
@@ -63,9 +73,9 @@ final class LeaseCoordinator implements AutoCloseable {
         this.metrics = metrics;
         this.processors = processors;
         this.retrievers = retrievers;
-        this.expiry = new ExpiryTracker(settings.failoverTime().toNanos(), System::nanoTime);
+        this.expiry = new ExpiryTracker(settings.failoverTime().toNanos(), clock);
         this.lineage = new ShardLineage(table);
-        this.scanPolicy = new LeaseScanPolicy(settings.workerId(), settings.leaseScanInterval(), System::nanoTime);
+        this.scanPolicy = new LeaseScanPolicy(settings.workerId(), settings.leaseScanInterval(), clock);
         this.rounds = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "shardwise-leases-"
                 + settings.workerId()));
         this.shardThreads = Executors.newCachedThreadPool(r -> daemon(r, "shardwise-shard-"
@@ -78,10 +88,34 @@ final class LeaseCoordinator implements AutoCloseable {
         return t;
     }
 
-    void start(WorkerLiveness workerLiveness) {
-        this.liveness = workerLiveness;
+    void start(Liveness workerLiveness) {
+        attach(workerLiveness);
         rounds.scheduleWithFixedDelay(this::safeRound, 0, settings.takeInterval().toMillis(), TimeUnit.MILLISECONDS);
         rounds.scheduleWithFixedDelay(this::watchHandoffs, 100, 100, TimeUnit.MILLISECONDS);
+    }
+
+    /** Gives the coordinator its liveness without scheduling rounds (a test then calls {@link #round}). */
+    void attach(Liveness workerLiveness) {
+        this.liveness = workerLiveness;
+    }
+
+    /** Shards that may still deliver here: held, not lost, not asked to stop. */
+    Set<String> deliveringShards() {
+        Set<String> delivering = new HashSet<>();
+        running.forEach((key, worker) -> {
+            if (worker.mayDeliver()) {
+                delivering.add(key);
+            }
+        });
+        return delivering;
+    }
+
+    /** A crash, for tests: no more rounds, every shard stopped at once, nothing released. */
+    void halt() {
+        closing = true;
+        rounds.shutdownNow();
+        stopAllShards();
+        shardThreads.shutdownNow();
     }
 
     /** Self-fencing: stop every shard at once (called by the heartbeat when it fell behind). */
@@ -121,7 +155,7 @@ final class LeaseCoordinator implements AutoCloseable {
         if (closing) {
             return;
         }
-        WorkerTable.Workers current = workers.scan();
+        WorkerStore.Workers current = workers.scan();
         current.items().forEach((worker, item) -> expiry.observe("worker:" + worker, item.counter()));
         answerHandoffRequests(current);
         if (!liveness.isAlive()) {
@@ -137,7 +171,7 @@ final class LeaseCoordinator implements AutoCloseable {
     }
 
     /** This worker and every worker whose liveness counter moved within the failover time. */
-    private Set<String> liveWorkers(WorkerTable.Workers current) {
+    private Set<String> liveWorkers(WorkerStore.Workers current) {
         Set<String> live = new HashSet<>();
         live.add(settings.workerId());
         current.items().keySet().stream().filter(w -> !expiry.isExpired("worker:" + w)).forEach(live::add);
@@ -145,7 +179,7 @@ final class LeaseCoordinator implements AutoCloseable {
     }
 
     private boolean syncDue(Set<String> live) {
-        return isSyncer(live) && (!synced || System.nanoTime() - lastSyncNanos >= settings.shardSyncInterval().toNanos());
+        return isSyncer(live) && (!synced || clock.getAsLong() - lastSyncNanos >= settings.shardSyncInterval().toNanos());
     }
 
     /** One worker syncs shards on schedule: the live worker with the least id (a sync is idempotent). */
@@ -157,8 +191,8 @@ final class LeaseCoordinator implements AutoCloseable {
      * Other workers ring this worker's doorbell when they write a handoff request on one of its
      * leases: only those leases are read, and their shards asked to hand over.
      */
-    private void answerHandoffRequests(WorkerTable.Workers current) {
-        WorkerTable.WorkerItem mine = current.items().get(settings.workerId());
+    private void answerHandoffRequests(WorkerStore.Workers current) {
+        WorkerStore.WorkerItem mine = current.items().get(settings.workerId());
         if (mine == null || mine.handoffRequests().isEmpty()) {
             return;
         }
@@ -172,8 +206,8 @@ final class LeaseCoordinator implements AutoCloseable {
         workers.clearHandoffRequests(settings.workerId(), mine.handoffRequests());
     }
 
-    private void fullRound(WorkerTable.Workers current, Set<String> liveWithItems) {
-        long scanStarted = System.nanoTime();
+    private void fullRound(WorkerStore.Workers current, Set<String> liveWithItems) {
+        long scanStarted = clock.getAsLong();
         TableSnapshot snapshot = table.scan().withWorkers(current);
         metrics.leaseTableScanned();
         String me = settings.workerId();
@@ -232,7 +266,7 @@ final class LeaseCoordinator implements AutoCloseable {
         for (Lease lease : plan.handoffRequests()) {
             if (table.requestHandoff(lease, me)) {
                 metrics.leaseStolen();
-                awaitedHandoffs.put(lease.leaseKey(), System.nanoTime() + 2 * settings.failoverTime().toNanos());
+                awaitedHandoffs.put(lease.leaseKey(), clock.getAsLong() + 2 * settings.failoverTime().toNanos());
                 workers.requestHandoff(lease.owner(), lease.leaseKey());
                 log.info("Worker {} asked {} to hand over {}", me, lease.owner(), lease.leaseKey());
             }
@@ -254,12 +288,12 @@ final class LeaseCoordinator implements AutoCloseable {
      * A requested lease is watched with cheap reads of its item, so it starts here a moment after its
      * owner hands it over rather than at the next round: the handoff gap stays short.
      */
-    private void watchHandoffs() {
+    void watchHandoffs() {
         if (awaitedHandoffs.isEmpty() || closing) {
             return;
         }
         try {
-            long now = System.nanoTime();
+            long now = clock.getAsLong();
             for (var it = awaitedHandoffs.entrySet().iterator(); it.hasNext(); ) {
                 var awaited = it.next();
                 var lease = table.get(awaited.getKey());
@@ -316,7 +350,7 @@ final class LeaseCoordinator implements AutoCloseable {
      * leases created or removed, or a shard finished here (its children became workable).
      */
     private boolean syncShardsIfDue(TableSnapshot snapshot, Set<String> live) {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         boolean ended = shardEnded.getAndSet(false);
         if (!syncNeeded.getAndSet(false) && !syncDue(live)) {
             return ended;

@@ -49,7 +49,7 @@ final class LeaseScanPolicy {
      * @param mine     leases running here
      * @param syncDue  a shard sync is due here (it needs a scan)
      */
-    boolean scanDue(WorkerTable.Workers current, Set<String> live, int mine, boolean syncDue) {
+    boolean scanDue(WorkerStore.Workers current, Set<String> live, int mine, boolean syncDue) {
         if (!scanned || requested.getAndSet(false) || syncDue) {
             return true;
         }
@@ -67,7 +67,7 @@ final class LeaseScanPolicy {
      * round changed the lease set itself and announced it; the next read of the count then differs
      * from the one seen here, and the next round scans once more to see the result.
      */
-    void scanned(long startedNanos, WorkerTable.Workers current, Set<String> live, boolean foreignOwners,
+    void scanned(long startedNanos, WorkerStore.Workers current, Set<String> live, boolean foreignOwners,
                  boolean changedHere) {
         scanned = true;
         lastScanNanos = startedNanos;
@@ -77,7 +77,7 @@ final class LeaseScanPolicy {
         countsAtScan = othersCounts(current, live);
     }
 
-    private Map<String, Integer> othersCounts(WorkerTable.Workers current, Set<String> live) {
+    private Map<String, Integer> othersCounts(WorkerStore.Workers current, Set<String> live) {
         Map<String, Integer> counts = new HashMap<>();
         current.items().forEach((worker, item) -> {
             if (live.contains(worker) && !worker.equals(me)) {

@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * writes, on {@code leaseOwner}) and bumps the counter, so a worker that lost a lease is fenced: its
  * next write fails with {@link ConditionalCheckFailedException}, reported here as an empty result.
  */
-final class LeaseTable {
+final class LeaseTable implements LeaseStore {
     static final String LEASE_KEY = "leaseKey";
     static final String OWNER = "leaseOwner";
     static final String COUNTER = "leaseCounter";
@@ -73,12 +73,14 @@ final class LeaseTable {
         config.apiCallTimeout(callTimeout);
     }
 
-    String name() {
+    @Override
+    public String name() {
         return tableName;
     }
 
     /** Creates the table (hash key leaseKey, on-demand) when missing and waits until it is active. */
-    void createIfMissing() {
+    @Override
+    public void createIfMissing() {
         DynamoTables.createIfMissing(dynamo, tableName, LEASE_KEY);
     }
 
@@ -87,9 +89,10 @@ final class LeaseTable {
      * Shardwise versions before the worker table kept here ({@code __worker__#<id>}). Those are read
      * so that a rolling upgrade never sees a live old-version worker as dead.
      */
-    TableSnapshot scan() {
+    @Override
+    public TableSnapshot scan() {
         List<Lease> leases = new ArrayList<>();
-        Map<String, WorkerTable.WorkerItem> workers = new HashMap<>();
+        Map<String, WorkerStore.WorkerItem> workers = new HashMap<>();
         DynamoTables.scanAll(dynamo, tableName, callTimeout, retry, item -> {
             String key = item.get(LEASE_KEY).s();
             if (key.startsWith(WORKER_PREFIX)) {
@@ -99,7 +102,7 @@ final class LeaseTable {
                 }
                 long load = rates.values().stream().mapToLong(Long::longValue).sum();
                 workers.put(key.substring(WORKER_PREFIX.length()),
-                        new WorkerTable.WorkerItem(number(item, COUNTER, 0), rates.size(), load, rates, Set.of()));
+                        new WorkerStore.WorkerItem(number(item, COUNTER, 0), rates.size(), load, rates, Set.of()));
             } else if (isShardLease(item)) {
                 leases.add(toLease(item));
             }
@@ -107,14 +110,16 @@ final class LeaseTable {
         return new TableSnapshot(leases, workers, Set.copyOf(workers.keySet()));
     }
 
-    Optional<Lease> get(String leaseKey) {
+    @Override
+    public Optional<Lease> get(String leaseKey) {
         Map<String, AttributeValue> item = retry.call(() -> dynamo.getItem(b -> b.tableName(tableName)
                 .consistentRead(true).key(Map.of(LEASE_KEY, s(leaseKey))).overrideConfiguration(this::timeout))).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toLease(item));
     }
 
     /** Creates a lease for a shard unless one exists. Returns true when this call created it. */
-    boolean createLease(String shardId, Checkpoint checkpoint, Set<String> parents, String startingHashKey,
+    @Override
+    public boolean createLease(String shardId, Checkpoint checkpoint, Set<String> parents, String startingHashKey,
                         String endingHashKey) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(LEASE_KEY, s(shardId));
@@ -142,7 +147,8 @@ final class LeaseTable {
     }
 
     /** Takes a free or expired lease: conditional on the counter this worker observed. */
-    Optional<Lease> take(Lease observed, String newOwner) {
+    @Override
+    public Optional<Lease> take(Lease observed, String newOwner) {
         return update(observed.leaseKey(), observed.counter(), null, newOwner, null,
                 "SET #o = :o, #c = :next, #sw = if_not_exists(#sw, :zero) + :one REMOVE #h",
                 Map.of(":o", s(newOwner), ":zero", n(0), ":one", n(1)), Map.of("#o", OWNER, "#sw", OWNER_SWITCHES,
@@ -150,7 +156,8 @@ final class LeaseTable {
     }
 
     /** The holder hands its lease directly to another worker (graceful rebalancing). */
-    Optional<Lease> transfer(String leaseKey, long counter, String owner, String newOwner) {
+    @Override
+    public Optional<Lease> transfer(String leaseKey, long counter, String owner, String newOwner) {
         return update(leaseKey, counter, owner, newOwner, null,
                 "SET #o = :o, #c = :next, #sw = if_not_exists(#sw, :zero) + :one REMOVE #h",
                 Map.of(":o", s(newOwner), ":zero", n(0), ":one", n(1)), Map.of("#o", OWNER, "#sw", OWNER_SWITCHES,
@@ -158,7 +165,8 @@ final class LeaseTable {
     }
 
     /** The holder gives its lease up: the owner is cleared, any worker may take it at once. */
-    Optional<Lease> release(String leaseKey, long counter, String owner) {
+    @Override
+    public Optional<Lease> release(String leaseKey, long counter, String owner) {
         return update(leaseKey, counter, owner, null, null, "SET #c = :next REMOVE #o, #h", Map.of(),
                 Map.of("#o", OWNER, "#h", HANDOFF_TO));
     }
@@ -167,7 +175,8 @@ final class LeaseTable {
      * Asks the owner (alive) to hand its lease to {@code requester}. Does not bump the counter, so the
      * owner's next checkpoint still succeeds; the owner answers with {@link #transfer}.
      */
-    boolean requestHandoff(Lease observed, String requester) {
+    @Override
+    public boolean requestHandoff(Lease observed, String requester) {
         try {
             retry.call(() -> dynamo.updateItem(b -> b.tableName(tableName).key(Map.of(LEASE_KEY, s(observed.leaseKey())))
                     .updateExpression("SET #h = :h")
@@ -188,7 +197,8 @@ final class LeaseTable {
      * throttled or failed write is retried, as a checkpoint, for as long as {@code leaseHeld} says
      * the lease is still this worker's.
      */
-    Optional<Lease> checkpoint(String leaseKey, long counter, String owner, Checkpoint checkpoint,
+    @Override
+    public Optional<Lease> checkpoint(String leaseKey, long counter, String owner, Checkpoint checkpoint,
                                Set<String> childShardIds, long millisBehindLatest, BooleanSupplier leaseHeld) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":cp", s(checkpoint.sequenceNumber()));
@@ -214,7 +224,8 @@ final class LeaseTable {
     }
 
     /** First phase of a two-phase checkpoint; retried like a checkpoint. */
-    Optional<Lease> prepare(String leaseKey, long counter, String owner, Checkpoint pending, byte[] state,
+    @Override
+    public Optional<Lease> prepare(String leaseKey, long counter, String owner, Checkpoint pending, byte[] state,
                             BooleanSupplier leaseHeld) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":p", s(pending.sequenceNumber()));
@@ -230,7 +241,8 @@ final class LeaseTable {
     }
 
     /** Deletes a finished parent lease (only while it still says SHARD_END). */
-    boolean deleteFinished(String leaseKey) {
+    @Override
+    public boolean deleteFinished(String leaseKey) {
         try {
             retry.call(() -> dynamo.deleteItem(b -> b.tableName(tableName).key(Map.of(LEASE_KEY, s(leaseKey)))
                     .conditionExpression("#cp = :end")
@@ -245,7 +257,8 @@ final class LeaseTable {
     }
 
     /** Deletes the liveness item an earlier Shardwise version kept in the lease table for a worker. */
-    void deleteLegacyWorker(String workerId) {
+    @Override
+    public void deleteLegacyWorker(String workerId) {
         retry.call(() -> dynamo.deleteItem(b -> b.tableName(tableName)
                 .key(Map.of(LEASE_KEY, s(WORKER_PREFIX + workerId))).overrideConfiguration(this::timeout)));
         metrics.leaseTableWrite();

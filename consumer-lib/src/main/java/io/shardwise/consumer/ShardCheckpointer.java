@@ -8,7 +8,7 @@ import java.util.Set;
  */
 final class ShardCheckpointer implements Checkpointer {
     private final HeldLease held;
-    private final LeaseTable table;
+    private final LeaseStore table;
     private final String workerId;
     private final ConsumerMetrics metrics;
     private volatile Checkpoint lastDelivered;
@@ -17,7 +17,7 @@ final class ShardCheckpointer implements Checkpointer {
     private volatile boolean shardEnded;
     private volatile Set<String> childShardIds = Set.of();
 
-    ShardCheckpointer(HeldLease held, LeaseTable table, String workerId, ConsumerMetrics metrics) {
+    ShardCheckpointer(HeldLease held, LeaseStore table, String workerId, ConsumerMetrics metrics) {
         this.held = held;
         this.table = table;
         this.workerId = workerId;

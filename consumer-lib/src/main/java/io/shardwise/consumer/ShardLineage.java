@@ -14,11 +14,11 @@ import org.slf4j.LoggerFactory;
 final class ShardLineage {
     private static final Logger log = LoggerFactory.getLogger(ShardLineage.class);
 
-    private final LeaseTable table;
+    private final LeaseStore table;
     /** Parent shards a consistent read found without a lease (see parentsDone). */
     private final Set<String> confirmedAbsent = new HashSet<>();
 
-    ShardLineage(LeaseTable table) {
+    ShardLineage(LeaseStore table) {
         this.table = table;
     }
 

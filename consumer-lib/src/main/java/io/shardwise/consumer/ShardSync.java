@@ -43,23 +43,23 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * {@code shardwise.consumer.hashkey.holes} gauge, returned by {@link #streamHoles()} (and
  * {@code ShardwiseConsumer.uncoveredHashKeyRanges()}), and checked again at the next sync.
  */
-final class ShardSync {
+final class ShardSync implements LeaseSync {
     private static final Logger log = LoggerFactory.getLogger(ShardSync.class);
 
     private static final CallRetry CONTROL_CALLS = new CallRetry("list-shards", 4);
 
     private final KinesisAsyncClient kinesis;
     private final StreamRef stream;
-    private final LeaseTable table;
+    private final LeaseStore table;
     private final InitialPosition initialPosition;
     private final ConsumerMetrics metrics;
     private volatile List<HashKeyRange> streamHoles = List.of();
 
-    ShardSync(KinesisAsyncClient kinesis, StreamRef stream, LeaseTable table, InitialPosition initialPosition) {
+    ShardSync(KinesisAsyncClient kinesis, StreamRef stream, LeaseStore table, InitialPosition initialPosition) {
         this(kinesis, stream, table, initialPosition, ConsumerMetrics.NONE);
     }
 
-    ShardSync(KinesisAsyncClient kinesis, StreamRef stream, LeaseTable table, InitialPosition initialPosition,
+    ShardSync(KinesisAsyncClient kinesis, StreamRef stream, LeaseStore table, InitialPosition initialPosition,
               ConsumerMetrics metrics) {
         this.metrics = metrics;
         this.kinesis = kinesis;
@@ -84,7 +84,8 @@ final class ShardSync {
     }
 
     /** Creates missing leases; returns how many it created. */
-    int sync(TableSnapshot snapshot) {
+    @Override
+    public int sync(TableSnapshot snapshot) {
         List<Shard> shards = listShards();
         Set<String> leased = new LinkedHashSet<>();
         snapshot.leases().forEach(l -> leased.add(l.leaseKey()));

@@ -28,7 +28,7 @@ final class ShardWorker implements Runnable {
 
     private final HeldLease held;
     private final ConsumerSettings settings;
-    private final LeaseTable table;
+    private final LeaseStore table;
     private final ConsumerMetrics metrics;
     private final RecordProcessorFactory processors;
     private final RetrieverFactory retrievers;
@@ -40,7 +40,7 @@ final class ShardWorker implements Runnable {
     private final RecentThroughput throughput = new RecentThroughput(System.nanoTime());
     private volatile boolean finished;
 
-    ShardWorker(HeldLease held, ConsumerSettings settings, LeaseTable table, ConsumerMetrics metrics,
+    ShardWorker(HeldLease held, ConsumerSettings settings, LeaseStore table, ConsumerMetrics metrics,
                 RecordProcessorFactory processors, RetrieverFactory retrievers, Consumer<ShardWorker> onFinished,
                 Runnable onShardEnded) {
         this.held = held;
@@ -72,6 +72,11 @@ final class ShardWorker implements Runnable {
 
     boolean isFinished() {
         return finished;
+    }
+
+    /** False once a stop was asked for or the lease lost: from then on this shard delivers nothing. */
+    boolean mayDeliver() {
+        return !finished && !stop.stopped() && !held.isLost();
     }
 
     void requestShutdown(String handoffTo) {

@@ -1,6 +1,6 @@
 package io.shardwise.consumer;
 
-import io.shardwise.consumer.WorkerTable.WorkerItem;
+import io.shardwise.consumer.WorkerStore.WorkerItem;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -15,7 +15,7 @@ import java.util.Set;
 record TableSnapshot(List<Lease> leases, Map<String, WorkerItem> workers, Set<String> legacyWorkers) {
 
     /** This lease scan with the worker table's items added (a worker in both: the worker table's item counts). */
-    TableSnapshot withWorkers(WorkerTable.Workers current) {
+    TableSnapshot withWorkers(WorkerStore.Workers current) {
         Map<String, WorkerItem> merged = new HashMap<>(workers);
         merged.putAll(current.items());
         Set<String> legacy = new HashSet<>(legacyWorkers);

@@ -31,10 +31,10 @@ import org.slf4j.LoggerFactory;
  * single failed or very slow heartbeat moves the worker's leases (a processing pause, never a
  * double owner). A shorter interval gives more tolerance and costs one write per worker per beat.
  */
-final class WorkerLiveness implements AutoCloseable {
+final class WorkerLiveness implements Liveness, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerLiveness.class);
 
-    private final WorkerTable table;
+    private final WorkerStore table;
     private final ConsumerSettings settings;
     private final Runnable onFenced;
     private final Supplier<Map<String, Long>> throughput;
@@ -43,12 +43,12 @@ final class WorkerLiveness implements AutoCloseable {
     private volatile boolean fenced;
     private long counter;
 
-    WorkerLiveness(WorkerTable table, ConsumerSettings settings, Runnable onFenced) {
+    WorkerLiveness(WorkerStore table, ConsumerSettings settings, Runnable onFenced) {
         this(table, settings, onFenced, Map::of);
     }
 
     /** @param throughput recent bytes per second of each held lease, published with every heartbeat */
-    WorkerLiveness(WorkerTable table, ConsumerSettings settings, Runnable onFenced,
+    WorkerLiveness(WorkerStore table, ConsumerSettings settings, Runnable onFenced,
                    Supplier<Map<String, Long>> throughput) {
         this.throughput = throughput;
         this.table = table;
@@ -86,7 +86,8 @@ final class WorkerLiveness implements AutoCloseable {
     }
 
     /** True while this worker may hold leases: its last heartbeat is recent enough. */
-    boolean isAlive() {
+    @Override
+    public boolean isAlive() {
         return !fenced && System.nanoTime() - lastSuccessStartNanos < settings.selfFenceNanos();
     }
 

@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  * and otherwise only at a slow cadence. Reading this table costs one scan of as many small items as
  * there are workers, whatever the number of leases.
  */
-final class WorkerTable {
+final class WorkerTable implements WorkerStore {
     static final String WORKER_ID = "workerId";
     static final String COUNTER = "counter";
     static final String THROUGHPUT = "throughput";
@@ -46,32 +46,6 @@ final class WorkerTable {
     /** How many per-lease rates a heartbeat publishes: the hottest leases, which the balancer moves. */
     static final int HOT_LEASES = 8;
 
-    /** One worker's item as last read. */
-    record WorkerItem(long counter, int leaseCount, long load, Map<String, Long> hotLeases,
-                      Set<String> handoffRequests) {
-
-        /** The rate of a lease this worker holds: published when hot, else the mean of its other leases. */
-        long throughputOf(String leaseKey) {
-            Long hot = hotLeases.get(leaseKey);
-            if (hot != null) {
-                return hot;
-            }
-            int rest = leaseCount - hotLeases.size();
-            long restLoad = load - hotLeases.values().stream().mapToLong(Long::longValue).sum();
-            return rest <= 0 ? 0 : Math.max(0, restLoad / rest);
-        }
-    }
-
-    /** Every worker's item, and the lease-set change count. */
-    record Workers(Map<String, WorkerItem> items, long leaseChanges) {
-
-        Map<String, Long> counters() {
-            Map<String, Long> counters = new HashMap<>();
-            items.forEach((worker, item) -> counters.put(worker, item.counter()));
-            return counters;
-        }
-    }
-
     private final DynamoDbClient dynamo;
     private final String tableName;
     private final Duration callTimeout;
@@ -85,11 +59,13 @@ final class WorkerTable {
         this.metrics = metrics;
     }
 
-    String name() {
+    @Override
+    public String name() {
         return tableName;
     }
 
-    void createIfMissing() {
+    @Override
+    public void createIfMissing() {
         DynamoTables.createIfMissing(dynamo, tableName, WORKER_ID);
     }
 
@@ -98,7 +74,8 @@ final class WorkerTable {
     }
 
     /** A consistent scan of every worker's item. */
-    Workers scan() {
+    @Override
+    public Workers scan() {
         Map<String, WorkerItem> items = new HashMap<>();
         long[] changes = {0};
         DynamoTables.scanAll(dynamo, tableName, callTimeout, retry, item -> {
@@ -114,7 +91,8 @@ final class WorkerTable {
     }
 
     /** Tells every worker that the set of workable leases changed (they scan the lease table next round). */
-    void announceLeaseChange() {
+    @Override
+    public void announceLeaseChange() {
         retry.call(() -> dynamo.updateItem(b -> b.tableName(tableName).key(Map.of(WORKER_ID, s(LEASE_CHANGES_ITEM)))
                 .updateExpression("ADD #n :one").expressionAttributeNames(Map.of("#n", CHANGES))
                 .expressionAttributeValues(Map.of(":one", n(1))).overrideConfiguration(this::timeout)));
@@ -125,7 +103,8 @@ final class WorkerTable {
      * Rings {@code owner}'s doorbell for a handoff request already written on the lease, so the owner
      * reads that one lease next round instead of scanning the table. False when the owner has no item.
      */
-    boolean requestHandoff(String owner, String leaseKey) {
+    @Override
+    public boolean requestHandoff(String owner, String leaseKey) {
         try {
             retry.call(() -> dynamo.updateItem(b -> b.tableName(tableName).key(Map.of(WORKER_ID, s(owner)))
                     .updateExpression("ADD #h :k").conditionExpression("attribute_exists(#w)")
@@ -140,7 +119,8 @@ final class WorkerTable {
     }
 
     /** Removes answered handoff requests from this worker's doorbell (requests rung since stay). */
-    void clearHandoffRequests(String workerId, Set<String> leaseKeys) {
+    @Override
+    public void clearHandoffRequests(String workerId, Set<String> leaseKeys) {
         retry.call(() -> dynamo.updateItem(b -> b.tableName(tableName).key(Map.of(WORKER_ID, s(workerId)))
                 .updateExpression("DELETE #h :k").conditionExpression("attribute_exists(#w)")
                 .expressionAttributeNames(Map.of("#h", HANDOFF_REQUESTS, "#w", WORKER_ID))
@@ -155,7 +135,8 @@ final class WorkerTable {
      * wrote the item (the same worker id twice). Retried within {@code timeout} only: a later beat is
      * worth nothing to the self-fence.
      */
-    Optional<Long> heartbeat(String workerId, long expected, Map<String, Long> throughput, Duration timeout) {
+    @Override
+    public Optional<Long> heartbeat(String workerId, long expected, Map<String, Long> throughput, Duration timeout) {
         Map<String, AttributeValue> rates = new HashMap<>();
         throughput.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .limit(HOT_LEASES).forEach(e -> rates.put(e.getKey(), n(e.getValue())));
@@ -192,14 +173,16 @@ final class WorkerTable {
     }
 
     /** A worker's counter (0 when it has no item). */
-    long counter(String workerId) {
+    @Override
+    public long counter(String workerId) {
         Map<String, AttributeValue> item = retry.call(() -> dynamo.getItem(b -> b.tableName(tableName)
                 .consistentRead(true).key(Map.of(WORKER_ID, s(workerId))).overrideConfiguration(this::timeout)))
                 .item();
         return item == null ? 0 : number(item.get(COUNTER), 0);
     }
 
-    void delete(String workerId) {
+    @Override
+    public void delete(String workerId) {
         retry.call(() -> dynamo.deleteItem(b -> b.tableName(tableName).key(Map.of(WORKER_ID, s(workerId)))
                 .overrideConfiguration(this::timeout)));
         metrics.leaseTableWrite();

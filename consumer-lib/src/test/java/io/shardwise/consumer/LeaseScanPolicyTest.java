@@ -84,10 +84,10 @@ class LeaseScanPolicyTest {
                 .as("a request is used once").isFalse();
     }
 
-    private static WorkerTable.Workers workers(long changes, Map<String, Integer> counts) {
-        Map<String, WorkerTable.WorkerItem> items = new HashMap<>();
+    private static WorkerStore.Workers workers(long changes, Map<String, Integer> counts) {
+        Map<String, WorkerStore.WorkerItem> items = new HashMap<>();
         counts.forEach((worker, count) -> items.put(worker,
-                new WorkerTable.WorkerItem(1, count, 0, Map.of(), Set.of())));
-        return new WorkerTable.Workers(items, changes);
+                new WorkerStore.WorkerItem(1, count, 0, Map.of(), Set.of())));
+        return new WorkerStore.Workers(items, changes);
     }
 }

@@ -185,7 +185,7 @@ class LeaseTableTest {
             rates.put("shardId-" + i, i < 8 ? 1_000_000L + i : 1_000L);
         }
         workers.heartbeat("w1", 0, rates, Duration.ofSeconds(5));
-        WorkerTable.WorkerItem item = workers.scan().items().get("w1");
+        WorkerStore.WorkerItem item = workers.scan().items().get("w1");
         assertThat(item.leaseCount()).isEqualTo(200);
         assertThat(item.hotLeases()).hasSize(WorkerTable.HOT_LEASES).containsEntry("shardId-7", 1_000_007L);
         assertThat(item.throughputOf("shardId-0")).isEqualTo(1_000_000L);
@@ -211,7 +211,7 @@ class LeaseTableTest {
         assertThat(workers.scan().leaseChanges()).isZero();
         workers.announceLeaseChange();
         workers.announceLeaseChange();
-        WorkerTable.Workers read = workers.scan();
+        WorkerStore.Workers read = workers.scan();
         assertThat(read.leaseChanges()).isEqualTo(2);
         assertThat(read.items()).as("the change counter is no worker").containsOnlyKeys("w1");
     }
