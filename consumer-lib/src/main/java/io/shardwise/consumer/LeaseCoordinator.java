@@ -31,10 +31,9 @@ final class LeaseCoordinator implements AutoCloseable {
     private final ConsumerSettings settings;
     private final LeaseTable table;
     private final WorkerTable workers;
-    private final ShardSync shardSync;
+    private final LeaseSync shardSync;
     private final ConsumerMetrics metrics;
     private final RecordProcessorFactory processors;
-    private final RetrieverFactory retrievers;
     private final ExpiryTracker expiry;
     private final Map<String, ShardWorker> running = new ConcurrentHashMap<>();
     private final ScheduledExecutorService rounds;
@@ -49,15 +48,14 @@ final class LeaseCoordinator implements AutoCloseable {
     /** Leases this worker asked for, with the time it stops watching for their arrival. */
     private final Map<String, Long> awaitedHandoffs = new HashMap<>();
 
-    LeaseCoordinator(ConsumerSettings settings, LeaseTable table, WorkerTable workers, ShardSync shardSync,
-                     ConsumerMetrics metrics, RecordProcessorFactory processors, RetrieverFactory retrievers) {
+    LeaseCoordinator(ConsumerSettings settings, LeaseTable table, WorkerTable workers, LeaseSync shardSync,
+                     ConsumerMetrics metrics, RecordProcessorFactory processors) {
         this.settings = settings;
         this.table = table;
         this.workers = workers;
         this.shardSync = shardSync;
         this.metrics = metrics;
         this.processors = processors;
-        this.retrievers = retrievers;
         this.expiry = new ExpiryTracker(settings.failoverTime().toNanos(), System::nanoTime);
         this.rounds = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "shardwise-leases-"
                 + settings.workerId()));
@@ -310,11 +308,29 @@ final class LeaseCoordinator implements AutoCloseable {
             return;
         }
         HeldLease held = new HeldLease(settings.workerId(), lease);
-        ShardWorker worker = new ShardWorker(held, settings, table, metrics, processors, retrievers,
+        ShardWorker worker = new ShardWorker(held, settings, table, metrics, processors,
+                shardSync.scopeOf(lease.leaseKey()),
                 w -> running.remove(w.shardId(), w), () -> syncNeeded.set(true));
         running.put(lease.leaseKey(), worker);
         log.info("Worker {} took {} ({}) at {}", settings.workerId(), lease.leaseKey(), how, lease.checkpoint());
         shardThreads.execute(worker);
+    }
+
+    /** The next round syncs shards (a multi-stream consumer found a new stream). */
+    void requestShardSync() {
+        syncNeeded.set(true);
+    }
+
+    /**
+     * Asks the shards whose lease keys {@code leaseKeys} accepts to stop as at a close: each may
+     * checkpoint, then its lease is released (a multi-stream consumer stops a removed stream).
+     */
+    void shutDownShards(java.util.function.Predicate<String> leaseKeys) {
+        running.forEach((key, worker) -> {
+            if (leaseKeys.test(key)) {
+                worker.requestShutdown(null);
+            }
+        });
     }
 
     /** First step of a graceful stop: no more rounds, so no more takes. */
