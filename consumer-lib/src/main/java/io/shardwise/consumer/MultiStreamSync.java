@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -48,6 +49,8 @@ final class MultiStreamSync implements LeaseSync, AutoCloseable {
     private final ConsumerMetrics metrics;
     private final ScheduledExecutorService poller;
     private volatile Map<StreamIdentifier, Tracked> tracked = Map.of();
+    /** The serialized identifiers of the tracked streams: every scan checks each lease key against them. */
+    private volatile Set<String> trackedPrefixes = Set.of();
     /** Former streams with the time (System.nanoTime) this worker first saw their leases untracked. */
     private final Map<StreamIdentifier, Long> formerSince = new HashMap<>();
     private volatile LeaseCoordinator coordinator;
@@ -114,6 +117,7 @@ final class MultiStreamSync implements LeaseSync, AutoCloseable {
                     config.initialPosition().checkpoint());
         }
         tracked = Map.copyOf(now);
+        trackedPrefixes = now.keySet().stream().map(StreamIdentifier::serialize).collect(Collectors.toUnmodifiableSet());
         for (StreamIdentifier id : before.keySet()) {
             if (!now.containsKey(id)) {
                 log.info("Worker {} no longer tracks stream {}: its shards stop here", workerId, id);
@@ -156,7 +160,8 @@ final class MultiStreamSync implements LeaseSync, AutoCloseable {
     }
 
     private boolean isTracked(String leaseKey) {
-        return MultiStreamLeaseKey.tryParse(leaseKey).map(k -> tracked.containsKey(k.stream())).orElse(false);
+        int last = leaseKey.lastIndexOf(':');
+        return last > 0 && trackedPrefixes.contains(leaseKey.substring(0, last));
     }
 
     /**

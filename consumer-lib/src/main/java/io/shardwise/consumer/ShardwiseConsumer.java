@@ -36,6 +36,10 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
  * }
  * }</pre>
  *
+ * <p>One consumer can also process several streams with one lease table: give a {@link StreamTracker}
+ * ({@link Builder#streamTracker}) instead of a stream; lease keys then take the KCL's multi-stream
+ * form {@code account:streamName:creationEpoch:shardId} ({@link MultiStreamLeaseKey}).
+ *
  * <h2>Leases, liveness and the KCL's table</h2>
  * Shard items keep the KCL's attribute names and meanings ({@code leaseKey}, {@code leaseOwner},
  * {@code leaseCounter}, {@code checkpoint}, {@code checkpointSubSequenceNumber}, {@code parentShardId},
