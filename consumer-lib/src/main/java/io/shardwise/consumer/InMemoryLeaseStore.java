@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * Leases in memory, with the same conditional-write contract as the DynamoDB {@link LeaseTable}:
@@ -17,6 +18,7 @@ import java.util.function.BooleanSupplier;
 final class InMemoryLeaseStore implements LeaseStore {
     private final String name;
     private final Map<String, Lease> leases = new TreeMap<>();
+    private Predicate<Lease> visible = lease -> true;
 
     InMemoryLeaseStore(String name) {
         this.name = name;
@@ -33,7 +35,22 @@ final class InMemoryLeaseStore implements LeaseStore {
 
     @Override
     public synchronized TableSnapshot scan() {
-        return new TableSnapshot(List.copyOf(leases.values()), Map.of(), Set.of());
+        return new TableSnapshot(leases.values().stream().filter(visible).toList(), Map.of(), Set.of());
+    }
+
+    @Override
+    public synchronized void showOnly(Predicate<Lease> filter) {
+        this.visible = filter;
+    }
+
+    @Override
+    public synchronized List<String> allLeaseKeys() {
+        return List.copyOf(leases.keySet());
+    }
+
+    @Override
+    public synchronized void deleteLease(String leaseKey) {
+        leases.remove(leaseKey);
     }
 
     @Override
@@ -42,12 +59,15 @@ final class InMemoryLeaseStore implements LeaseStore {
     }
 
     @Override
-    public synchronized boolean createLease(String shardId, Checkpoint checkpoint, Set<String> parents,
-                                            String startingHashKey, String endingHashKey) {
-        if (leases.containsKey(shardId)) {
+    public synchronized boolean createLease(String leaseKey, Checkpoint checkpoint, Set<String> parents,
+                                            String startingHashKey, String endingHashKey, String streamId,
+                                            String shardId) {
+        if (leases.containsKey(leaseKey)) {
             return false;
         }
-        leases.put(shardId, new Lease(shardId, null, 0, checkpoint, null, null, 0, Set.copyOf(parents), Set.of(),
+        Set<String> parentKeys = streamId == null ? Set.copyOf(parents)
+                : parents.stream().map(p -> streamId + ":" + p).collect(java.util.stream.Collectors.toSet());
+        leases.put(leaseKey, new Lease(leaseKey, null, 0, checkpoint, null, null, 0, parentKeys, Set.of(),
                 startingHashKey, endingHashKey, null));
         return true;
     }

@@ -37,7 +37,6 @@ final class LeaseCoordinator implements AutoCloseable {
     private final LeaseSync shardSync;
     private final ConsumerMetrics metrics;
     private final RecordProcessorFactory processors;
-    private final RetrieverFactory retrievers;
     private final ExpiryTracker expiry;
     private final Map<String, ShardWorker> running = new ConcurrentHashMap<>();
     private final ScheduledExecutorService rounds;
@@ -57,14 +56,13 @@ final class LeaseCoordinator implements AutoCloseable {
     private final Map<String, Long> awaitedHandoffs = new HashMap<>();
 
     LeaseCoordinator(ConsumerSettings settings, LeaseStore table, WorkerStore workers, LeaseSync shardSync,
-                     ConsumerMetrics metrics, RecordProcessorFactory processors, RetrieverFactory retrievers) {
-        this(settings, table, workers, shardSync, metrics, processors, retrievers, System::nanoTime);
+                     ConsumerMetrics metrics, RecordProcessorFactory processors) {
+        this(settings, table, workers, shardSync, metrics, processors, System::nanoTime);
     }
 
     /** @param clock the monotonic clock expiry and scan decisions read (a test's virtual clock) */
     LeaseCoordinator(ConsumerSettings settings, LeaseStore table, WorkerStore workers, LeaseSync shardSync,
-                     ConsumerMetrics metrics, RecordProcessorFactory processors, RetrieverFactory retrievers,
-                     LongSupplier clock) {
+                     ConsumerMetrics metrics, RecordProcessorFactory processors, LongSupplier clock) {
         this.clock = clock;
         this.settings = settings;
         this.table = table;
@@ -72,7 +70,6 @@ final class LeaseCoordinator implements AutoCloseable {
         this.shardSync = shardSync;
         this.metrics = metrics;
         this.processors = processors;
-        this.retrievers = retrievers;
         this.expiry = new ExpiryTracker(settings.failoverTime().toNanos(), clock);
         this.lineage = new ShardLineage(table);
         this.scanPolicy = new LeaseScanPolicy(settings.workerId(), settings.leaseScanInterval(), clock);
@@ -390,7 +387,8 @@ final class LeaseCoordinator implements AutoCloseable {
             return;
         }
         HeldLease held = new HeldLease(settings.workerId(), lease);
-        ShardWorker worker = new ShardWorker(held, settings, table, metrics, processors, retrievers,
+        ShardWorker worker = new ShardWorker(held, settings, table, metrics, processors,
+                shardSync.scopeOf(lease.leaseKey()),
                 w -> {
                     running.remove(w.shardId(), w);
                     // Whatever stopped it (a lost lease, a failure, a handoff), the next round looks at the table.
@@ -402,6 +400,23 @@ final class LeaseCoordinator implements AutoCloseable {
         running.put(lease.leaseKey(), worker);
         log.info("Worker {} took {} ({}) at {}", settings.workerId(), lease.leaseKey(), how, lease.checkpoint());
         shardThreads.execute(worker);
+    }
+
+    /** The next round syncs shards (a multi-stream consumer found a new stream). */
+    void requestShardSync() {
+        syncNeeded.set(true);
+    }
+
+    /**
+     * Asks the shards whose lease keys {@code leaseKeys} accepts to stop as at a close: each may
+     * checkpoint, then its lease is released (a multi-stream consumer stops a removed stream).
+     */
+    void shutDownShards(java.util.function.Predicate<String> leaseKeys) {
+        running.forEach((key, worker) -> {
+            if (leaseKeys.test(key)) {
+                worker.requestShutdown(null);
+            }
+        });
     }
 
     /** First step of a graceful stop: no more rounds, so no more takes. */

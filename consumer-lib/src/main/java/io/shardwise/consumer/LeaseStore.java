@@ -1,8 +1,10 @@
 package io.shardwise.consumer;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * Where leases live: {@link LeaseTable} (DynamoDB, the KCL's schema) in production,
@@ -19,15 +21,38 @@ interface LeaseStore {
 
     void createIfMissing();
 
-    /** Every shard lease (and, from a DynamoDB table, the liveness items of earlier versions). */
+    /** Every shard lease {@link #showOnly} lets through (and, from a DynamoDB table, the liveness items of earlier versions). */
     TableSnapshot scan();
+
+    /**
+     * Restricts what {@link #scan()} returns to the leases {@code filter} accepts: the lease rounds
+     * of a multi-stream consumer never see, take or balance the leases of streams it does not track.
+     */
+    void showOnly(Predicate<Lease> filter);
+
+    /** Every lease key in the store, whatever {@link #showOnly} hides. */
+    List<String> allLeaseKeys();
+
+    /** Deletes a lease whatever its state (the leases of a former stream, after the wait period). */
+    void deleteLease(String leaseKey);
 
     /** A strongly consistent read of one lease. */
     Optional<Lease> get(String leaseKey);
 
-    /** Creates a lease for a shard unless one exists. Returns true when this call created it. */
-    boolean createLease(String shardId, Checkpoint checkpoint, Set<String> parents, String startingHashKey,
-                        String endingHashKey);
+    /** Creates a lease for a shard of a single-stream consumer unless one exists; true when this call created it. */
+    default boolean createLease(String shardId, Checkpoint checkpoint, Set<String> parents, String startingHashKey,
+                                String endingHashKey) {
+        return createLease(shardId, checkpoint, parents, startingHashKey, endingHashKey, null, null);
+    }
+
+    /**
+     * Creates a lease unless one exists; true when this call created it. A multi-stream lease also
+     * carries the serialized stream identifier and the bare shard id ({@code streamId} and
+     * {@code shardId}, null for a single-stream lease); {@code parents} are bare shard ids in both
+     * forms, as the KCL stores them, and are read back as lease keys.
+     */
+    boolean createLease(String leaseKey, Checkpoint checkpoint, Set<String> parents, String startingHashKey,
+                        String endingHashKey, String streamId, String shardId);
 
     /** Takes a free or expired lease: conditional on the counter this worker observed. */
     Optional<Lease> take(Lease observed, String newOwner);

@@ -54,6 +54,10 @@ final class LeaseTable implements LeaseStore {
     /** The owner's millisBehindLatest when it wrote the last checkpoint; a Shardwise attribute. */
     static final String MILLIS_BEHIND = "shardwiseMillisBehindLatest";
     static final String ENTITY_TYPE = "entityType";
+    /** On a multi-stream lease: the serialized stream identifier (the KCL's name, kept for its legacy reasons). */
+    static final String STREAM_ID = "streamName";
+    /** On a multi-stream lease: the bare shard id. */
+    static final String SHARD_ID = "shardId";
     static final String LEASE_ENTITY = "LEASE";
 
     private final DynamoDbClient dynamo;
@@ -61,6 +65,8 @@ final class LeaseTable implements LeaseStore {
     private final Duration callTimeout;
     private final ConsumerMetrics metrics;
     private final CallRetry retry = new CallRetry("lease-table", 4);
+    /** Which leases a scan returns; all by default (a multi-stream consumer hides untracked streams). */
+    private volatile java.util.function.Predicate<Lease> visible = lease -> true;
 
     LeaseTable(DynamoDbClient dynamo, String tableName, Duration callTimeout, ConsumerMetrics metrics) {
         this.dynamo = dynamo;
@@ -76,6 +82,35 @@ final class LeaseTable implements LeaseStore {
     @Override
     public String name() {
         return tableName;
+    }
+
+    /**
+     * Restricts what {@link #scan()} returns to the leases {@code filter} accepts: the lease rounds
+     * of a multi-stream consumer never see, take or balance the leases of streams it does not track.
+     */
+    @Override
+    public void showOnly(java.util.function.Predicate<Lease> filter) {
+        this.visible = filter;
+    }
+
+    /** Every lease key in the table, whatever {@link #showOnly} hides (a keys-only scan). */
+    @Override
+    public List<String> allLeaseKeys() {
+        List<String> keys = new ArrayList<>();
+        DynamoTables.scanAll(dynamo, tableName, callTimeout, retry, item -> {
+            if (isShardLease(item)) {
+                keys.add(item.get(LEASE_KEY).s());
+            }
+        });
+        return keys;
+    }
+
+    /** Deletes a lease whatever its state (the leases of a former stream, after the wait period). */
+    @Override
+    public void deleteLease(String leaseKey) {
+        retry.call(() -> dynamo.deleteItem(b -> b.tableName(tableName).key(Map.of(LEASE_KEY, s(leaseKey)))
+                .overrideConfiguration(this::timeout)));
+        metrics.leaseTableWrite();
     }
 
     /** Creates the table (hash key leaseKey, on-demand) when missing and waits until it is active. */
@@ -104,7 +139,10 @@ final class LeaseTable implements LeaseStore {
                 workers.put(key.substring(WORKER_PREFIX.length()),
                         new WorkerStore.WorkerItem(number(item, COUNTER, 0), rates.size(), load, rates, Set.of()));
             } else if (isShardLease(item)) {
-                leases.add(toLease(item));
+                Lease lease = toLease(item);
+                if (visible.test(lease)) {
+                    leases.add(lease);
+                }
             }
         });
         return new TableSnapshot(leases, workers, Set.copyOf(workers.keySet()));
@@ -117,12 +155,15 @@ final class LeaseTable implements LeaseStore {
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toLease(item));
     }
 
-    /** Creates a lease for a shard unless one exists. Returns true when this call created it. */
     @Override
-    public boolean createLease(String shardId, Checkpoint checkpoint, Set<String> parents, String startingHashKey,
-                        String endingHashKey) {
+    public boolean createLease(String leaseKey, Checkpoint checkpoint, Set<String> parents, String startingHashKey,
+                        String endingHashKey, String streamId, String shardId) {
         Map<String, AttributeValue> item = new HashMap<>();
-        item.put(LEASE_KEY, s(shardId));
+        item.put(LEASE_KEY, s(leaseKey));
+        if (streamId != null) {
+            item.put(STREAM_ID, s(streamId));
+            item.put(SHARD_ID, s(shardId));
+        }
         item.put(COUNTER, n(0));
         item.put(CHECKPOINT, s(checkpoint.sequenceNumber()));
         item.put(CHECKPOINT_SUB, n(checkpoint.subSequenceNumber()));
@@ -320,15 +361,31 @@ final class LeaseTable implements LeaseStore {
         return item.containsKey(CHECKPOINT) && (entity == null || entity.equals(LEASE_ENTITY));
     }
 
+    /**
+     * Reads a lease item. Parent and child shard ids of a multi-stream lease (one with a
+     * {@code streamName}) are stored bare, as the KCL stores them; they are returned as lease keys of
+     * the same stream, so the lease rounds compare lease keys only, in both forms.
+     */
     static Lease toLease(Map<String, AttributeValue> item) {
         String pending = string(item, PENDING);
         AttributeValue state = item.get(PENDING_STATE);
+        String streamId = string(item, STREAM_ID);
         return new Lease(item.get(LEASE_KEY).s(), string(item, OWNER), number(item, COUNTER, 0),
                 Checkpoint.parse(string(item, CHECKPOINT), number(item, CHECKPOINT_SUB, 0), Checkpoint.TRIM_HORIZON),
                 pending == null ? null : Checkpoint.parse(pending, number(item, PENDING_SUB, 0), null),
                 state == null || state.b() == null ? null : state.b().asByteArray(),
-                number(item, OWNER_SWITCHES, 0), stringSet(item, PARENTS), stringSet(item, CHILDREN),
+                number(item, OWNER_SWITCHES, 0), leaseKeys(streamId, stringSet(item, PARENTS)),
+                leaseKeys(streamId, stringSet(item, CHILDREN)),
                 string(item, STARTING_HASH_KEY), string(item, ENDING_HASH_KEY), string(item, HANDOFF_TO));
+    }
+
+    private static Set<String> leaseKeys(String streamId, Set<String> shardIds) {
+        if (streamId == null || shardIds.isEmpty()) {
+            return shardIds;
+        }
+        Set<String> keys = new HashSet<>();
+        shardIds.forEach(id -> keys.add(id.contains(":") ? id : streamId + ":" + id));
+        return keys;
     }
 
     private static String string(Map<String, AttributeValue> item, String name) {

@@ -49,6 +49,7 @@ final class ShardSync implements LeaseSync {
     private static final CallRetry CONTROL_CALLS = new CallRetry("list-shards", 4);
 
     private final KinesisAsyncClient kinesis;
+    private final StreamScope scope;
     private final StreamRef stream;
     private final LeaseStore table;
     private final InitialPosition initialPosition;
@@ -56,16 +57,22 @@ final class ShardSync implements LeaseSync {
     private volatile List<HashKeyRange> streamHoles = List.of();
 
     ShardSync(KinesisAsyncClient kinesis, StreamRef stream, LeaseStore table, InitialPosition initialPosition) {
-        this(kinesis, stream, table, initialPosition, ConsumerMetrics.NONE);
+        this(kinesis, StreamScope.single(stream, initialPosition, null), table, ConsumerMetrics.NONE);
     }
 
-    ShardSync(KinesisAsyncClient kinesis, StreamRef stream, LeaseStore table, InitialPosition initialPosition,
-              ConsumerMetrics metrics) {
+    /** The sync of one stream: every lease key and lease it reads or writes is that stream's ({@code scope}). */
+    ShardSync(KinesisAsyncClient kinesis, StreamScope scope, LeaseStore table, ConsumerMetrics metrics) {
         this.metrics = metrics;
         this.kinesis = kinesis;
-        this.stream = stream;
+        this.scope = scope;
+        this.stream = scope.ref();
         this.table = table;
-        this.initialPosition = initialPosition;
+        this.initialPosition = scope.initialPosition();
+    }
+
+    @Override
+    public StreamScope scopeOf(String leaseKey) {
+        return scope;
     }
 
     /** Lists every shard (paginated). */
@@ -83,12 +90,13 @@ final class ShardSync implements LeaseSync {
         return shards;
     }
 
-    /** Creates missing leases; returns how many it created. */
+    /** Creates missing leases of this stream; returns how many it created. */
     @Override
     public int sync(TableSnapshot snapshot) {
         List<Shard> shards = listShards();
+        List<Lease> mine = snapshot.leases().stream().filter(l -> scope.owns(l.leaseKey())).toList();
         Set<String> leased = new LinkedHashSet<>();
-        snapshot.leases().forEach(l -> leased.add(l.leaseKey()));
+        mine.forEach(l -> leased.add(scope.shardId(l.leaseKey())));
         Map<String, List<String>> children = new HashMap<>();
         for (Shard shard : shards) {
             for (String parent : parents(shard)) {
@@ -107,7 +115,7 @@ final class ShardSync implements LeaseSync {
             if (start == null) {
                 continue;
             }
-            if (table.createLease(shard.shardId(), start, parents(shard), shard.hashKeyRange().startingHashKey(),
+            if (scope.createLease(table, shard.shardId(), start, parents(shard), shard.hashKeyRange().startingHashKey(),
                     shard.hashKeyRange().endingHashKey())) {
                 created++;
                 leased.add(shard.shardId());
@@ -116,7 +124,7 @@ final class ShardSync implements LeaseSync {
             }
         }
         checkCoverage(shards, leased);
-        removeVanished(snapshot, shards, leased);
+        removeVanished(mine, shards, leased);
         return created;
     }
 
@@ -126,14 +134,15 @@ final class ShardSync implements LeaseSync {
      * and their children no longer need them. Unfinished leases of such shards are finished by the
      * worker that reads them (ResourceNotFoundException ends a shard), then removed here.
      */
-    private void removeVanished(TableSnapshot snapshot, List<Shard> shards, Set<String> leased) {
+    private void removeVanished(List<Lease> leases, List<Shard> shards, Set<String> leased) {
         Set<String> listed = new java.util.HashSet<>();
         shards.forEach(s -> listed.add(s.shardId()));
-        for (Lease lease : snapshot.leases()) {
-            if (!lease.isFinished() || listed.contains(lease.leaseKey())) {
+        for (Lease lease : leases) {
+            String shardId = scope.shardId(lease.leaseKey());
+            if (!lease.isFinished() || listed.contains(shardId)) {
                 continue;
             }
-            boolean childrenLeased = shards.stream().filter(s -> parents(s).contains(lease.leaseKey()))
+            boolean childrenLeased = shards.stream().filter(s -> parents(s).contains(shardId))
                     .allMatch(s -> leased.contains(s.shardId()));
             if (childrenLeased && table.deleteFinished(lease.leaseKey())) {
                 log.info("Removed the finished lease of {}: {} no longer lists the shard", lease.leaseKey(),
@@ -143,7 +152,8 @@ final class ShardSync implements LeaseSync {
     }
 
     /** The hash key ranges the open shards of the stream left uncovered at the last sync. */
-    List<HashKeyRange> streamHoles() {
+    @Override
+    public List<HashKeyRange> streamHoles() {
         return streamHoles;
     }
 

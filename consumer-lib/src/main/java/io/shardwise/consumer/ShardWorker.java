@@ -31,7 +31,9 @@ final class ShardWorker implements Runnable {
     private final LeaseStore table;
     private final ConsumerMetrics metrics;
     private final RecordProcessorFactory processors;
-    private final RetrieverFactory retrievers;
+    private final StreamScope scope;
+    /** The shard's id in Kinesis: the lease key in a single-stream table, its last part in a multi-stream one. */
+    private final String kinesisShardId;
     private final Consumer<ShardWorker> onFinished;
     private final Runnable onShardEnded;
     private final StopSignal stop = new StopSignal();
@@ -43,12 +45,21 @@ final class ShardWorker implements Runnable {
     ShardWorker(HeldLease held, ConsumerSettings settings, LeaseStore table, ConsumerMetrics metrics,
                 RecordProcessorFactory processors, RetrieverFactory retrievers, Consumer<ShardWorker> onFinished,
                 Runnable onShardEnded) {
+        this(held, settings, table, metrics, processors,
+                StreamScope.single(settings.stream(), settings.initialPosition(), retrievers), onFinished, onShardEnded);
+    }
+
+    /** A worker of a lease of the stream {@code scope} (which reads the shard and names the stream). */
+    ShardWorker(HeldLease held, ConsumerSettings settings, LeaseStore table, ConsumerMetrics metrics,
+                RecordProcessorFactory processors, StreamScope scope, Consumer<ShardWorker> onFinished,
+                Runnable onShardEnded) {
         this.held = held;
         this.settings = settings;
         this.table = table;
         this.metrics = metrics;
         this.processors = processors;
-        this.retrievers = retrievers;
+        this.scope = scope;
+        this.kinesisShardId = scope.shardId(held.shardId());
         this.onFinished = onFinished;
         this.onShardEnded = onShardEnded;
         this.checkpointer = new ShardCheckpointer(held, table, settings.workerId(), metrics);
@@ -57,6 +68,7 @@ final class ShardWorker implements Runnable {
                 : HashKeyRange.of(lease.startingHashKey(), lease.endingHashKey());
     }
 
+    /** The lease key (the shard id in a single-stream table). */
     String shardId() {
         return held.shardId();
     }
@@ -104,7 +116,8 @@ final class ShardWorker implements Runnable {
 
     private void runShard() {
         Lease lease = held.lease();
-        if (lease.isFinished()) {
+        if (lease.isFinished() || !scope.active()) {
+            // A finished lease, or one of a stream no longer tracked (taken by a round that raced its removal).
             releaseQuietly();
             return;
         }
@@ -114,7 +127,7 @@ final class ShardWorker implements Runnable {
         }
         Checkpoint done = lease.checkpoint();
         boolean parked = false;
-        try (Retriever retriever = retrievers.open(shardId(), lease.checkpoint(), stop)) {
+        try (Retriever retriever = scope.retrievers().open(kinesisShardId, lease.checkpoint(), stop)) {
             while (!stop.stopped()) {
                 if (parked) {
                     stop.sleep(60_000);
@@ -167,8 +180,8 @@ final class ShardWorker implements Runnable {
         Backoff backoff = new Backoff(java.time.Duration.ofMillis(100), java.time.Duration.ofSeconds(10));
         for (int attempts = 1; ; attempts++) {
             try {
-                RecordProcessor processor = processors.create(shardId());
-                processor.initialize(new ShardStart(shardId(), lease.checkpoint(), lease.pendingCheckpoint(),
+                RecordProcessor processor = scope.newProcessor(processors, kinesisShardId);
+                processor.initialize(new ShardStart(kinesisShardId, lease.checkpoint(), lease.pendingCheckpoint(),
                         lease.pendingState()));
                 return processor;
             } catch (RuntimeException failure) {
@@ -297,7 +310,7 @@ final class ShardWorker implements Runnable {
                 if (u.outsideShardRange() && !settings.deliverOutsideShardRange()) {
                     continue;
                 }
-                out.add(new ConsumerRecord(shardId(), u.partitionKey(), u.explicitHashKey(), u.data(),
+                out.add(new ConsumerRecord(kinesisShardId, u.partitionKey(), u.explicitHashKey(), u.data(),
                         u.sequenceNumber(), u.subSequenceNumber(), r.approximateArrivalTimestamp(), u.aggregated(),
                         u.outsideShardRange()));
             }
@@ -315,7 +328,7 @@ final class ShardWorker implements Runnable {
         Set<String> childIds = new LinkedHashSet<>();
         for (ChildShard child : children) {
             childIds.add(child.shardId());
-            table.createLease(child.shardId(), Checkpoint.TRIM_HORIZON, new LinkedHashSet<>(child.parentShards()),
+            scope.createLease(table, child.shardId(), Checkpoint.TRIM_HORIZON, new LinkedHashSet<>(child.parentShards()),
                     child.hashKeyRange().startingHashKey(), child.hashKeyRange().endingHashKey());
         }
         checkpointer.shardEnded(childIds);

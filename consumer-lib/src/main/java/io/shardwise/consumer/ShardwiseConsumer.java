@@ -36,6 +36,10 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
  * }
  * }</pre>
  *
+ * <p>One consumer can also process several streams with one lease table: give a {@link StreamTracker}
+ * ({@link Builder#streamTracker}) instead of a stream; lease keys then take the KCL's multi-stream
+ * form {@code account:streamName:creationEpoch:shardId} ({@link MultiStreamLeaseKey}).
+ *
  * <h2>Leases, liveness and the KCL's table</h2>
  * Shard items keep the KCL's attribute names and meanings ({@code leaseKey}, {@code leaseOwner},
  * {@code leaseCounter}, {@code checkpoint}, {@code checkpointSubSequenceNumber}, {@code parentShardId},
@@ -77,8 +81,11 @@ public final class ShardwiseConsumer implements AutoCloseable {
     private final RecordProcessorFactory processors;
     private final LeaseTable table;
     private final WorkerTable workers;
+    private final StreamTracker streamTracker;
+    private final Duration streamTrackerPollInterval;
     private LeaseCoordinator coordinator;
-    private volatile ShardSync shardSync;
+    private volatile LeaseSync shardSync;
+    private MultiStreamSync multiStream;
     private WorkerLiveness liveness;
     private boolean started;
     private boolean closed;
@@ -92,6 +99,8 @@ public final class ShardwiseConsumer implements AutoCloseable {
         this.metrics = b.meterRegistry == null ? ConsumerMetrics.NONE
                 : new MicrometerMetrics(b.meterRegistry, settings.applicationName());
         this.processors = b.processors;
+        this.streamTracker = b.streamTracker;
+        this.streamTrackerPollInterval = b.streamTrackerPollInterval;
         this.table = new LeaseTable(dynamo, settings.tableName(), settings.dynamoCallTimeout(), metrics);
         this.workers = new WorkerTable(dynamo, workerTableNameFor(settings.tableName()), settings.dynamoCallTimeout(),
                 metrics);
@@ -124,11 +133,20 @@ public final class ShardwiseConsumer implements AutoCloseable {
      * here: shard sync creates them (see {@code ShardSync}).
      */
     public List<io.shardwise.aggregation.HashKeyRange> uncoveredHashKeyRanges() {
-        ShardSync sync = shardSync;
+        LeaseSync sync = shardSync;
         return sync == null ? List.of() : sync.streamHoles();
     }
 
-    /** The shards this worker processes right now. */
+    /**
+     * The streams a multi-stream consumer tracks now (as of the last poll of its {@link StreamTracker});
+     * empty for a single-stream consumer.
+     */
+    public Set<StreamIdentifier> trackedStreams() {
+        MultiStreamSync multi = multiStream;
+        return multi == null ? Set.of() : multi.trackedStreams();
+    }
+
+    /** The lease keys this worker processes right now (shard ids; {@code account:stream:epoch:shardId} in multi-stream mode). */
     public Set<String> heldShards() {
         return coordinator == null ? Set.of() : coordinator.heldShards();
     }
@@ -144,25 +162,36 @@ public final class ShardwiseConsumer implements AutoCloseable {
         started = true;
         table.createIfMissing();
         workers.createIfMissing();
-        ShardSync sync = new ShardSync(kinesis, settings.stream(), table, settings.initialPosition(), metrics);
+        LeaseSync sync;
+        if (streamTracker != null) {
+            multiStream = new MultiStreamSync(kinesis, table, streamTracker, streamTrackerPollInterval,
+                    config -> retrievers(config.ref(), config.initialPosition()), settings.workerId(), metrics);
+            multiStream.poll();
+            sync = multiStream;
+        } else {
+            sync = new ShardSync(kinesis, StreamScope.single(settings.stream(), settings.initialPosition(),
+                    retrievers(settings.stream(), settings.initialPosition())), table, metrics);
+        }
         shardSync = sync;
-        coordinator = new LeaseCoordinator(settings, table, workers, sync, metrics, processors, retrievers());
+        coordinator = new LeaseCoordinator(settings, table, workers, sync, metrics, processors);
         liveness = new WorkerLiveness(workers, settings, coordinator::stopAllShards, coordinator::recentThroughput);
         liveness.start();
         coordinator.start(liveness);
-        log.info("Consumer {} started on {} with lease table {}", settings.workerId(), settings.stream().label(),
-                settings.tableName());
+        if (multiStream != null) {
+            multiStream.start(coordinator);
+        }
+        log.info("Consumer {} started on {} with lease table {}", settings.workerId(), multiStream != null
+                ? "streams " + multiStream.trackedStreams() : settings.stream().label(), settings.tableName());
     }
 
-    private RetrieverFactory retrievers() {
+    private RetrieverFactory retrievers(StreamRef stream, InitialPosition initialPosition) {
         if (settings.retrievalMode() == RetrievalMode.FAN_OUT) {
-            FanOutRegistration registration = new FanOutRegistration(kinesis, settings.stream(),
-                    settings.fanOutConsumerName());
+            FanOutRegistration registration = new FanOutRegistration(kinesis, stream, settings.fanOutConsumerName());
             return (shardId, start, stop) -> new FanOutRetriever(kinesis, registration, shardId, start,
-                    settings.initialPosition().timestamp(), stop);
+                    initialPosition.timestamp(), stop);
         }
-        return (shardId, start, stop) -> new PollingRetriever(kinesis, settings.stream(), shardId, start,
-                settings.initialPosition().timestamp(), settings.polling(), stop);
+        return (shardId, start, stop) -> new PollingRetriever(kinesis, stream, shardId, start,
+                initialPosition.timestamp(), settings.polling(), stop);
     }
 
     /**
@@ -179,6 +208,9 @@ public final class ShardwiseConsumer implements AutoCloseable {
         }
         closed = true;
         try {
+            if (multiStream != null) {
+                multiStream.close();
+            }
             if (coordinator != null) {
                 coordinator.close();
             }
@@ -231,6 +263,8 @@ public final class ShardwiseConsumer implements AutoCloseable {
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private boolean deliverOutsideShardRange;
         private MeterRegistry meterRegistry;
+        private StreamTracker streamTracker;
+        private Duration streamTrackerPollInterval = Duration.ofSeconds(60);
 
         private Builder() {
         }
@@ -441,6 +475,24 @@ public final class ShardwiseConsumer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Multi-stream mode (instead of {@code streamName}/{@code streamArn}): one consumer, one lease
+         * table, the streams the tracker returns, each with its own initial position. Lease keys take
+         * the KCL 2.3+ / 3.x multi-stream form {@code account:streamName:creationEpoch:shardId}, so
+         * a KCL multi-stream application's table is read as is. The tracker is polled on start and
+         * every {@link #streamTrackerPollInterval(Duration)}; {@code initialPosition} is not used.
+         */
+        public Builder streamTracker(StreamTracker tracker) {
+            this.streamTracker = Objects.requireNonNull(tracker, "tracker");
+            return this;
+        }
+
+        /** How often a multi-stream consumer polls its {@link StreamTracker} (default 60 s). */
+        public Builder streamTrackerPollInterval(Duration interval) {
+            this.streamTrackerPollInterval = positive(interval, "streamTrackerPollInterval");
+            return this;
+        }
+
         /** Micrometer registry for the consumer's metrics; none by default. */
         public Builder meterRegistry(MeterRegistry registry) {
             this.meterRegistry = registry;
@@ -450,8 +502,10 @@ public final class ShardwiseConsumer implements AutoCloseable {
         public ShardwiseConsumer build() {
             require(applicationName, "applicationName");
             require(processors, "processorFactory or recordHandler");
-            if ((streamName == null) == (streamArn == null)) {
-                throw new IllegalArgumentException("give exactly one of streamName and streamArn");
+            int streamChoices = (streamName != null ? 1 : 0) + (streamArn != null ? 1 : 0) + (streamTracker != null ? 1 : 0);
+            if (streamChoices != 1) {
+                throw new IllegalArgumentException("give exactly one of streamName, streamArn and streamTracker, gave "
+                        + streamChoices);
             }
             if (failurePolicy == FailurePolicy.POISON_HANDLER && poisonHandler == null) {
                 throw new IllegalArgumentException("failure policy POISON_HANDLER needs a poisonBatchHandler");
@@ -467,7 +521,8 @@ public final class ShardwiseConsumer implements AutoCloseable {
             }
             String worker = workerId != null ? workerId : defaultWorkerId();
             ConsumerSettings settings = new ConsumerSettings(applicationName,
-                    tableName != null ? tableName : applicationName, new StreamRef(streamName, streamArn), worker,
+                    tableName != null ? tableName : applicationName,
+                    streamTracker != null ? null : new StreamRef(streamName, streamArn), worker,
                     initialPosition, retrievalMode, fanOutConsumerName != null ? fanOutConsumerName : applicationName,
                     failoverTime, heartbeat, margin, take, shardSyncInterval, maxStealsPerRound,
                     new PollingSettings(Duration.ofMillis(200), pollInterval, maxIdlePollInterval, 10_000,

@@ -3,6 +3,7 @@ package io.shardwise.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.shardwise.aggregation.HashKeyRange;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -92,8 +93,8 @@ class LeaseProtocolProperties {
 
             Member(String id) {
                 this.id = id;
-                this.coordinator = new LeaseCoordinator(settings(id), leases, workers, snapshot -> 0,
-                        ConsumerMetrics.NONE, shard -> new IdleProcessor(), IdleRetriever::new, clock::get);
+                this.coordinator = new LeaseCoordinator(settings(id), leases, workers, new NoShards(),
+                        ConsumerMetrics.NONE, shard -> new IdleProcessor(), clock::get);
                 this.counter = workers.counter(id);
             }
 
@@ -253,6 +254,27 @@ class LeaseProtocolProperties {
         @Override
         public void shardEnded(Checkpointer checkpointer) {
             checkpointer.checkpoint(Checkpoint.SHARD_END);
+        }
+    }
+
+    /** The leases are all there from the start; nothing to sync. */
+    private static final class NoShards implements LeaseSync {
+        private final StreamScope scope = StreamScope.single(new StreamRef("s", null), InitialPosition.trimHorizon(),
+                IdleRetriever::new);
+
+        @Override
+        public int sync(TableSnapshot snapshot) {
+            return 0;
+        }
+
+        @Override
+        public StreamScope scopeOf(String leaseKey) {
+            return scope;
+        }
+
+        @Override
+        public List<HashKeyRange> streamHoles() {
+            return List.of();
         }
     }
 

@@ -48,6 +48,30 @@ class LeaseTableTest {
     }
 
     @Test
+    void multiStreamLeasesStoreBareShardIdsAsTheKclDoesAndReadParentsAsLeaseKeys() {
+        String stream = "123456789012:orders:1700000000";
+        table.createLease(stream + ":shardId-2", Checkpoint.TRIM_HORIZON, Set.of("shardId-0", "shardId-1"), "0", "9",
+                stream, "shardId-2");
+        var item = dynamo.getItem(b -> b.tableName(table.name())
+                .key(Map.of("leaseKey", AttributeValue.builder().s(stream + ":shardId-2").build()))).item();
+        assertThat(item.get("streamName").s()).isEqualTo(stream);
+        assertThat(item.get("shardId").s()).isEqualTo("shardId-2");
+        assertThat(item.get("parentShardId").ss()).containsExactlyInAnyOrder("shardId-0", "shardId-1");
+        Lease lease = table.get(stream + ":shardId-2").orElseThrow();
+        assertThat(lease.parentShardIds()).containsExactlyInAnyOrder(stream + ":shardId-0", stream + ":shardId-1");
+
+        Lease taken = table.take(lease, "w1").orElseThrow();
+        Lease ended = table.checkpoint(taken.leaseKey(), taken.counter(), "w1", Checkpoint.SHARD_END,
+                Set.of("shardId-5"), -1, () -> true).orElseThrow();
+        assertThat(ended.childShardIds()).containsExactly(stream + ":shardId-5");
+        assertThat(table.scan().leases()).singleElement().satisfies(l -> assertThat(l.leaseKey())
+                .isEqualTo(stream + ":shardId-2"));
+        table.showOnly(l -> !l.leaseKey().startsWith(stream));
+        assertThat(table.scan().leases()).isEmpty();
+        assertThat(table.allLeaseKeys()).containsExactly(stream + ":shardId-2");
+    }
+
+    @Test
     void createsAnOnDemandTableKeyedByLeaseKeyOnceOnly() {
         var description = dynamo.describeTable(b -> b.tableName(table.name())).table();
         assertThat(description.keySchema()).singleElement().satisfies(k -> assertThat(k.attributeName())

@@ -1,5 +1,6 @@
 package io.shardwise.kcl;
 
+import io.shardwise.consumer.RecordProcessor;
 import io.shardwise.consumer.RecordProcessorFactory;
 import java.util.Objects;
 import software.amazon.kinesis.common.StreamIdentifier;
@@ -22,10 +23,25 @@ public final class KclProcessors {
     private KclProcessors() {
     }
 
-    /** Adapts a factory whose processors do not need the stream: it is asked with {@code shardRecordProcessor()}. */
+    /**
+     * Adapts a factory. A single-stream consumer asks it with {@code shardRecordProcessor()}; a
+     * multi-stream consumer ({@code streamTracker}) with {@code shardRecordProcessor(StreamIdentifier)}
+     * and the multi-stream identifier of the shard's stream, as the KCL asks it in multi-stream mode.
+     */
     public static RecordProcessorFactory adapt(ShardRecordProcessorFactory factory) {
         Objects.requireNonNull(factory, "factory");
-        return shardId -> new KclRecordProcessor(factory.shardRecordProcessor());
+        return new RecordProcessorFactory() {
+            @Override
+            public RecordProcessor create(String shardId) {
+                return new KclRecordProcessor(factory.shardRecordProcessor());
+            }
+
+            @Override
+            public RecordProcessor create(String shardId, io.shardwise.consumer.StreamIdentifier stream) {
+                return new KclRecordProcessor(factory.shardRecordProcessor(
+                        StreamIdentifier.multiStreamInstance(stream.serialize())));
+            }
+        };
     }
 
     /**

@@ -244,6 +244,30 @@ class KclRecordProcessorTest {
         assertThat(asked).containsExactly(StreamIdentifier.singleStreamInstance("orders"));
     }
 
+    @Test
+    void aMultiStreamConsumerAsksTheFactoryWithTheMultiStreamIdentifier() {
+        List<StreamIdentifier> asked = new ArrayList<>();
+        ShardRecordProcessorFactory factory = new ShardRecordProcessorFactory() {
+            @Override
+            public ShardRecordProcessor shardRecordProcessor() {
+                throw new AssertionError("the stream-aware method must be used");
+            }
+
+            @Override
+            public ShardRecordProcessor shardRecordProcessor(StreamIdentifier stream) {
+                asked.add(stream);
+                return new CapturingProcessor();
+            }
+        };
+        KclProcessors.adapt(factory).create("shardId-000000000000",
+                io.shardwise.consumer.StreamIdentifier.parse("123456789012:orders:1700000000"));
+        assertThat(asked).singleElement().satisfies(stream -> {
+            assertThat(stream.serialize()).isEqualTo("123456789012:orders:1700000000");
+            assertThat(stream.accountIdOptional()).contains("123456789012");
+            assertThat(stream.streamCreationEpochOptional()).contains(1700000000L);
+        });
+    }
+
     private List<Exception> failuresOfEveryCheckpointCall() throws Exception {
         List<Exception> thrown = new ArrayList<>();
         kcl.onBatch = input -> {

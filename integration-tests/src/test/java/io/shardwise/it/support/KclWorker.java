@@ -13,6 +13,7 @@ import software.amazon.kinesis.coordinator.Scheduler;
 import software.amazon.kinesis.metrics.MetricsLevel;
 import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
 import software.amazon.kinesis.processor.SingleStreamTracker;
+import software.amazon.kinesis.processor.StreamTracker;
 import software.amazon.kinesis.retrieval.polling.PollingConfig;
 
 /**
@@ -26,18 +27,27 @@ public final class KclWorker implements AutoCloseable {
 
     public KclWorker(LocalEngines engines, String streamName, String applicationName, String workerId,
                      ShardRecordProcessorFactory processors) {
+        this(engines, new SingleStreamTracker(StreamIdentifier.singleStreamInstance(streamName),
+                        InitialPositionInStreamExtended.newInitialPosition(InitialPositionInStream.TRIM_HORIZON)),
+                new PollingConfig(streamName, engines.kinesisAsyncClient()), applicationName, workerId, processors);
+    }
+
+    /** A worker of the streams {@code tracker} names: a multi-stream application when it is a {@code MultiStreamTracker}. */
+    public KclWorker(LocalEngines engines, StreamTracker tracker, String applicationName, String workerId,
+                     ShardRecordProcessorFactory processors) {
+        this(engines, tracker, new PollingConfig(engines.kinesisAsyncClient()), applicationName, workerId, processors);
+    }
+
+    private KclWorker(LocalEngines engines, StreamTracker tracker, PollingConfig polling, String applicationName,
+                      String workerId, ShardRecordProcessorFactory processors) {
         // Metrics are off, so CloudWatch is never called; the KCL still wants a client.
         cloudWatch = CloudWatchAsyncClient.builder()
                 .region(engines.region())
                 .credentialsProvider(engines.credentials())
                 .endpointOverride(URI.create("http://127.0.0.1:9"))
                 .build();
-        SingleStreamTracker tracker = new SingleStreamTracker(
-                StreamIdentifier.singleStreamInstance(streamName),
-                InitialPositionInStreamExtended.newInitialPosition(InitialPositionInStream.TRIM_HORIZON));
         ConfigsBuilder configs = new ConfigsBuilder(tracker, applicationName, engines.kinesisAsyncClient(),
                 engines.dynamoDbAsyncClient(), cloudWatch, workerId, processors);
-        PollingConfig polling = new PollingConfig(streamName, engines.kinesisAsyncClient());
         polling.idleTimeBetweenReadsInMillis(200);
         scheduler = new Scheduler(
                 configs.checkpointConfig(),
