@@ -167,6 +167,7 @@ final class FileFollower {
     boolean pollOnce() throws IOException {
         look();
         sendAgain();
+        checkpoint(); // acknowledgements since the last look make room in the window
         boolean more = read();
         checkpoint();
         reportFailures();
