@@ -199,29 +199,28 @@ final class FileFollower {
     }
 
     private void look() throws IOException {
-        Set<String> seen = new HashSet<>();
+        Map<String, Path> matched = new LinkedHashMap<>();
         for (Path path : globs.matches()) {
             String key = fileKey(path);
-            if (key == null) {
-                continue; // gone since the listing
+            if (key != null) { // else gone since the listing
+                matched.putIfAbsent(key, path);
             }
-            seen.add(key);
-            FollowedFile file = files.get(key);
-            if (file == null) {
-                file = open(path, key, true);
-            } else if (!file.path.equals(path)) {
+        }
+        // the files already followed first, so a rotation reads as "renamed", then "new file"
+        for (FollowedFile file : files.values()) {
+            Path path = matched.get(file.fileKey);
+            file.inGlob = path != null;
+            if (path != null && !file.path.equals(path)) {
                 notes.accept(file.path + " is now " + path + " (renamed): still followed");
                 file.path = path;
             }
-            if (file != null) {
-                file.inGlob = true;
+        }
+        for (Map.Entry<String, Path> match : matched.entrySet()) {
+            if (!files.containsKey(match.getKey())) {
+                open(match.getValue(), match.getKey(), true);
             }
         }
-        for (FollowedFile file : files.values()) {
-            if (!seen.contains(file.fileKey)) {
-                file.inGlob = false;
-            }
-        }
+        Set<String> seen = matched.keySet();
         if (saved != null) {
             findRotatedWhileStopped(seen);
             saved = null;
