@@ -374,7 +374,7 @@ final class FileFollower {
     private void completed(FollowedFile.SentLine line, Throwable failure) {
         if (failure == null) {
             acknowledged.incrementAndGet();
-            line.done = true;
+            line.markDone();
         } else {
             Throwable cause = failure instanceof CompletionException || failure instanceof ExecutionException
                     ? failure.getCause() : failure;
@@ -382,7 +382,7 @@ final class FileFollower {
                 skipped.incrementAndGet();
                 failures.add(line.file.path + " byte " + line.start + ": skipped, the stream refuses it: "
                         + cause.getMessage());
-                line.done = true;
+                line.markDone();
             } else {
                 failures.add("sending again a line that failed: " + cause.getMessage());
                 toSendAgain.add(line);

@@ -41,7 +41,8 @@ final class FollowedFile {
         final long start;
         final long end;
         final String partitionKey;
-        final byte[] data;
+        /** Kept to send the line again after a failure; dropped once it is done. */
+        volatile byte[] data;
         volatile boolean done;
 
         SentLine(FollowedFile file, long start, long end, String partitionKey, byte[] data) {
@@ -50,6 +51,11 @@ final class FollowedFile {
             this.end = end;
             this.partitionKey = partitionKey;
             this.data = data;
+        }
+
+        void markDone() {
+            data = null;
+            done = true;
         }
     }
 
