@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,7 @@ class PutFollowIT {
 
     private Path logs;
     private Path state;
-    private final List<String> written = new ArrayList<>();
+    private final List<String> written = Collections.synchronizedList(new ArrayList<>());
 
     @Test
     @StreamShards(2)
@@ -83,26 +84,28 @@ class PutFollowIT {
             appendOther(other, 100, 150);
             awaitAllCheckpointed();
 
-            // SIGKILL in the middle of a stream of lines, which goes on while no follower runs
-            long halfway = 0;
-            for (int batch = 0; batch < 10; batch++) {
-                appendLines(app, 500 + batch * 20, 520 + batch * 20);
-                halfway = batch == 4 ? Files.size(app) : halfway;
-                Thread.sleep(20);
+            // SIGKILL while a writer appends lines, and goes on appending while no follower runs
+            try (ContinuousWriter writer = new ContinuousWriter(app, 500)) {
+                long sizeAtStart = Files.size(app);
+                awaitCheckpointedBeyond(app, sizeAtStart);
+                long sizeBeforeKill = Files.size(app);
+                first.destroyForcibly();
+                assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                long checkpointAtKill = checkpoints().get(app.toString());
+                assertThat(checkpointAtKill).as("killed in the middle: lines written before it and not checkpointed")
+                        .isLessThan(sizeBeforeKill);
+                awaitLinesWritten(writer, 200);
             }
-            awaitCheckpointedBeyond(app, halfway);
-            appendLines(app, 700, 760);
         } finally {
             first.destroyForcibly();
             assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
         assertThat(first.exitValue()).as("killed by SIGKILL").isEqualTo(137);
-        appendLines(app, 760, 900);
 
         Process second = start(engines, stream, "second");
         String summary;
         try {
-            appendLines(app, 900, 1000);
+            appendLines(app, 100_000, 100_100);
             awaitAllCheckpointed();
         } finally {
             second.destroy(); // SIGTERM: flush, last checkpoint, summary
@@ -141,6 +144,54 @@ class PutFollowIT {
         }
     }
 
+    /** Appends lines to a file in small batches on its own thread until stopped. */
+    private final class ContinuousWriter implements AutoCloseable {
+        private final Thread thread;
+        private volatile boolean running = true;
+        private volatile int next;
+        private volatile IOException failure;
+
+        ContinuousWriter(Path file, int first) {
+            this.next = first;
+            this.thread = new Thread(() -> {
+                try {
+                    while (running) {
+                        appendLines(file, next, next + 10);
+                        next += 10;
+                        Thread.sleep(50);
+                    }
+                } catch (IOException e) {
+                    failure = e;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "follow-it-writer");
+            thread.start();
+        }
+
+        int written() {
+            return next;
+        }
+
+        void stopAndJoin() throws InterruptedException, IOException {
+            running = false;
+            thread.join();
+            if (failure != null) {
+                throw failure;
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException, IOException {
+            stopAndJoin();
+        }
+    }
+
+    private void awaitLinesWritten(ContinuousWriter writer, int more) {
+        int target = writer.written() + more;
+        await().atMost(CATCH_UP).until(() -> writer.written() >= target);
+    }
+
     private Process start(LocalEngines engines, TestStream stream, String name) throws IOException {
         return JavaProcess.withEngines(JavaProcess.shardwise("put", "--stream", stream.name(), "--follow",
                         logs.resolve("app.log*").toString(), logs.resolve("other.log").toString(),
@@ -151,7 +202,7 @@ class PutFollowIT {
                 .start();
     }
 
-    private void appendLines(Path file, int from, int to) throws IOException {
+    private synchronized void appendLines(Path file, int from, int to) throws IOException {
         StringBuilder text = new StringBuilder();
         for (int i = from; i < to; i++) {
             String line = "{\"id\":\"app-" + i + "\",\"user\":\"u" + (i % 7) + "\"}";
