@@ -1,5 +1,6 @@
 package io.shardwise.cli;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -95,6 +96,7 @@ final class FileFollower {
     private final PartitionKeys keys;
     private final Consumer<String> notes;
     private final ByteBuffer buffer = ByteBuffer.allocate(FollowedFile.MAX_LINE_BYTES + 1);
+    private final Closeable lock;
 
     /** The current generation of every followed file, by file key. */
     private final Map<String, FollowedFile> files = new LinkedHashMap<>();
@@ -118,15 +120,22 @@ final class FileFollower {
     private long randomKeys;
     private long lineNumber;
     private volatile boolean stopping;
+    private boolean closed;
 
-    FileFollower(Settings settings, LineSender sender, PartitionKeys keys, Consumer<String> notes) {
+    FileFollower(Settings settings, LineSender sender, PartitionKeys keys, Consumer<String> notes) throws IOException {
         this.settings = settings;
         this.state = new FollowState(settings.stateFile());
-        this.globs = new FileGlobs(settings.patterns(), Set.of(state.file(), state.temporaryFile()));
+        this.globs = new FileGlobs(settings.patterns(), Set.of(state.file(), state.temporaryFile(), state.lockFile()));
         this.sender = sender;
         this.keys = keys;
         this.notes = notes;
-        this.saved = state.load();
+        this.lock = state.lock();
+        try {
+            this.saved = state.load();
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
     }
 
     Path stateFile() {
@@ -193,9 +202,19 @@ final class FileFollower {
             notes.accept(unacknowledged + " sent lines had no acknowledgement within " + timeout.toSeconds()
                     + " s: the state file does not cover them, so the next run sends them again");
         }
+        close();
+    }
+
+    /** Closes the files and lets go of the state file, writing nothing (after a failure, or as a crash in tests). */
+    void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
         for (FollowedFile file : files.values()) {
             file.channel.close();
         }
+        lock.close();
     }
 
     private void look() throws IOException {

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -47,6 +50,35 @@ final class FollowState {
 
     Path temporaryFile() {
         return file.resolveSibling(file.getFileName() + ".tmp");
+    }
+
+    Path lockFile() {
+        return file.resolveSibling(file.getFileName() + ".lock");
+    }
+
+    /**
+     * Takes the lock file beside the state file for as long as the returned handle is open, so two
+     * followers never share one state (each would overwrite the other's offsets). The system drops
+     * the lock when the process ends, a SIGKILL included.
+     */
+    Closeable lock() throws IOException {
+        FileChannel channel = FileChannel.open(lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException heldHere) {
+            lock = null;
+        }
+        if (lock == null) {
+            channel.close();
+            throw new CliException("state file " + file + " is in use by another 'put --follow' (it holds "
+                    + lockFile() + "): give each follower its own --state");
+        }
+        FileLock held = lock;
+        return () -> {
+            held.release();
+            channel.close();
+        };
     }
 
     /** The saved entries by file key; none when the file does not exist yet. */

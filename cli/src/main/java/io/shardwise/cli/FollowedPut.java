@@ -19,7 +19,13 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  */
 final class FollowedPut {
 
-    static final String DEFAULT_STATE = "shardwise-follow.state";
+    static final String DEFAULT_STATE = "shardwise-follow-STREAM.state";
+
+    /** The default state file's name for a stream: {@code shardwise-follow-orders.state}. */
+    static String defaultState(String stream) {
+        String name = stream.substring(stream.lastIndexOf('/') + 1);
+        return "shardwise-follow-" + name.replaceAll("[^A-Za-z0-9._-]", "_") + ".state";
+    }
 
     /** How long the end may take: the producer's flush, then the last acknowledgements. */
     private static final Duration FINISH_TIMEOUT = Duration.ofSeconds(30);
@@ -48,35 +54,43 @@ final class FollowedPut {
             PutCommand.requireStream(kinesis, target, stream);
             try (KinesisProducer producer = PutCommand.producer(stream, async, maxBufferedBytes)) {
                 FileFollower follower = new FileFollower(settings, sender(producer), keys, this::note);
-                PutCommand.awaitShardMap(producer);
-                note("following " + String.join(" ", settings.patterns()) + " into " + stream + " with "
-                        + keys.description() + "; offsets in " + follower.stateFile() + " (Ctrl-C stops)");
-                CountDownLatch finished = new CountDownLatch(1);
-                Thread hook = new Thread(() -> {
-                    follower.stop();
-                    try {
-                        finished.await(FINISH_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, "shardwise-follow-stop");
-                Runtime.getRuntime().addShutdownHook(hook);
                 try {
-                    follower.run(FINISH_TIMEOUT);
-                    FileFollower.Counts counts = follower.counts();
-                    out.println("put " + counts.acknowledged() + " of " + counts.sent() + " lines from " + counts.files()
-                            + " file(s) into " + stream + (counts.sentAgain() == 0 ? "" : "; " + counts.sentAgain()
-                            + " sent again after a failure") + (counts.skipped() == 0 ? "" : "; " + counts.skipped()
-                            + " skipped") + (counts.randomKeys() == 0 ? "" : "; " + counts.randomKeys()
-                            + " without a key, sent with random keys") + "; offsets in " + follower.stateFile());
-                    out.flush();
+                    follow(producer, follower);
                 } finally {
-                    finished.countDown();
-                    removeHook(hook);
+                    follower.close();
                 }
             }
         }
         return 0;
+    }
+
+    private void follow(KinesisProducer producer, FileFollower follower) throws IOException, InterruptedException {
+        PutCommand.awaitShardMap(producer);
+        note("following " + String.join(" ", settings.patterns()) + " into " + stream + " with " + keys.description()
+                + "; offsets in " + follower.stateFile() + " (Ctrl-C stops)");
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            follower.stop();
+            try {
+                finished.await(FINISH_TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "shardwise-follow-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            follower.run(FINISH_TIMEOUT);
+            FileFollower.Counts counts = follower.counts();
+            out.println("put " + counts.acknowledged() + " of " + counts.sent() + " lines from " + counts.files()
+                    + " file(s) into " + stream + (counts.sentAgain() == 0 ? "" : "; " + counts.sentAgain()
+                    + " sent again after a failure") + (counts.skipped() == 0 ? "" : "; " + counts.skipped()
+                    + " skipped") + (counts.randomKeys() == 0 ? "" : "; " + counts.randomKeys()
+                    + " without a key, sent with random keys") + "; offsets in " + follower.stateFile());
+            out.flush();
+        } finally {
+            finished.countDown();
+            removeHook(hook);
+        }
     }
 
     private static FileFollower.LineSender sender(KinesisProducer producer) {

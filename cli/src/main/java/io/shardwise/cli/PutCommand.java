@@ -71,8 +71,8 @@ final class PutCommand implements Callable<Integer> {
     List<String> files;
 
     @Option(names = "--state", paramLabel = "FILE",
-            description = "With --follow: the state file of acknowledged offsets (default: " + FollowedPut.DEFAULT_STATE
-                    + " in the working directory).")
+            description = "With --follow: the state file of acknowledged offsets, one per follower (default: "
+                    + FollowedPut.DEFAULT_STATE + " in the working directory).")
     Path state;
 
     @Option(names = "--max-unacknowledged", paramLabel = "LINES", defaultValue = "1000",
@@ -109,7 +109,7 @@ final class PutCommand implements Callable<Integer> {
         }
         if (follow) {
             FileFollower.Settings settings = new FileFollower.Settings(files,
-                    state != null ? state : Path.of(FollowedPut.DEFAULT_STATE), maxUnacknowledged,
+                    state != null ? state : Path.of(FollowedPut.defaultState(stream)), maxUnacknowledged,
                     Duration.ofMillis(pollIntervalMillis));
             Target target = Target.required(connection, System.getenv(), "put");
             return new FollowedPut(stream, target, settings, keys, maxBufferedBytes, spec.commandLine().getOut(),

@@ -65,12 +65,12 @@ class FileFollowerTest {
     private final Sent sent = new Sent();
     private final List<String> notes = new ArrayList<>();
 
-    private FileFollower follower(String glob, int maxUnacknowledged) {
+    private FileFollower follower(String glob, int maxUnacknowledged) throws IOException {
         return new FileFollower(new FileFollower.Settings(List.of(dir.resolve(glob).toString()), dir.resolve("state"),
                 maxUnacknowledged, Duration.ofMillis(10)), sent, PartitionKeys.of(null, null, null, true, true), notes::add);
     }
 
-    private FileFollower follower(String glob) {
+    private FileFollower follower(String glob) throws IOException {
         return follower(glob, 1000);
     }
 
@@ -216,7 +216,7 @@ class FileFollowerTest {
         assertThat(sent.lines).hasSize(10);
         sent.acknowledge(5);
         sent.acknowledge(6); // acknowledged, but the crash comes before the next checkpoint
-        // crash: no finish, no more checkpoints
+        crashed.close(); // a crash: no finish, no more checkpoints
 
         Sent afterRestart = new Sent();
         FileFollower restarted = new FileFollower(new FileFollower.Settings(List.of(dir.resolve("app.log").toString()),
@@ -285,6 +285,25 @@ class FileFollowerTest {
         assertThatThrownBy(() -> follower("app.log")).isInstanceOf(CliException.class)
                 .hasMessageContaining("state file " + dir.resolve("state") + " is unreadable")
                 .hasMessageContaining("move it away to start over");
+    }
+
+    @Test
+    void twoFollowersCannotShareAStateFile() throws IOException {
+        FileFollower first = follower("app.log");
+
+        assertThatThrownBy(() -> follower("other.log")).isInstanceOf(CliException.class)
+                .hasMessage("state file " + dir.resolve("state") + " is in use by another 'put --follow' (it holds "
+                        + dir.resolve("state.lock") + "): give each follower its own --state");
+
+        first.close();
+        follower("other.log").close();
+    }
+
+    @Test
+    void theDefaultStateFileIsNamedAfterTheStream() {
+        assertThat(FollowedPut.defaultState("orders")).isEqualTo("shardwise-follow-orders.state");
+        assertThat(FollowedPut.defaultState("arn:aws:kinesis:us-east-1:123456789012:stream/click-stream"))
+                .isEqualTo("shardwise-follow-click-stream.state");
     }
 
     @Test
