@@ -138,7 +138,7 @@ final class PutCommand implements Callable<Integer> {
                     }
                     PartitionKeys.Choice choice = keys.keyFor(line, number);
                     if (choice.problem() != null) {
-                        err.println("shardwise put: line " + number + ": " + choice.problem()
+                        err.println((terminal ? "\r" : "") + "shardwise put: line " + number + ": " + choice.problem()
                                 + "; sent with a random partition key");
                     }
                     String partitionKey = choice.key();
