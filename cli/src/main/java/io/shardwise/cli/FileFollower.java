@@ -288,6 +288,9 @@ final class FileFollower {
             return null;
         }
         FollowState.Entry entry = saved == null ? null : saved.remove(key);
+        if (entry == null && saved != null) {
+            entry = samePathAndFirstKilobyte(path, channel);
+        }
         long offset = 0;
         if (entry != null) {
             if (!entry.fingerprint().matches(channel)) {
@@ -305,6 +308,24 @@ final class FileFollower {
         everFollowed.add(key);
         notes.accept("following " + path + " from byte " + offset);
         return file;
+    }
+
+    /**
+     * A saved entry of this path whose file key differs (the device was numbered anew, e.g. after
+     * a reboot or a remount) but whose first full kilobyte is this file's: the same file. A shorter
+     * fingerprint is too weak a proof (two small files may start alike), so such a file is new.
+     */
+    private FollowState.Entry samePathAndFirstKilobyte(Path path, FileChannel channel) throws IOException {
+        for (FollowState.Entry candidate : saved.values()) {
+            if (candidate.path().equals(path.toString()) && !candidate.fingerprint().growable()
+                    && candidate.fingerprint().matches(channel)) {
+                saved.remove(candidate.fileKey());
+                notes.accept(path + " has another file key than the state's " + candidate.fileKey()
+                        + " (device numbered anew?) but the same first " + Fingerprint.MAX_BYTES + " bytes: the same file");
+                return candidate;
+            }
+        }
+        return null;
     }
 
     private boolean read() throws IOException {

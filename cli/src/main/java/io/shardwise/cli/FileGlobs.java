@@ -3,16 +3,16 @@ package io.shardwise.cli;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * The files that FILE_OR_GLOB arguments name now: a plain path, or a glob ({@code *}, {@code ?},
@@ -34,21 +34,29 @@ final class FileGlobs {
         this.excluded = excluded;
     }
 
-    /** The matching regular files, in a stable order (each glob's matches sorted by path). */
+    /**
+     * The matching regular files, in a stable order (each glob's matches sorted by path). A
+     * directory that cannot be read, or a file that goes away during the walk, is passed over.
+     */
     List<Path> matches() {
         Set<Path> found = new LinkedHashSet<>();
         for (Glob glob : globs) {
             List<Path> paths = new ArrayList<>();
-            try (Stream<Path> walk = Files.find(glob.base, glob.maxDepth,
-                    (path, attributes) -> attributes.isRegularFile() && glob.matcher.matches(path))) {
-                walk.forEach(paths::add);
-            } catch (NoSuchFileException notYet) {
-                continue; // the directory may appear later
-            } catch (UncheckedIOException e) {
-                if (e.getCause() instanceof NoSuchFileException) {
-                    continue; // a file went away during the walk: the next look sees the new state
-                }
-                throw e;
+            try {
+                Files.walkFileTree(glob.base, Set.of(), glob.maxDepth, new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                        if (attributes.isRegularFile() && glob.matcher.matches(file)) {
+                            paths.add(file);
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFileFailed(Path file, IOException e) {
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot list " + glob.base + " for " + glob.text, e);
             }

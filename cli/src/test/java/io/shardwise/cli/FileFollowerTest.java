@@ -279,6 +279,40 @@ class FileFollowerTest {
     }
 
     @Test
+    void aFileWithAnotherKeyButTheSamePathAndFirstKilobyteIsTheSameFile() throws Exception {
+        FileFollower first = follower("app.log");
+        append("app.log", lines("a-fairly-long-line-of-the-log-", 0, 60)); // over 1 KiB
+        first.pollOnce();
+        first.finish(Duration.ofSeconds(5));
+        FollowState state = new FollowState(dir.resolve("state"));
+        FollowState.Entry saved = state.load().values().iterator().next();
+        state.save(List.of(new FollowState.Entry("(dev=renumbered,ino=1)", saved.path(), saved.offset(),
+                saved.fingerprint())));
+        append("app.log", "one more\n");
+
+        follower("app.log").pollOnce();
+
+        assertThat(sent.lines).hasSize(61).endsWith("one more");
+        assertThat(notes).anyMatch(n -> n.contains("device numbered anew?"));
+    }
+
+    @Test
+    void aFileWithAnotherKeyAndAShortFingerprintIsANewFile() throws Exception {
+        FileFollower first = follower("app.log");
+        append("app.log", "short\n");
+        first.pollOnce();
+        first.finish(Duration.ofSeconds(5));
+        FollowState state = new FollowState(dir.resolve("state"));
+        FollowState.Entry saved = state.load().values().iterator().next();
+        state.save(List.of(new FollowState.Entry("(dev=renumbered,ino=1)", saved.path(), saved.offset(),
+                saved.fingerprint())));
+
+        follower("app.log").pollOnce();
+
+        assertThat(sent.lines).containsExactly("short", "short");
+    }
+
+    @Test
     void aBrokenStateFileIsAnErrorThatSaysWhatToDo() throws IOException {
         Files.writeString(dir.resolve("state"), "{not json");
 
