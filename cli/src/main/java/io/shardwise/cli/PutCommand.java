@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -15,18 +18,28 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 
-/** Sends standard input's lines as records through the Shardwise producer (aggregated, in order). */
+/**
+ * Sends standard input's lines as records through the Shardwise producer (aggregated, in order),
+ * or, with {@code --follow}, the lines of files as they grow ({@link FollowedPut}).
+ */
 @Command(name = "put", mixinStandardHelpOptions = true,
-        header = "Send standard input's lines as records through the producer.",
+        header = "Send standard input's lines, or followed files' lines, as records through the producer.",
         description = {"Each non-empty line becomes one record (its UTF-8 bytes). With --key every line goes to"
-                + " that partition key, in order; without it each line gets its line number as key, spreading"
-                + " lines over the shards.",
+                + " that partition key, in order; without a key option each line gets its line number as key"
+                + " (random keys with --follow), spreading lines over the shards.",
+                "--follow FILE_OR_GLOB... tails the files (quote a glob: files created later are picked up), follows"
+                        + " rotation by rename and copy-truncate, sends only complete lines and checkpoints the"
+                        + " acknowledged offsets in the --state file; a restart sends no acknowledged line again."
+                        + " Runs until Ctrl-C or SIGTERM, then flushes and checkpoints.",
+                "A line the key option finds no key in (not JSON, no such field, no match) is sent with a random"
+                        + " key and reported on standard error.",
                 "Needs an endpoint: --region (AWS), --endpoint, or " + Target.KINESIS_ENV
                         + " (see 'shardwise local')."})
 final class PutCommand implements Callable<Integer> {
@@ -39,6 +52,42 @@ final class PutCommand implements Callable<Integer> {
     @Option(names = "--key", paramLabel = "KEY", description = "Partition key for every line.")
     String key;
 
+    @Option(names = "--key-field", paramLabel = "NAME",
+            description = "Partition key from this field of each line, a JSON object (a string or a number).")
+    String keyField;
+
+    @Option(names = "--key-regex", paramLabel = "REGEX",
+            description = "Partition key from group 1 of the first match of REGEX in each line.")
+    String keyRegex;
+
+    @Option(names = "--random-key", description = "A random partition key for each line (the default with --follow).")
+    boolean randomKey;
+
+    @Option(names = "--follow", description = "Follow the files FILE_OR_GLOB... instead of reading standard input.")
+    boolean follow;
+
+    @Parameters(paramLabel = "FILE_OR_GLOB", arity = "0..*",
+            description = "With --follow: files or quoted globs (*, ?, [..], {a,b}, ** across directories).")
+    List<String> files;
+
+    @Option(names = "--state", paramLabel = "FILE",
+            description = "With --follow: the state file of acknowledged offsets, one per follower (default: "
+                    + FollowedPut.DEFAULT_STATE + " in the working directory).")
+    Path state;
+
+    @Option(names = "--max-unacknowledged", paramLabel = "LINES", defaultValue = "1000",
+            description = "With --follow: at most this many lines sent and not yet checkpointed, the most a restart"
+                    + " after a crash can send twice (default ${DEFAULT-VALUE}).")
+    int maxUnacknowledged;
+
+    @Option(names = "--poll-interval", paramLabel = "MS", defaultValue = "200",
+            description = "With --follow: milliseconds between looks at the files (default ${DEFAULT-VALUE}).")
+    long pollIntervalMillis;
+
+    @Option(names = "--max-buffered-bytes", paramLabel = "BYTES",
+            description = "The producer's memory budget: reading waits while it is full (default 64 MiB).")
+    Long maxBufferedBytes;
+
     @Mixin
     ConnectionOptions connection;
 
@@ -50,6 +99,22 @@ final class PutCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        PartitionKeys keys = PartitionKeys.of(key, keyField, keyRegex, randomKey, follow);
+        if (maxBufferedBytes != null && maxBufferedBytes < FollowedFile.MAX_LINE_BYTES) {
+            throw new CliException("--max-buffered-bytes must hold the largest record, " + FollowedFile.MAX_LINE_BYTES
+                    + " bytes: got " + maxBufferedBytes);
+        }
+        if (!follow && (files != null && !files.isEmpty() || state != null)) {
+            throw new CliException("FILE_OR_GLOB and --state go with --follow; without it put reads standard input");
+        }
+        if (follow) {
+            FileFollower.Settings settings = new FileFollower.Settings(files,
+                    state != null ? state : Path.of(FollowedPut.defaultState(stream)), maxUnacknowledged,
+                    Duration.ofMillis(pollIntervalMillis));
+            Target target = Target.required(connection, System.getenv(), "put");
+            return new FollowedPut(stream, target, settings, keys, maxBufferedBytes, spec.commandLine().getOut(),
+                    spec.commandLine().getErr()).run();
+        }
         Target target = Target.required(connection, System.getenv(), "put");
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -59,9 +124,9 @@ final class PutCommand implements Callable<Integer> {
         long sent = 0;
         String firstFailure;
         try (KinesisClient kinesis = target.kinesisClient(); KinesisAsyncClient async = target.kinesisAsyncClient()) {
-            requireStream(kinesis, target);
+            requireStream(kinesis, target, stream);
             StringBuilder failure = new StringBuilder();
-            try (KinesisProducer producer = KinesisProducer.builder().stream(stream).client(async).build();
+            try (KinesisProducer producer = producer(stream, async, maxBufferedBytes);
                  BufferedReader lines = new BufferedReader(new InputStreamReader(parent.in(), StandardCharsets.UTF_8))) {
                 awaitShardMap(producer);
                 long lastDraw = 0;
@@ -71,7 +136,12 @@ final class PutCommand implements Callable<Integer> {
                     if (line.isEmpty()) {
                         continue;
                     }
-                    String partitionKey = key != null ? key : Integer.toString(number);
+                    PartitionKeys.Choice choice = keys.keyFor(line, number);
+                    if (choice.problem() != null) {
+                        err.println((terminal ? "\r" : "") + "shardwise put: line " + number + ": " + choice.problem()
+                                + "; sent with a random partition key");
+                    }
+                    String partitionKey = choice.key();
                     producer.send(partitionKey, line.getBytes(StandardCharsets.UTF_8)).whenComplete((r, e) -> {
                         if (e == null) {
                             acknowledged.incrementAndGet();
@@ -104,7 +174,15 @@ final class PutCommand implements Callable<Integer> {
         return failed.get() == 0 ? 0 : Shardwise.EXIT_FAILURE;
     }
 
-    private void requireStream(KinesisClient kinesis, Target target) {
+    static KinesisProducer producer(String stream, KinesisAsyncClient client, Long maxBufferedBytes) {
+        KinesisProducer.Builder builder = KinesisProducer.builder().stream(stream).client(client);
+        if (maxBufferedBytes != null) {
+            builder.maxBufferedBytes(maxBufferedBytes);
+        }
+        return builder.build();
+    }
+
+    static void requireStream(KinesisClient kinesis, Target target, String stream) {
         try {
             kinesis.describeStreamSummary(b -> b.streamName(stream));
         } catch (ResourceNotFoundException e) {
@@ -114,7 +192,7 @@ final class PutCommand implements Callable<Integer> {
     }
 
     /** Until the producer knows the shards it sends unaggregated: give it a moment to load them. */
-    private static void awaitShardMap(KinesisProducer producer) throws InterruptedException {
+    static void awaitShardMap(KinesisProducer producer) throws InterruptedException {
         try {
             producer.ready().get(10, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {

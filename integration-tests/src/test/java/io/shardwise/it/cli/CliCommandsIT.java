@@ -22,8 +22,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -155,6 +157,37 @@ class CliCommandsIT {
                 stream.name(), "--limit", "1"), engines), "", TIMEOUT);
         assertThat(text.outLines()).hasSize(1);
         assertThat(text.outLines().get(0)).startsWith(parent.shardId() + " ").endsWith(" k line-0");
+    }
+
+    @Test
+    @StreamShards(2)
+    void putTakesPartitionKeysFromAJsonFieldOrARegexAndSendsALineWithoutOneUnderARandomKey(LocalEngines engines,
+            TestStream stream) throws IOException {
+        String json = "{\"user\":\"ann\",\"n\":1}\nnot json\n{\"user\":\"bob\",\"n\":2}\n";
+        JavaProcess.Result byField = JavaProcess.run(JavaProcess.withEngines(
+                JavaProcess.shardwise("put", "--stream", stream.name(), "--key-field", "user"), engines), json, TIMEOUT);
+        assertThat(byField.exitCode()).as(byField.err()).isZero();
+        assertThat(byField.outLines()).containsExactly("put 3 of 3 records into " + stream.name());
+        assertThat(byField.errLines()).anyMatch(l -> l.startsWith("shardwise put: line 2: not JSON (")
+                && l.endsWith("; sent with a random partition key"));
+
+        JavaProcess.Result byRegex = JavaProcess.run(JavaProcess.withEngines(
+                JavaProcess.shardwise("put", "--stream", stream.name(), "--key-regex", "user=(\\w+)"), engines),
+                "ts=1 user=cy\n", TIMEOUT);
+        assertThat(byRegex.exitCode()).as(byRegex.err()).isZero();
+
+        JavaProcess.Result tail = JavaProcess.run(JavaProcess.withEngines(JavaProcess.shardwise("tail", "--stream",
+                stream.name(), "--format", "json", "--limit", "4"), engines), "", TIMEOUT);
+        Map<String, String> keyOf = new HashMap<>();
+        for (String line : tail.outLines()) {
+            JsonNode record = JSON.readTree(line);
+            keyOf.put(new String(Base64.getDecoder().decode(record.get("data").asText()), StandardCharsets.UTF_8),
+                    record.get("partitionKey").asText());
+        }
+        assertThat(keyOf).containsEntry("{\"user\":\"ann\",\"n\":1}", "ann")
+                .containsEntry("{\"user\":\"bob\",\"n\":2}", "bob")
+                .containsEntry("ts=1 user=cy", "cy").containsKey("not json");
+        assertThat(keyOf.get("not json")).hasSize(36);
     }
 
     @Test
