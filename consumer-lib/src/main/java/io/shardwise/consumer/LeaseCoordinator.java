@@ -161,7 +161,9 @@ final class LeaseCoordinator implements AutoCloseable {
             return;
         }
         Set<String> live = liveWorkers(current);
-        if (scanPolicy.scanDue(current, live, running.size(), syncNeeded.get() || syncDue(live))) {
+        long myLoad = recentThroughput().values().stream().mapToLong(Long::longValue).sum();
+        if (scanPolicy.scanDue(current, live, running.size(), myLoad, isSyncer(live),
+                syncNeeded.get() || syncDue(live))) {
             fullRound(current, live);
         }
         metrics.leasesHeld(running.size());
@@ -270,7 +272,11 @@ final class LeaseCoordinator implements AutoCloseable {
         }
         leaseSetChanged |= lineage.removeFinishedParents(snapshot.leases(), byKey);
         removeDeadWorkers(snapshot);
-        if (leaseSetChanged) {
+        // The syncer's scans are the others' safety net: a free lease nobody announced (written by
+        // another tool, or an announcement that failed) makes every worker look.
+        boolean unannouncedFree = isSyncer(liveWithItems)
+                && workable.stream().anyMatch(l -> l.owner() == null && !plan.takes().contains(l));
+        if (leaseSetChanged || unannouncedFree) {
             workers.announceLeaseChange();
         }
 

@@ -17,9 +17,13 @@ import java.util.function.LongSupplier;
  * worker created or deleted leases or finished a shard); when a worker joined, left or expired; while
  * leases of owners without a liveness item exist (a KCL worker: its expiry is read from its lease
  * counters, so every round scans, as the KCL does); when the lease counts the workers report are
- * uneven by two or more and changed since the last scan; when the caller's sync is due; and at
- * least every {@code safetyInterval}, which catches the rest (a lease written by another tool, a
- * load imbalance).
+ * uneven by two or more and changed since the last scan; when the caller's sync is due.
+ *
+ * <p>The safety net, a scan every {@code safetyInterval}, runs on one worker only, the syncer (it
+ * announces what only the table shows, such as a free lease nobody announced, so the others scan
+ * then), and on a worker whose load trails a busier worker's by {@link LeaseBalancer#MIN_LOAD_GAP}
+ * or more (the balancer may move a hot lease). Every other worker's reads stay independent of the
+ * number of leases.
  */
 final class LeaseScanPolicy {
     private final String me;
@@ -47,19 +51,24 @@ final class LeaseScanPolicy {
     /**
      * @param live     this worker and the workers whose liveness counters move
      * @param mine     leases running here
+     * @param myLoad   recent bytes per second of the leases running here
+     * @param syncer   this worker keeps the safety net (see the class comment)
      * @param syncDue  a shard sync is due here (it needs a scan)
      */
-    boolean scanDue(WorkerStore.Workers current, Set<String> live, int mine, boolean syncDue) {
+    boolean scanDue(WorkerStore.Workers current, Set<String> live, int mine, long myLoad, boolean syncer,
+                    boolean syncDue) {
         if (!scanned || requested.getAndSet(false) || syncDue) {
             return true;
         }
         Map<String, Integer> counts = othersCounts(current, live);
         boolean uneven = counts.values().stream().anyMatch(count -> count >= mine + 2);
+        boolean trailing = current.items().entrySet().stream()
+                .anyMatch(e -> live.contains(e.getKey()) && e.getValue().load() - myLoad >= LeaseBalancer.MIN_LOAD_GAP);
         return current.leaseChanges() != changesAtScan
                 || !live.equals(liveAtScan)
                 || foreignOwnersAtScan
                 || (uneven && !counts.equals(countsAtScan))
-                || clock.getAsLong() - lastScanNanos >= safetyNanos;
+                || ((syncer || trailing) && clock.getAsLong() - lastScanNanos >= safetyNanos);
     }
 
     /**

@@ -392,7 +392,7 @@ public final class ShardwiseConsumer implements AutoCloseable {
          * Period of the lease round (default a sixth of the failover time). Every round reads the
          * worker table (one small item per worker) to see who is alive; the lease table is scanned
          * only when that shows a change (a worker joined, left or died, leases were created or
-         * finished, balancing is under way) and at least every {@link #leaseScanInterval}.
+         * finished, balancing is under way); the syncer also scans every {@link #leaseScanInterval}.
          */
         public Builder takeInterval(Duration interval) {
             this.takeInterval = positive(interval, "takeInterval");
@@ -406,9 +406,10 @@ public final class ShardwiseConsumer implements AutoCloseable {
         }
 
         /**
-         * The longest time between two scans of the lease table by one worker while nothing calls
-         * for one (default 30 s). It bounds how late a worker notices what only the lease table
-         * shows: a lease written by another tool, a load imbalance between workers.
+         * How often the syncer (the live worker with the least id) scans the lease table while
+         * nothing calls for a scan (default 30 s), as a safety net for the fleet: it announces what
+         * only the table shows, such as a free lease written by another tool, and the other
+         * workers scan then. A worker whose load trails a busier worker's also scans this often.
          */
         public Builder leaseScanInterval(Duration interval) {
             this.leaseScanInterval = positive(interval, "leaseScanInterval");
