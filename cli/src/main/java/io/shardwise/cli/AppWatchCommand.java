@@ -55,11 +55,17 @@ final class AppWatchCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try (DynamoDbClient dynamo = target.dynamoDbClient()) {
             AppTables tables = new AppTables(dynamo, app.application);
-            AppSnapshot previous = tables.read();
+            long sampleMillis = app.sample().toMillis();
+            // Liveness is judged against a read at least --sample old: heartbeats come every ~2.3 s.
+            // The first view waits for a whole sample.
+            List<AppSnapshot> history = new ArrayList<>(List.of(tables.read()));
             for (int shown = 0; count == null || shown < count; shown++) {
-                AppOptions.sleep(interval);
+                AppOptions.sleep(shown == 0 && sampleMillis > interval.toMillis() ? Duration.ofMillis(sampleMillis) : interval);
                 AppSnapshot now = tables.read();
-                Set<String> liveWorkers = now.liveSince(previous);
+                while (history.size() > 1 && now.readAt() - history.get(1).readAt() >= sampleMillis) {
+                    history.remove(0);
+                }
+                Set<String> liveWorkers = now.liveSince(history.get(0));
                 double seconds = (System.nanoTime() - start) / 1e9;
                 if (live) {
                     StringBuilder frame = new StringBuilder("\u001b[H\u001b[2J");
@@ -69,7 +75,7 @@ final class AppWatchCommand implements Callable<Integer> {
                     out.println(line(now, liveWorkers, seconds));
                 }
                 out.flush();
-                previous = now;
+                history.add(now);
             }
         }
         return 0;
