@@ -84,7 +84,9 @@ final class ShardPositions {
                         found[0] = r;
                         return false;
                     });
-        } catch (software.amazon.awssdk.services.kinesis.model.InvalidArgumentException e) {
+        } catch (software.amazon.awssdk.services.kinesis.model.InvalidArgumentException
+                 | software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException e) {
+            // Kinesis answers InvalidArgument for a number of another shard; kinesis-mock, ResourceNotFound.
             throw new CliException("--to-sequence " + requested.sequenceNumber() + ": not a sequence number of "
                     + shardId + " (" + e.awsErrorDetails().errorMessage() + ")");
         }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shardwise.consumer.ConsumerRecord;
 import io.shardwise.consumer.InitialPosition;
 import io.shardwise.consumer.ShardwiseConsumer;
 import io.shardwise.it.support.KclWorker;
@@ -21,6 +22,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -125,7 +127,8 @@ class AppCommandIT {
         });
 
         List<String> second = Collections.synchronizedList(new ArrayList<>());
-        try (ShardwiseConsumer consumer = consumer(engines, stream, table, "second", second)) {
+        Map<String, ConsumerRecord> positions = new ConcurrentHashMap<>();
+        try (ShardwiseConsumer consumer = consumer(engines, stream, table, "second", second, positions)) {
             consumer.start();
             await().atMost(TIMEOUT).until(() -> second.containsAll(late));
         }
@@ -133,6 +136,44 @@ class AppCommandIT {
                 .containsExactlyInAnyOrderElementsOf(late).doesNotContainAnyElementsOf(early);
         assertThat(AppRecords.byKey(second)).allSatisfy((key, numbers) ->
                 assertThat(AppRecords.ascending(numbers)).as(key + " in order: " + numbers).isTrue());
+
+        // The other destinations. The last aggregate (key-0:87..89, sub-records 0..2) lies in one child.
+        ConsumerRecord last = positions.get("key-0:89");
+        JavaProcess.Result toSequence = app(engines, "reset", "--app", table.value(), "--stream", stream.name(),
+                "--shard", last.shardId(), "--to-sequence", last.sequenceNumber());
+        assertThat(toSequence.exitCode()).as(toSequence.err()).isZero();
+        assertThat(toSequence.outLines()).as("a whole record: its last user record")
+                .anyMatch(l -> l.startsWith(last.shardId()) && l.contains(" " + last.sequenceNumber() + "/2"));
+        JavaProcess.Result wrongShard = app(engines, "reset", "--app", table.value(), "--stream", stream.name(),
+                "--shard", parent.shardId(), "--to-sequence", last.sequenceNumber());
+        assertThat(wrongShard.exitCode()).isEqualTo(1);
+        assertThat(wrongShard.err()).contains(last.sequenceNumber()).contains(parent.shardId());
+
+        JavaProcess.Result trimHorizon = app(engines, "reset", "--app", table.value(), "--stream", stream.name(),
+                "--to-trim-horizon");
+        assertThat(trimHorizon.exitCode()).as(trimHorizon.err()).isZero();
+        assertThat(trimHorizon.outLines().stream().filter(l -> l.startsWith("shardId-")))
+                .hasSize(3).allSatisfy(l -> assertThat(l).contains("TRIM_HORIZON"));
+
+        JavaProcess.Result latest = app(engines, "reset", "--app", table.value(), "--stream", stream.name(),
+                "--to-latest", "--execute");
+        assertThat(latest.exitCode()).as(latest.out() + latest.err()).isZero();
+        Map<String, Map<String, AttributeValue>> atLatest = leases(engines, table);
+        assertThat(atLatest.get(parent.shardId()).get("checkpoint").s()).isEqualTo("SHARD_END");
+        assertThat(atLatest.get(last.shardId()).get("checkpoint").s()).isEqualTo(last.sequenceNumber());
+        assertThat(atLatest.get(last.shardId()).get("checkpointSubSequenceNumber").n()).isEqualTo("2");
+
+        JavaProcess.Result text = app(engines, "describe", "--app", table.value(), "--stream", stream.name());
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        assertThat(text.outLines()).anyMatch(l -> l.startsWith("SHARD ") && l.contains("CHECKPOINT"))
+                .anyMatch(l -> l.startsWith(last.shardId()) && l.contains(last.sequenceNumber() + "/2"))
+                .contains("hash-range coverage: complete (2 unfinished leases)");
+
+        JavaProcess.Result badTime = app(engines, "reset", "--app", table.value(), "--stream", stream.name(),
+                "--to-timestamp", "yesterday");
+        assertThat(badTime.exitCode()).isEqualTo(1);
+        assertThat(badTime.errLines()).containsExactly("shardwise reset: --to-timestamp yesterday: expected an ISO time"
+                + " like 2025-01-31T12:00:00Z");
     }
 
     @Test
@@ -194,10 +235,19 @@ class AppCommandIT {
 
     private static ShardwiseConsumer consumer(LocalEngines engines, TestStream stream, LeaseTableName table,
                                               String workerId, List<String> into) {
+        return consumer(engines, stream, table, workerId, into, new ConcurrentHashMap<>());
+    }
+
+    private static ShardwiseConsumer consumer(LocalEngines engines, TestStream stream, LeaseTableName table,
+                                              String workerId, List<String> into, Map<String, ConsumerRecord> byPayload) {
         return ShardwiseConsumer.builder().applicationName(table.value()).streamName(stream.name())
                 .kinesisClient(engines.kinesisAsyncClient()).dynamoDbClient(engines.dynamoDbClient())
                 .workerId(workerId).initialPosition(InitialPosition.trimHorizon())
-                .recordHandler(r -> into.add(new String(r.data(), StandardCharsets.UTF_8))).build();
+                .recordHandler(r -> {
+                    String payload = new String(r.data(), StandardCharsets.UTF_8);
+                    byPayload.put(payload, r);
+                    into.add(payload);
+                }).build();
     }
 
     private static JavaProcess.Result app(LocalEngines engines, String... args) {
