@@ -210,6 +210,8 @@ class AppCommandIT {
             assertThat(worker).as(live.toString()).isNotNull();
             assertThat(worker.get("live").asBoolean()).isTrue();
             assertThat(worker.get("leaseCount").asInt()).isEqualTo(2);
+            assertThat(worker.get("kind").asText()).as("found in <app>-WorkerMetricStats").isEqualTo("kcl");
+            assertThat(worker.get("livenessAgeMillis").isNumber()).as("its lut").isTrue();
 
             JavaProcess.Result refused = app(engines, "reset", "--app", table.value(), "--stream", stream.name(),
                     "--to-timestamp", resetTime.toString(), "--execute");
