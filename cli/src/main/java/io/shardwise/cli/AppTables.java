@@ -20,8 +20,10 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  * Reads an application's tables, written by Shardwise or by the KCL 3.x: the lease table (named
  * after the application, the KCL's schema), Shardwise's worker table ({@code <app>-ShardwiseWorkers}),
  * the liveness items older Shardwise versions kept in the lease table ({@code __worker__#<id>}), and
- * the KCL 3.x worker metrics table ({@code <app>-WorkerMetricStats}, last update {@code lut} in epoch
- * seconds). Items of other KCL entity types in the lease table are skipped.
+ * the KCL 3.x worker metrics: items of entity type {@code WORKER_METRIC_STATS} in the lease table
+ * (keyed by worker id), or, for a fleet that has not migrated them, the table
+ * {@code <app>-WorkerMetricStats} (keyed {@code wid}); both carry the last update {@code lut} in
+ * epoch seconds. Items of other KCL entity types in the lease table are skipped.
  */
 final class AppTables {
 
@@ -55,6 +57,8 @@ final class AppTables {
     static final String WORKER_THROUGHPUT = "throughput";
     static final String KCL_METRICS_SUFFIX = "-WorkerMetricStats";
     static final String KCL_LAST_UPDATE = "lut";
+    /** The KCL 3.x also keeps worker metrics in the lease table itself, keyed by worker id, with this entity type. */
+    static final String KCL_METRICS_ENTITY = "WORKER_METRIC_STATS";
 
     private final DynamoDbClient dynamo;
     private final String application;
@@ -81,6 +85,8 @@ final class AppTables {
                             number(item, COUNTER), null, null, rates(item.get(LEGACY_THROUGHPUT))));
                 } else if (isShardLease(item)) {
                     leases.add(lease(item));
+                } else if (KCL_METRICS_ENTITY.equals(string(item, ENTITY_TYPE))) {
+                    workers.add(kclWorker(key, number(item, KCL_LAST_UPDATE)));
                 }
             });
         } catch (ResourceNotFoundException e) {
@@ -102,14 +108,19 @@ final class AppTables {
                 metricsKey[0] = hashKey(metricsTable);
             }
             String id = string(item, metricsKey[0]);
-            Long lut = number(item, KCL_LAST_UPDATE);
             if (id != null) {
-                workers.add(new WorkerRow(id, WorkerRow.Kind.KCL, null, lut == null ? null : lut * 1000, null, Map.of()));
+                workers.add(kclWorker(id, number(item, KCL_LAST_UPDATE)));
             }
         });
         leases.sort(java.util.Comparator.comparing(LeaseRow::leaseKey));
         workers.sort(java.util.Comparator.comparing(WorkerRow::workerId));
         return new AppSnapshot(readAt, leases, workers);
+    }
+
+    /** A KCL 3.x worker's metrics item; {@code lut} is its last update in epoch seconds. */
+    private static WorkerRow kclWorker(String workerId, Long lastUpdateSeconds) {
+        return new WorkerRow(workerId, WorkerRow.Kind.KCL, null, lastUpdateSeconds == null ? null : lastUpdateSeconds * 1000,
+                null, Map.of());
     }
 
     static boolean isShardLease(Map<String, AttributeValue> item) {

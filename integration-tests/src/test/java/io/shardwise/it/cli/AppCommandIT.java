@@ -192,6 +192,8 @@ class AppCommandIT {
                 () -> new Checkpointing(first))) {
             await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> first.size() >= 80);
             await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> checkpointsPast(engines, table));
+            // The KCL reports its worker metrics every 30 s.
+            await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> kclMetricsReported(engines, table));
 
             JsonNode live = describe(engines, table, stream);
             assertThat(live.get("shards")).hasSize(2).allSatisfy(row -> {
@@ -285,6 +287,18 @@ class AppCommandIT {
                 .filter(i -> i.containsKey("checkpoint"))
                 .forEach(i -> leases.put(i.get("leaseKey").s(), i));
         return leases;
+    }
+
+    /** A KCL 3.x worker metrics item exists: in the lease table (entity type WORKER_METRIC_STATS) or its own table. */
+    private static boolean kclMetricsReported(LocalEngines engines, LeaseTableName table) {
+        boolean inLeaseTable = engines.dynamoDbClient().scan(b -> b.tableName(table.value()).consistentRead(true)).items()
+                .stream().anyMatch(i -> i.containsKey("entityType") && "WORKER_METRIC_STATS".equals(i.get("entityType").s()));
+        try {
+            return inLeaseTable || engines.dynamoDbClient().scan(b -> b.tableName(table.value() + "-WorkerMetricStats"))
+                    .count() > 0;
+        } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException noTable) {
+            return false;
+        }
     }
 
     /** Both KCL leases hold a sequence-number checkpoint (the processor checkpoints every batch). */
