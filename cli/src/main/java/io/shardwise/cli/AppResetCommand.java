@@ -95,7 +95,7 @@ final class AppResetCommand implements Callable<Integer> {
             } else if (to.latest) {
                 Instant now = Instant.now();
                 destination = "the latest records (after what the stream holds at " + now + ")";
-                plan = ResetPlan.toTime(shards, sampled.snapshot(), positions, now);
+                plan = ResetPlan.toLatest(shards, sampled.snapshot(), positions, now);
             } else {
                 if (shards.stream().noneMatch(s -> s.shardId().equals(shard))) {
                     throw new CliException("--shard " + shard + ": stream " + stream + " lists no such shard");
@@ -141,10 +141,16 @@ final class AppResetCommand implements Callable<Integer> {
     }
 
     private static Instant parseTime(String value) {
+        Instant time;
         try {
-            return Instant.parse(value);
+            time = Instant.parse(value);
         } catch (DateTimeParseException e) {
             throw new CliException("--to-timestamp " + value + ": expected an ISO time like 2025-01-31T12:00:00Z");
         }
+        if (time.isAfter(Instant.now())) {
+            throw new CliException("--to-timestamp " + value + " is in the future (Kinesis refuses it); for the"
+                    + " newest records use --to-latest");
+        }
+        return time;
     }
 }

@@ -59,6 +59,13 @@ final class ResetPlan {
         return of(shards, now, after, true);
     }
 
+    /** Every shard resumes after what it holds at {@code now}. */
+    static ResetPlan toLatest(List<Shard> shards, AppSnapshot now, ShardPositions positions, Instant time) {
+        Map<String, AppCheckpoint> after = new TreeMap<>();
+        shards.forEach(s -> after.put(s.shardId(), positions.resumingAfterAll(s, time)));
+        return of(shards, now, after, true);
+    }
+
     /** Every retained shard from its first record. */
     static ResetPlan toTrimHorizon(List<Shard> shards, AppSnapshot now) {
         Map<String, AppCheckpoint> after = new TreeMap<>();

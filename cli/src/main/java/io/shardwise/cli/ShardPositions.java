@@ -41,10 +41,24 @@ final class ShardPositions {
     /** The checkpoint after which {@code shard} resumes at its first record at or after {@code time}. */
     AppCheckpoint resumingAt(Shard shard, Instant time) {
         Record[] first = {null};
-        read(iterator(shard.shardId(), b -> b.shardIteratorType(ShardIteratorType.AT_TIMESTAMP).timestamp(time)), r -> {
+        read(iterator(shard.shardId(), atTimestamp(time)), r -> {
             first[0] = r;
             return false;
         });
+        return after(shard, time, first[0]);
+    }
+
+    /**
+     * The checkpoint after every record the shard holds at {@code now} (SHARD_END when closed). No
+     * AT_TIMESTAMP probe: Kinesis refuses a timestamp ahead of its own clock.
+     */
+    AppCheckpoint resumingAfterAll(Shard shard, Instant now) {
+        return after(shard, now, null);
+    }
+
+    /** {@code first} is the first record at or after {@code time}, null when there is none. */
+    private AppCheckpoint after(Shard shard, Instant time, Record firstAtOrAfter) {
+        Record[] first = {firstAtOrAfter};
         boolean closed = shard.sequenceNumberRange().endingSequenceNumber() != null;
         if (first[0] == null && closed) {
             return AppCheckpoint.SHARD_END;
