@@ -19,8 +19,9 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 /** Moves an application's checkpoints: a dry run unless --execute, refused while a worker is live. */
 @Command(name = "reset", mixinStandardHelpOptions = true,
         header = "Move an application's checkpoints back or forward (a dry run unless --execute).",
-        description = {"Prints each shard's checkpoint before and after. --execute writes them, in conditional",
-                "transactions: a worker that takes or checkpoints a lease meanwhile makes the reset fail, not interleave.",
+        description = {"Prints each shard's checkpoint before and after. --execute writes them, in conditional"
+                + " transactions: a worker that takes or checkpoints a lease meanwhile makes the reset fail, not"
+                + " interleave.",
                 "Refused while a worker of the application is live (its counters move over --sample seconds),"
                         + " unless --force.",
                 "--to-timestamp: each shard resumes at its first record at or after the time (found with AT_TIMESTAMP"
