@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         description = "Kinesis Data Streams tools: the KPL aggregated record format and more.",
         subcommands = {InspectCommand.class, AggregateCommand.class, DemoCommand.class, LocalCommand.class,
                 PutCommand.class, TailCommand.class, DemoWorkerCommand.class,
+                AppCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Shardwise {
 

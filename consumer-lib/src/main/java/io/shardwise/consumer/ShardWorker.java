@@ -138,6 +138,8 @@ final class ShardWorker implements Runnable {
                 if (batch == null || stop.stopped()) {
                     break;
                 }
+                // Before delivery: a checkpoint written during this batch stores the lag it saw.
+                held.reportMillisBehindLatest(batch.millisBehindLatest());
                 List<ConsumerRecord> records = deaggregate(batch.records(), done);
                 if (!records.isEmpty()) {
                     Delivery delivery = deliver(processor, records, batch.millisBehindLatest());
@@ -151,7 +153,6 @@ final class ShardWorker implements Runnable {
                     done = records.get(records.size() - 1).position();
                 }
                 metrics.millisBehindLatest(shardId(), batch.millisBehindLatest());
-                held.reportMillisBehindLatest(batch.millisBehindLatest());
                 if (batch.gone()) {
                     metrics.shardGone();
                     log.warn("Shard {} no longer exists (ResourceNotFoundException: trimmed after the retention period,"
