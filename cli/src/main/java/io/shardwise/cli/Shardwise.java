@@ -64,7 +64,7 @@ public final class Shardwise {
         String message = e instanceof CliException || e instanceof IllegalArgumentException
                 ? e.getMessage()
                 : e.getClass().getSimpleName() + ": " + e.getMessage();
-        command.getErr().println("shardwise " + command.getCommandName() + ": " + message);
+        command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + message);
         return EXIT_FAILURE;
     }
 

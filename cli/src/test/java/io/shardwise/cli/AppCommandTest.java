@@ -35,18 +35,18 @@ class AppCommandTest {
     void badDestinationsAreOneLineErrors() {
         CliRun noShard = CliRun.of("", "app", "reset", "--app", "a", "--stream", "s", "--to-sequence", "123");
         assertThat(noShard.exitCode()).isEqualTo(1);
-        assertThat(noShard.errLines()).containsExactly("shardwise reset: --to-sequence needs --shard ID");
+        assertThat(noShard.errLines()).containsExactly("shardwise app reset: --to-sequence needs --shard ID");
 
         CliRun badNumber = CliRun.of("", "app", "reset", "--app", "a", "--stream", "s", "--shard", "shardId-0",
                 "--to-sequence", "12/x");
         assertThat(badNumber.exitCode()).isEqualTo(1);
         assertThat(badNumber.errLines()).containsExactly(
-                "shardwise reset: --to-sequence 12/x: expected a sequence number N or N/SUB (decimal digits)");
+                "shardwise app reset: --to-sequence 12/x: expected a sequence number N or N/SUB (decimal digits)");
 
         CliRun badTime = CliRun.of("", "app", "reset", "--app", "a", "--stream", "s", "--to-timestamp", "noon");
         assertThat(badTime.exitCode()).isEqualTo(1);
         assertThat(badTime.errLines()).containsExactly(
-                "shardwise reset: --to-timestamp noon: expected an ISO time like 2025-01-31T12:00:00Z");
+                "shardwise app reset: --to-timestamp noon: expected an ISO time like 2025-01-31T12:00:00Z");
     }
 
     @Test
@@ -54,10 +54,10 @@ class AppCommandTest {
         CliRun interval = CliRun.of("", "app", "watch", "--app", "a", "--interval", "0.1");
         assertThat(interval.exitCode()).isEqualTo(1);
         assertThat(interval.errLines()).containsExactly(
-                "shardwise watch: --interval must be between 0.5 and 600 seconds: got 0.1");
+                "shardwise app watch: --interval must be between 0.5 and 600 seconds: got 0.1");
 
         CliRun count = CliRun.of("", "app", "watch", "--app", "a", "--count", "0");
         assertThat(count.exitCode()).isEqualTo(1);
-        assertThat(count.errLines()).containsExactly("shardwise watch: --count must be at least 1: got 0");
+        assertThat(count.errLines()).containsExactly("shardwise app watch: --count must be at least 1: got 0");
     }
 }

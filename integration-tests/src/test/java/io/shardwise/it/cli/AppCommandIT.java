@@ -172,12 +172,12 @@ class AppCommandIT {
         JavaProcess.Result badTime = app(engines, "reset", "--app", table.value(), "--stream", stream.name(),
                 "--to-timestamp", "yesterday");
         assertThat(badTime.exitCode()).isEqualTo(1);
-        assertThat(badTime.errLines()).containsExactly("shardwise reset: --to-timestamp yesterday: expected an ISO time"
+        assertThat(badTime.errLines()).containsExactly("shardwise app reset: --to-timestamp yesterday: expected an ISO time"
                 + " like 2025-01-31T12:00:00Z");
         JavaProcess.Result future = app(engines, "reset", "--app", table.value(), "--stream", stream.name(),
                 "--to-timestamp", "2999-01-01T00:00:00Z");
         assertThat(future.exitCode()).isEqualTo(1);
-        assertThat(future.errLines()).containsExactly("shardwise reset: --to-timestamp 2999-01-01T00:00:00Z is in the"
+        assertThat(future.errLines()).containsExactly("shardwise app reset: --to-timestamp 2999-01-01T00:00:00Z is in the"
                 + " future (Kinesis refuses it); for the newest records use --to-latest");
     }
 
