@@ -1,8 +1,9 @@
 package io.shardwise.cli;
 
+import io.shardwise.testkit.engines.LocalEngines;
+
 import io.shardwise.consumer.ShardwiseConsumer;
 import io.shardwise.producer.KinesisProducer;
-import io.shardwise.testkit.LocalEngines;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;

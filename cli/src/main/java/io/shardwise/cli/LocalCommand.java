@@ -1,6 +1,7 @@
 package io.shardwise.cli;
 
-import io.shardwise.testkit.LocalEngines;
+import io.shardwise.testkit.engines.LocalEngines;
+
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;

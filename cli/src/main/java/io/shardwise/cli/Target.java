@@ -1,6 +1,7 @@
 package io.shardwise.cli;
 
-import io.shardwise.testkit.LocalEngines;
+import io.shardwise.testkit.engines.LocalEngines;
+
 import java.net.URI;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;

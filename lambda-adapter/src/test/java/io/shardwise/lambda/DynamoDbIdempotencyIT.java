@@ -1,9 +1,10 @@
 package io.shardwise.lambda;
 
+import io.shardwise.testkit.engines.LocalEngines;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.shardwise.testkit.LocalEngines;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

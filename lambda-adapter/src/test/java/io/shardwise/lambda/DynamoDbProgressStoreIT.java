@@ -1,5 +1,7 @@
 package io.shardwise.lambda;
 
+import io.shardwise.testkit.engines.LocalEngines;
+
 import static io.shardwise.lambda.KplEventFixtures.ARN;
 import static io.shardwise.lambda.KplEventFixtures.SEQ_A;
 import static io.shardwise.lambda.KplEventFixtures.SEQ_B;
@@ -12,7 +14,6 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
-import io.shardwise.testkit.LocalEngines;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,12 +1,13 @@
 package io.shardwise.lambda;
 
+import io.shardwise.testkit.engines.LocalEngines;
+import io.shardwise.testkit.lambda.LocalEventSourceMapping;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardwise.aggregation.HashKeyRange;
 import io.shardwise.aggregation.KinesisRecord;
 import io.shardwise.aggregation.RecordAggregator;
-import io.shardwise.testkit.LocalEngines;
-import io.shardwise.testkit.LocalEventSourceMapping;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

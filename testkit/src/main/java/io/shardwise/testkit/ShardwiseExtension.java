@@ -1,5 +1,7 @@
 package io.shardwise.testkit;
 
+import io.shardwise.testkit.engines.LocalEngines;
+
 import java.lang.reflect.AnnotatedElement;
 import java.util.List;
 import java.util.Optional;

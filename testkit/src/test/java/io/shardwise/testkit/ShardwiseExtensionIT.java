@@ -1,5 +1,7 @@
 package io.shardwise.testkit;
 
+import io.shardwise.testkit.engines.LocalEngines;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;

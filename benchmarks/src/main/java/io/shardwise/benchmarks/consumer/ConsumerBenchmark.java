@@ -1,12 +1,13 @@
 package io.shardwise.benchmarks.consumer;
 
+import io.shardwise.testkit.engines.LocalEngines;
+
 import io.shardwise.consumer.Checkpointer;
 import io.shardwise.consumer.ConsumerRecord;
 import io.shardwise.consumer.InitialPosition;
 import io.shardwise.consumer.RecordProcessor;
 import io.shardwise.consumer.RetrievalMode;
 import io.shardwise.consumer.ShardwiseConsumer;
-import io.shardwise.testkit.LocalEngines;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;

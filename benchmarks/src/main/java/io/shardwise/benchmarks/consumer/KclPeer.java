@@ -1,6 +1,7 @@
 package io.shardwise.benchmarks.consumer;
 
-import io.shardwise.testkit.LocalEngines;
+import io.shardwise.testkit.engines.LocalEngines;
+
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.Map;

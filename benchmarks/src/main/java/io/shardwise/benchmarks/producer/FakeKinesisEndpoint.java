@@ -1,6 +1,7 @@
 package io.shardwise.benchmarks.producer;
 
-import io.shardwise.testkit.ShardLimitBucket;
+import io.shardwise.testkit.faults.ShardLimitBucket;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;

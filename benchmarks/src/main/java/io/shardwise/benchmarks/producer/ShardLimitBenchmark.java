@@ -1,6 +1,7 @@
 package io.shardwise.benchmarks.producer;
 
-import io.shardwise.testkit.ShardLimitBucket;
+import io.shardwise.testkit.faults.ShardLimitBucket;
+
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;

@@ -1,5 +1,10 @@
 package io.shardwise.it.cli;
 
+import io.shardwise.testkit.ShardwiseTest;
+import io.shardwise.testkit.StreamShards;
+import io.shardwise.testkit.TestStream;
+import io.shardwise.testkit.engines.LocalEngines;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,10 +12,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shardwise.aggregation.KinesisRecord;
 import io.shardwise.aggregation.RecordAggregator;
-import io.shardwise.testkit.LocalEngines;
-import io.shardwise.testkit.ShardwiseTest;
-import io.shardwise.testkit.StreamShards;
-import io.shardwise.testkit.TestStream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,6 +1,7 @@
 package io.shardwise.it.cli;
 
-import io.shardwise.testkit.LocalEngines;
+import io.shardwise.testkit.engines.LocalEngines;
+
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;

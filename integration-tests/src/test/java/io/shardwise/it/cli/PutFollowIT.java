@@ -1,5 +1,10 @@
 package io.shardwise.it.cli;
 
+import io.shardwise.testkit.ShardwiseTest;
+import io.shardwise.testkit.StreamShards;
+import io.shardwise.testkit.TestStream;
+import io.shardwise.testkit.engines.LocalEngines;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,10 +12,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shardwise.aggregation.DeaggregatedRecord;
 import io.shardwise.it.support.StreamReader;
-import io.shardwise.testkit.LocalEngines;
-import io.shardwise.testkit.ShardwiseTest;
-import io.shardwise.testkit.StreamShards;
-import io.shardwise.testkit.TestStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,15 +1,16 @@
 package io.shardwise.it.consumer;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.shardwise.testkit.FaultCounts;
-import io.shardwise.testkit.FaultKind;
-import io.shardwise.testkit.FaultProxy;
 import io.shardwise.testkit.LeaseTableName;
-import io.shardwise.testkit.LocalEngines;
 import io.shardwise.testkit.ShardwiseTest;
 import io.shardwise.testkit.StreamShards;
 import io.shardwise.testkit.TestStream;
+import io.shardwise.testkit.engines.LocalEngines;
+import io.shardwise.testkit.faults.FaultCounts;
+import io.shardwise.testkit.faults.FaultKind;
+import io.shardwise.testkit.faults.FaultProxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,15 +1,16 @@
 package io.shardwise.it.consumer;
 
+import io.shardwise.testkit.LeaseTableName;
+import io.shardwise.testkit.ShardwiseTest;
+import io.shardwise.testkit.StreamShards;
+import io.shardwise.testkit.TestStream;
+import io.shardwise.testkit.engines.LocalEngines;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.shardwise.consumer.InitialPosition;
 import io.shardwise.consumer.ShardwiseConsumer;
-import io.shardwise.testkit.LeaseTableName;
-import io.shardwise.testkit.LocalEngines;
-import io.shardwise.testkit.ShardwiseTest;
-import io.shardwise.testkit.StreamShards;
-import io.shardwise.testkit.TestStream;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

@@ -1,16 +1,17 @@
 package io.shardwise.it.consumer;
 
+import io.shardwise.testkit.LeaseTableName;
+import io.shardwise.testkit.ShardwiseTest;
+import io.shardwise.testkit.StreamShards;
+import io.shardwise.testkit.TestStream;
+import io.shardwise.testkit.engines.LocalEngines;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.shardwise.consumer.InitialPosition;
 import io.shardwise.consumer.ShardwiseConsumer;
 import io.shardwise.it.support.KclWorker;
-import io.shardwise.testkit.LeaseTableName;
-import io.shardwise.testkit.LocalEngines;
-import io.shardwise.testkit.ShardwiseTest;
-import io.shardwise.testkit.StreamShards;
-import io.shardwise.testkit.TestStream;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;

@@ -1,5 +1,10 @@
 package io.shardwise.it.consumer;
 
+import io.shardwise.testkit.LeaseTableName;
+import io.shardwise.testkit.ShardwiseTest;
+import io.shardwise.testkit.TestStream;
+import io.shardwise.testkit.engines.LocalEngines;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,10 +13,6 @@ import io.shardwise.consumer.ShardwiseConsumer;
 import io.shardwise.consumer.StreamConfig;
 import io.shardwise.it.support.KclWorker;
 import io.shardwise.it.support.Reshard;
-import io.shardwise.testkit.LeaseTableName;
-import io.shardwise.testkit.LocalEngines;
-import io.shardwise.testkit.ShardwiseTest;
-import io.shardwise.testkit.TestStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

@@ -1,13 +1,14 @@
 package io.shardwise.it.consumer;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 import io.shardwise.testkit.LeaseTableName;
-import io.shardwise.testkit.LocalEngines;
 import io.shardwise.testkit.ShardwiseTest;
 import io.shardwise.testkit.StreamShards;
 import io.shardwise.testkit.TestStream;
+import io.shardwise.testkit.engines.LocalEngines;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

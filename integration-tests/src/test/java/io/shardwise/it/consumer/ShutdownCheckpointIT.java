@@ -1,5 +1,13 @@
 package io.shardwise.it.consumer;
 
+import io.shardwise.testkit.LeaseTableName;
+import io.shardwise.testkit.ShardwiseTest;
+import io.shardwise.testkit.StreamShards;
+import io.shardwise.testkit.TestStream;
+import io.shardwise.testkit.engines.LocalEngines;
+import io.shardwise.testkit.faults.FaultKind;
+import io.shardwise.testkit.faults.FaultProxy;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,13 +16,6 @@ import io.shardwise.consumer.ConsumerRecord;
 import io.shardwise.consumer.InitialPosition;
 import io.shardwise.consumer.RecordProcessor;
 import io.shardwise.consumer.ShardwiseConsumer;
-import io.shardwise.testkit.FaultKind;
-import io.shardwise.testkit.FaultProxy;
-import io.shardwise.testkit.LeaseTableName;
-import io.shardwise.testkit.LocalEngines;
-import io.shardwise.testkit.ShardwiseTest;
-import io.shardwise.testkit.StreamShards;
-import io.shardwise.testkit.TestStream;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

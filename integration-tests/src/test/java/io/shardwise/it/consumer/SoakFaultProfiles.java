@@ -1,7 +1,8 @@
 package io.shardwise.it.consumer;
 
-import io.shardwise.testkit.FaultProxy;
-import io.shardwise.testkit.FaultRules;
+import io.shardwise.testkit.faults.FaultProxy;
+import io.shardwise.testkit.faults.FaultRules;
+
 import java.time.Duration;
 
 /**

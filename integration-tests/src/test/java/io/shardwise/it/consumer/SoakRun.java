@@ -1,6 +1,6 @@
 package io.shardwise.it.consumer;
 
-import io.shardwise.testkit.FaultProxy;
+import io.shardwise.testkit.faults.FaultProxy;
 
 /**
  * Plays a {@link SoakSchedule} in real time against the workers, the stream and the proxies, then

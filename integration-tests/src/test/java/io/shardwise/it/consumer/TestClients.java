@@ -1,6 +1,7 @@
 package io.shardwise.it.consumer;
 
-import io.shardwise.testkit.LocalEngines;
+import io.shardwise.testkit.engines.LocalEngines;
+
 import java.net.URI;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;

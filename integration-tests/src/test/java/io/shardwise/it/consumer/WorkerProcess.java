@@ -1,7 +1,8 @@
 package io.shardwise.it.consumer;
 
+import io.shardwise.testkit.engines.LocalEngines;
+
 import io.shardwise.consumer.ConsumerRecord;
-import io.shardwise.testkit.LocalEngines;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;

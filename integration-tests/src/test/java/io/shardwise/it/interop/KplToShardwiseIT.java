@@ -1,5 +1,10 @@
 package io.shardwise.it.interop;
 
+import io.shardwise.testkit.ShardwiseTest;
+import io.shardwise.testkit.StreamShards;
+import io.shardwise.testkit.TestStream;
+import io.shardwise.testkit.engines.LocalEngines;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardwise.aggregation.DeaggregatedRecord;
@@ -7,10 +12,6 @@ import io.shardwise.aggregation.Deaggregation;
 import io.shardwise.it.support.Kpl;
 import io.shardwise.it.support.StreamReader;
 import io.shardwise.it.support.StreamReader.StoredRecord;
-import io.shardwise.testkit.LocalEngines;
-import io.shardwise.testkit.ShardwiseTest;
-import io.shardwise.testkit.StreamShards;
-import io.shardwise.testkit.TestStream;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

@@ -1,5 +1,11 @@
 package io.shardwise.it.interop;
 
+import io.shardwise.testkit.LeaseTableName;
+import io.shardwise.testkit.ShardwiseTest;
+import io.shardwise.testkit.StreamShards;
+import io.shardwise.testkit.TestStream;
+import io.shardwise.testkit.engines.LocalEngines;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,11 +16,6 @@ import io.shardwise.aggregation.RecordAggregator;
 import io.shardwise.aggregation.UserRecord;
 import io.shardwise.it.support.KclWorker;
 import io.shardwise.it.support.StreamReader;
-import io.shardwise.testkit.LeaseTableName;
-import io.shardwise.testkit.LocalEngines;
-import io.shardwise.testkit.ShardwiseTest;
-import io.shardwise.testkit.StreamShards;
-import io.shardwise.testkit.TestStream;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;

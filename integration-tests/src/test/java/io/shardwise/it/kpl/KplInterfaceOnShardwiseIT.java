@@ -1,5 +1,10 @@
 package io.shardwise.it.kpl;
 
+import io.shardwise.testkit.ShardwiseTest;
+import io.shardwise.testkit.StreamShards;
+import io.shardwise.testkit.TestStream;
+import io.shardwise.testkit.engines.LocalEngines;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.common.util.concurrent.Futures;
@@ -7,10 +12,6 @@ import io.shardwise.aggregation.DeaggregatedRecord;
 import io.shardwise.it.support.StreamReader;
 import io.shardwise.it.support.StreamReader.StoredRecord;
 import io.shardwise.kpl.ShardwiseKplProducer;
-import io.shardwise.testkit.LocalEngines;
-import io.shardwise.testkit.ShardwiseTest;
-import io.shardwise.testkit.StreamShards;
-import io.shardwise.testkit.TestStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,5 +1,8 @@
 package io.shardwise.it.lambda;
 
+import io.shardwise.testkit.engines.LocalEngines;
+import io.shardwise.testkit.lambda.LocalEventSourceMapping;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.Context;
@@ -9,8 +12,6 @@ import io.shardwise.lambda.KinesisBatchHandler;
 import io.shardwise.lambda.KinesisBatchProcessor;
 import io.shardwise.lambda.KinesisUserRecord;
 import io.shardwise.lambda.UserRecordHandler;
-import io.shardwise.testkit.LocalEngines;
-import io.shardwise.testkit.LocalEventSourceMapping;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,12 +1,13 @@
 package io.shardwise.it.lambda;
 
+import io.shardwise.testkit.engines.LocalEngines;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardwise.aggregation.DeaggregatedRecord;
 import io.shardwise.aggregation.Deaggregation;
 import io.shardwise.it.support.Kpl;
 import io.shardwise.it.support.StreamReader;
-import io.shardwise.testkit.LocalEngines;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

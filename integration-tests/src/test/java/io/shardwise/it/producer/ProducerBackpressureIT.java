@@ -1,16 +1,17 @@
 package io.shardwise.it.producer;
 
+import io.shardwise.testkit.ShardwiseTest;
+import io.shardwise.testkit.StreamShards;
+import io.shardwise.testkit.TestStream;
+import io.shardwise.testkit.engines.LocalEngines;
+import io.shardwise.testkit.faults.FaultProxy;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.shardwise.producer.BufferFullException;
 import io.shardwise.producer.KinesisProducer;
 import io.shardwise.producer.SendResult;
-import io.shardwise.testkit.FaultProxy;
-import io.shardwise.testkit.LocalEngines;
-import io.shardwise.testkit.ShardwiseTest;
-import io.shardwise.testkit.StreamShards;
-import io.shardwise.testkit.TestStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,14 +1,15 @@
 package io.shardwise.it.producer;
 
+import io.shardwise.testkit.ShardwiseTest;
+import io.shardwise.testkit.StreamShards;
+import io.shardwise.testkit.TestStream;
+import io.shardwise.testkit.engines.LocalEngines;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardwise.producer.KinesisProducer;
 import io.shardwise.producer.ProducerRecord;
 import io.shardwise.producer.SendResult;
-import io.shardwise.testkit.LocalEngines;
-import io.shardwise.testkit.ShardwiseTest;
-import io.shardwise.testkit.StreamShards;
-import io.shardwise.testkit.TestStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

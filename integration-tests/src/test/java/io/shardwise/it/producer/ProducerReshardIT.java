@@ -1,5 +1,10 @@
 package io.shardwise.it.producer;
 
+import io.shardwise.testkit.ShardwiseTest;
+import io.shardwise.testkit.StreamShards;
+import io.shardwise.testkit.TestStream;
+import io.shardwise.testkit.engines.LocalEngines;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardwise.aggregation.HashKeyRange;
@@ -8,10 +13,6 @@ import io.shardwise.producer.KinesisProducer;
 import io.shardwise.producer.SendResult;
 import io.shardwise.producer.ShardState;
 import io.shardwise.it.support.StreamReader;
-import io.shardwise.testkit.LocalEngines;
-import io.shardwise.testkit.ShardwiseTest;
-import io.shardwise.testkit.StreamShards;
-import io.shardwise.testkit.TestStream;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;

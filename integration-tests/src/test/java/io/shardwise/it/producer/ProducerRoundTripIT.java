@@ -1,15 +1,16 @@
 package io.shardwise.it.producer;
 
+import io.shardwise.testkit.ShardwiseTest;
+import io.shardwise.testkit.StreamShards;
+import io.shardwise.testkit.TestStream;
+import io.shardwise.testkit.engines.LocalEngines;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.shardwise.producer.InvalidRecordException;
 import io.shardwise.producer.KinesisProducer;
 import io.shardwise.producer.SendResult;
-import io.shardwise.testkit.LocalEngines;
-import io.shardwise.testkit.ShardwiseTest;
-import io.shardwise.testkit.StreamShards;
-import io.shardwise.testkit.TestStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,10 @@
 package io.shardwise.it.producer;
 
+import io.shardwise.testkit.ShardwiseTest;
+import io.shardwise.testkit.StreamShards;
+import io.shardwise.testkit.TestStream;
+import io.shardwise.testkit.engines.LocalEngines;
+
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,10 +12,6 @@ import io.shardwise.aggregation.DeaggregatedRecord;
 import io.shardwise.it.support.StreamReader;
 import io.shardwise.producer.KinesisProducer;
 import io.shardwise.producer.SendResult;
-import io.shardwise.testkit.LocalEngines;
-import io.shardwise.testkit.ShardwiseTest;
-import io.shardwise.testkit.StreamShards;
-import io.shardwise.testkit.TestStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

@@ -1,5 +1,11 @@
 package io.shardwise.it.samples;
 
+import io.shardwise.testkit.ShardwiseTest;
+import io.shardwise.testkit.StreamShards;
+import io.shardwise.testkit.TestStream;
+import io.shardwise.testkit.engines.LocalEngines;
+import io.shardwise.testkit.lambda.LocalEventSourceMapping;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
@@ -7,11 +13,6 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import io.shardwise.it.cli.JavaProcess;
 import io.shardwise.lambda.KinesisUserRecord;
 import io.shardwise.producer.KinesisProducer;
-import io.shardwise.testkit.LocalEngines;
-import io.shardwise.testkit.LocalEventSourceMapping;
-import io.shardwise.testkit.ShardwiseTest;
-import io.shardwise.testkit.StreamShards;
-import io.shardwise.testkit.TestStream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
