@@ -1,6 +1,8 @@
 package io.shardwise.consumer;
 
 import io.shardwise.aggregation.HashKeyRange;
+import io.shardwise.kinesis.StreamReference;
+import io.shardwise.kinesis.StreamRequests;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -50,13 +52,13 @@ final class ShardSync implements LeaseSync {
 
     private final KinesisAsyncClient kinesis;
     private final StreamScope scope;
-    private final StreamRef stream;
+    private final StreamReference stream;
     private final LeaseStore table;
     private final InitialPosition initialPosition;
     private final ConsumerMetrics metrics;
     private volatile List<HashKeyRange> streamHoles = List.of();
 
-    ShardSync(KinesisAsyncClient kinesis, StreamRef stream, LeaseStore table, InitialPosition initialPosition) {
+    ShardSync(KinesisAsyncClient kinesis, StreamReference stream, LeaseStore table, InitialPosition initialPosition) {
         this(kinesis, StreamScope.single(stream, initialPosition, null), table, ConsumerMetrics.NONE);
     }
 
@@ -81,7 +83,7 @@ final class ShardSync implements LeaseSync {
         String token = null;
         do {
             ListShardsRequest request = token == null
-                    ? stream.apply(ListShardsRequest.builder()).overrideConfiguration(KinesisCalls::timeout).build()
+                    ? StreamRequests.apply(stream, ListShardsRequest.builder()).overrideConfiguration(KinesisCalls::timeout).build()
                     : ListShardsRequest.builder().nextToken(token).overrideConfiguration(KinesisCalls::timeout).build();
             ListShardsResponse response = CONTROL_CALLS.call(() -> KinesisCalls.await(kinesis.listShards(request)));
             shards.addAll(response.shards());

@@ -2,6 +2,7 @@ package io.shardwise.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardwise.kinesis.StreamReference;
 import io.shardwise.testkit.LocalEngines;
 import io.shardwise.testkit.ShardwiseTest;
 import io.shardwise.testkit.StreamShards;
@@ -33,7 +34,7 @@ class FanOutRenewalIT {
             throws Exception {
         KinesisAsyncClient kinesis = engines.kinesisHttp2AsyncClient();
         String shardId = engines.kinesisClient().listShards(b -> b.streamName(stream.name())).shards().get(0).shardId();
-        StreamRef ref = new StreamRef(stream.name(), stream.arn());
+        StreamReference ref = new StreamReference(stream.name(), stream.arn());
         FanOutRegistration registration = new FanOutRegistration(kinesis, ref, engines.uniqueName("renewal"));
         StopSignal stop = new StopSignal();
         List<String> expected = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.shardwise.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardwise.kinesis.StreamReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,7 +82,7 @@ class PollingRetrieverTest {
         FakeShard shard = new FakeShard(RECORDS, 4);
         shard.stallCalls(1);
         StopSignal stop = new StopSignal();
-        PollingRetriever retriever = new PollingRetriever(shard, new StreamRef("stream", null), "shardId-000000000000",
+        PollingRetriever retriever = new PollingRetriever(shard, new StreamReference("stream", null), "shardId-000000000000",
                 Checkpoint.TRIM_HORIZON, null, PollingSettings.defaults(), stop);
         CompletableFuture<RecordBatch> read = CompletableFuture.supplyAsync(retriever::next);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> shard.calls() == 1);
@@ -105,7 +106,7 @@ class PollingRetrieverTest {
         PollingSettings settings = new PollingSettings(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofMillis(2),
                 shard.pageSize(), 2L * 1024 * 1024, Duration.ofMillis(BACKOFF_BASE_MILLIS),
                 Duration.ofMillis(BACKOFF_CAP_MILLIS));
-        PollingRetriever retriever = new PollingRetriever(shard, new StreamRef("stream", null), "shardId-000000000000",
+        PollingRetriever retriever = new PollingRetriever(shard, new StreamReference("stream", null), "shardId-000000000000",
                 Checkpoint.TRIM_HORIZON, null, settings, new StopSignal());
         List<String> read = new ArrayList<>();
         for (int batches = 0; batches < 1000; batches++) {
