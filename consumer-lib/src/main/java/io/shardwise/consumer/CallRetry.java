@@ -3,12 +3,11 @@ package io.shardwise.consumer;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.shardwise.kinesis.AwsErrorClassifier;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
  * The consumer's one retry policy for its DynamoDB and Kinesis control-plane calls: exponential
@@ -16,7 +15,8 @@ import software.amazon.awssdk.core.exception.SdkClientException;
  * is uniform in (0, min(cap, base x 2^n)]), through resilience4j-retry. The clients the consumer
  * builds have the SDK's own retries off, so the two never stack.
  *
- * <p>Retried: throttling, 5xx answers and client-side failures (timeouts, lost connections). A
+ * <p>Retried: what {@link AwsErrorClassifier} calls throttled or retriable (throttling, 5xx answers,
+ * client-side failures such as timeouts and lost connections). A
  * retried conditional write may have landed although its answer was lost; the lease table resolves
  * that case by reading the item (see {@code LeaseTable}).
  */
@@ -43,13 +43,6 @@ final class CallRetry {
         return Retry.of(name, config(Integer.MAX_VALUE, keepTrying)).executeSupplier(call);
     }
 
-    static boolean retriable(Throwable e) {
-        if (e instanceof AwsServiceException service) {
-            return service.isThrottlingException() || service.statusCode() >= 500;
-        }
-        return e instanceof SdkClientException;
-    }
-
     static long fullJitterMillis(int attempt) {
         long ceiling = Math.min(CAP.toMillis(), BASE.toMillis() << Math.min(Math.max(attempt - 1, 0), 20));
         return 1 + ThreadLocalRandom.current().nextLong(ceiling);
@@ -59,7 +52,7 @@ final class CallRetry {
         return RetryConfig.custom()
                 .maxAttempts(attempts)
                 .intervalFunction((IntervalFunction) CallRetry::fullJitterMillis)
-                .retryOnException(e -> retriable(e) && keepTrying.getAsBoolean())
+                .retryOnException(e -> AwsErrorClassifier.retriable(e) && keepTrying.getAsBoolean())
                 .failAfterMaxAttempts(false)
                 .build();
     }
