@@ -1,14 +1,15 @@
 package io.shardwise.aggregation;
 
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.util.Objects;
 
-/** 128-bit hash keys, as Kinesis computes them to route a record to a shard. */
+/**
+ * 128-bit hash keys as {@link BigInteger}s, for callers that compute with them (shard ranges);
+ * {@link HashKey} is the hash key itself and holds the one MD5 path, which these methods use.
+ */
 public final class HashKeys {
 
     /** The largest hash key, 2^128-1. */
-    public static final BigInteger MAX = BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE);
+    public static final BigInteger MAX = HashKey.MAX.toBigInteger();
 
     private static final String MAX_DECIMAL = MAX.toString();
 
@@ -17,11 +18,7 @@ public final class HashKeys {
 
     /** The MD5 of the UTF-8 partition key read as an unsigned big-endian 128-bit number. */
     public static BigInteger ofPartitionKey(String partitionKey) {
-        Objects.requireNonNull(partitionKey, "partitionKey");
-        byte[] utf8 = partitionKey.getBytes(StandardCharsets.UTF_8);
-        byte[] digest = new byte[Md5.LENGTH];
-        Md5.local().digest(utf8, 0, utf8.length, digest, 0);
-        return new BigInteger(1, digest);
+        return HashKey.ofPartitionKey(partitionKey).toBigInteger();
     }
 
     /**

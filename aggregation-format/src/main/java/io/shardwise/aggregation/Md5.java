@@ -13,6 +13,7 @@ final class Md5 {
 
     private final MessageDigest digest;
     private final byte[] scratch = new byte[LENGTH];
+    private byte[] utf8 = new byte[64];
 
     private Md5() {
         try {
@@ -44,6 +45,27 @@ final class Md5 {
     byte[] digestToScratch(byte[] in, int off, int len) {
         digest(in, off, len, scratch, 0);
         return scratch;
+    }
+
+    /**
+     * The MD5 of the UTF-8 bytes of {@code text} in this thread's scratch buffer (see
+     * {@link #digestToScratch}). An ASCII string (its own UTF-8) is copied into a reused buffer, so
+     * hashing a typical partition key allocates nothing.
+     */
+    byte[] digestUtf8ToScratch(String text) {
+        int length = text.length();
+        if (length > utf8.length) {
+            utf8 = new byte[Math.max(length, 2 * utf8.length)];
+        }
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80) {
+                byte[] encoded = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                return digestToScratch(encoded, 0, encoded.length);
+            }
+            utf8[i] = (byte) c;
+        }
+        return digestToScratch(utf8, 0, length);
     }
 
     /** True when the MD5 of {@code in[off, off+len)} equals {@code expected[expOff, expOff+16)}. */

@@ -1,10 +1,6 @@
 package io.shardwise.aggregation;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.math.BigInteger;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -18,9 +14,6 @@ final class ShardRangeCheck {
     private static final byte INSIDE = 1;
     private static final byte OUTSIDE = 2;
 
-    private static final VarHandle BIG_ENDIAN_LONG =
-            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-
     private final HashKeyRange range;
     private final long startHigh;
     private final long startLow;
@@ -31,10 +24,12 @@ final class ShardRangeCheck {
 
     ShardRangeCheck(HashKeyRange range) {
         this.range = range;
-        this.startHigh = range.start().shiftRight(64).longValue();
-        this.startLow = range.start().longValue();
-        this.endHigh = range.end().shiftRight(64).longValue();
-        this.endLow = range.end().longValue();
+        HashKey start = HashKey.of(range.start());
+        HashKey end = HashKey.of(range.end());
+        this.startHigh = start.high();
+        this.startLow = start.low();
+        this.endHigh = end.high();
+        this.endLow = end.low();
     }
 
     /**
@@ -63,17 +58,10 @@ final class ShardRangeCheck {
         return byPartitionKey[pkIndex] == OUTSIDE;
     }
 
-    /** Whether the partition key's hash key ({@link HashKeys#ofPartitionKey}) lies in the range. */
+    /** Whether the partition key's hash key ({@link HashKey#ofPartitionKey}) lies in the range. */
     private boolean containsHashOf(String partitionKey) {
-        byte[] utf8 = partitionKey.getBytes(StandardCharsets.UTF_8);
-        byte[] md5 = Md5.local().digestToScratch(utf8, 0, utf8.length);
-        long high = (long) BIG_ENDIAN_LONG.get(md5, 0);
-        long low = (long) BIG_ENDIAN_LONG.get(md5, 8);
-        return compareUnsigned(high, low, startHigh, startLow) >= 0 && compareUnsigned(high, low, endHigh, endLow) <= 0;
-    }
-
-    private static int compareUnsigned(long aHigh, long aLow, long bHigh, long bLow) {
-        int high = Long.compareUnsigned(aHigh, bHigh);
-        return high != 0 ? high : Long.compareUnsigned(aLow, bLow);
+        HashKey key = HashKey.ofPartitionKey(partitionKey);
+        return HashKey.compare(key.high(), key.low(), startHigh, startLow) >= 0
+                && HashKey.compare(key.high(), key.low(), endHigh, endLow) <= 0;
     }
 }

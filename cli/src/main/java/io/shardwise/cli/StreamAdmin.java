@@ -1,5 +1,7 @@
 package io.shardwise.cli;
 
+import io.shardwise.kinesis.ListShardsPager;
+import io.shardwise.kinesis.StreamReference;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,7 +10,6 @@ import java.util.List;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
@@ -40,17 +41,9 @@ final class StreamAdmin {
         }
     }
 
-    /** Every shard of the stream, open and closed (the SDK has no ListShards paginator). */
+    /** Every shard of the stream (a name or an ARN), open and closed. */
     List<Shard> shards(String stream) {
-        List<Shard> shards = new ArrayList<>();
-        ListShardsResponse page = kinesis.listShards(b -> b.streamName(stream));
-        shards.addAll(page.shards());
-        while (page.nextToken() != null) {
-            String token = page.nextToken();
-            page = kinesis.listShards(b -> b.nextToken(token));
-            shards.addAll(page.shards());
-        }
-        return shards;
+        return new ListShardsPager(StreamReference.parse(stream)).listAll(kinesis::listShards);
     }
 
     /** The open shards, by starting hash key. */

@@ -8,6 +8,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
@@ -72,9 +73,11 @@ record Target(Region region, URI kinesisEndpoint, URI dynamoDbEndpoint, AwsCrede
         return target;
     }
 
+    /** For the producer, which retries every call itself: the SDK's retries are off, so the two never stack. */
     KinesisAsyncClient kinesisAsyncClient() {
         KinesisAsyncClientBuilder builder = KinesisAsyncClient.builder().region(region).credentialsProvider(credentials)
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder());
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder())
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
         if (kinesisEndpoint != null) {
             builder.endpointOverride(kinesisEndpoint);
         }

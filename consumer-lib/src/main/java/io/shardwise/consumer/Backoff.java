@@ -1,27 +1,29 @@
 package io.shardwise.consumer;
 
+import io.github.resilience4j.core.IntervalFunction;
+import io.shardwise.kinesis.RetryIntervals;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Exponential backoff with full jitter (AWS Architecture Blog, "Exponential Backoff and Jitter"):
- * the n-th delay is uniform in [base/2, min(cap, base * 2^n)], so retrying workers spread out.
+ * The waits of one retry loop that the consumer runs itself (a shard thread's reads, a worker's
+ * heartbeats): exponential backoff with full jitter, by the shared rule of {@link RetryIntervals}.
+ * Counts the failures since the last success.
  */
 final class Backoff {
-    private final long baseMillis;
-    private final long capMillis;
+    private final IntervalFunction intervals;
     private int attempt;
 
+    /** {@code base} is raised to 1 ms and {@code cap} to {@code base} when below them. */
     Backoff(Duration base, Duration cap) {
-        this.baseMillis = Math.max(1, base.toMillis());
-        this.capMillis = Math.max(baseMillis, cap.toMillis());
+        Duration atLeastOneMilli = base.toMillis() < 1 ? Duration.ofMillis(1) : base;
+        this.intervals = RetryIntervals.exponentialFullJitter(atLeastOneMilli,
+                cap.compareTo(atLeastOneMilli) < 0 ? atLeastOneMilli : cap);
     }
 
+    /** The wait before the next retry: uniform in [1 ms, min(cap, base x 2^failures)]. */
     long nextDelayMillis() {
-        long ceiling = Math.min(capMillis, baseMillis << Math.min(attempt, 20));
         attempt++;
-        long floor = Math.min(ceiling, baseMillis / 2);
-        return floor + ThreadLocalRandom.current().nextLong(ceiling - floor + 1);
+        return intervals.apply(attempt);
     }
 
     int attempts() {

@@ -3,26 +3,25 @@ package io.shardwise.consumer;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.shardwise.kinesis.AwsErrorClassifier;
+import io.shardwise.kinesis.RetryIntervals;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
  * The consumer's one retry policy for its DynamoDB and Kinesis control-plane calls: exponential
- * backoff with full jitter (AWS Architecture Blog, "Exponential Backoff and Jitter": the n-th wait
- * is uniform in (0, min(cap, base x 2^n)]), through resilience4j-retry. The clients the consumer
- * builds have the SDK's own retries off, so the two never stack.
+ * backoff with full jitter ({@link RetryIntervals}), through resilience4j-retry. The clients the
+ * consumer builds have the SDK's own retries off, so the two never stack.
  *
- * <p>Retried: throttling, 5xx answers and client-side failures (timeouts, lost connections). A
+ * <p>Retried: what {@link AwsErrorClassifier} calls throttled or retriable (throttling, 5xx answers,
+ * client-side failures such as timeouts and lost connections). A
  * retried conditional write may have landed although its answer was lost; the lease table resolves
  * that case by reading the item (see {@code LeaseTable}).
  */
 final class CallRetry {
-    private static final Duration BASE = Duration.ofMillis(50);
-    private static final Duration CAP = Duration.ofSeconds(1);
+    private static final IntervalFunction INTERVALS =
+            RetryIntervals.exponentialFullJitter(Duration.ofMillis(50), Duration.ofSeconds(1));
 
     private final Retry bounded;
     private final String name;
@@ -43,23 +42,11 @@ final class CallRetry {
         return Retry.of(name, config(Integer.MAX_VALUE, keepTrying)).executeSupplier(call);
     }
 
-    static boolean retriable(Throwable e) {
-        if (e instanceof AwsServiceException service) {
-            return service.isThrottlingException() || service.statusCode() >= 500;
-        }
-        return e instanceof SdkClientException;
-    }
-
-    static long fullJitterMillis(int attempt) {
-        long ceiling = Math.min(CAP.toMillis(), BASE.toMillis() << Math.min(Math.max(attempt - 1, 0), 20));
-        return 1 + ThreadLocalRandom.current().nextLong(ceiling);
-    }
-
     private static RetryConfig config(int attempts, BooleanSupplier keepTrying) {
         return RetryConfig.custom()
                 .maxAttempts(attempts)
-                .intervalFunction((IntervalFunction) CallRetry::fullJitterMillis)
-                .retryOnException(e -> retriable(e) && keepTrying.getAsBoolean())
+                .intervalFunction(INTERVALS)
+                .retryOnException(e -> AwsErrorClassifier.retriable(e) && keepTrying.getAsBoolean())
                 .failAfterMaxAttempts(false)
                 .build();
     }

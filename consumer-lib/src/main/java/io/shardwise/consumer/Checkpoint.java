@@ -1,6 +1,6 @@
 package io.shardwise.consumer;
 
-import java.math.BigInteger;
+import io.shardwise.kinesis.SequencePosition;
 import java.util.Objects;
 
 /**
@@ -9,20 +9,21 @@ import java.util.Objects;
  * {@link #LATEST}, {@link #AT_TIMESTAMP}, {@link #SHARD_END} that the KCL's lease table also uses.
  *
  * <p>Positions order by sequence number (as an unsigned decimal integer), then by sub-sequence
- * number; a restart resumes at the first user record strictly after the checkpoint.
+ * number, by {@link SequencePosition}'s rule; a restart resumes at the first user record strictly
+ * after the checkpoint.
  */
 public record Checkpoint(String sequenceNumber, long subSequenceNumber) implements Comparable<Checkpoint> {
-    public static final Checkpoint TRIM_HORIZON = new Checkpoint("TRIM_HORIZON", 0);
-    public static final Checkpoint LATEST = new Checkpoint("LATEST", 0);
-    public static final Checkpoint AT_TIMESTAMP = new Checkpoint("AT_TIMESTAMP", 0);
-    public static final Checkpoint SHARD_END = new Checkpoint("SHARD_END", 0);
+    public static final Checkpoint TRIM_HORIZON = new Checkpoint(SequencePosition.TRIM_HORIZON, 0);
+    public static final Checkpoint LATEST = new Checkpoint(SequencePosition.LATEST, 0);
+    public static final Checkpoint AT_TIMESTAMP = new Checkpoint(SequencePosition.AT_TIMESTAMP, 0);
+    public static final Checkpoint SHARD_END = new Checkpoint(SequencePosition.SHARD_END, 0);
 
     public Checkpoint {
         Objects.requireNonNull(sequenceNumber, "sequenceNumber");
         if (subSequenceNumber < 0) {
             throw new IllegalArgumentException("subSequenceNumber must be >= 0, was " + subSequenceNumber);
         }
-        if (!isSentinelName(sequenceNumber) && !isDecimal(sequenceNumber)) {
+        if (!SequencePosition.isSentinel(sequenceNumber) && !SequencePosition.isDecimal(sequenceNumber)) {
             throw new IllegalArgumentException("sequenceNumber must be a decimal number or one of TRIM_HORIZON, "
                     + "LATEST, AT_TIMESTAMP, SHARD_END; was '" + sequenceNumber + "'");
         }
@@ -43,7 +44,7 @@ public record Checkpoint(String sequenceNumber, long subSequenceNumber) implemen
 
     /** True for TRIM_HORIZON, LATEST, AT_TIMESTAMP and SHARD_END. */
     public boolean isSentinel() {
-        return isSentinelName(sequenceNumber);
+        return SequencePosition.isSentinel(sequenceNumber);
     }
 
     public boolean isShardEnd() {
@@ -56,40 +57,17 @@ public record Checkpoint(String sequenceNumber, long subSequenceNumber) implemen
     }
 
     /**
-     * Orders positions. Start sentinels sort before every position, SHARD_END after every position.
+     * Orders positions. Start sentinels sort before every position, SHARD_END after every position;
+     * no allocation per comparison.
      */
     @Override
     public int compareTo(Checkpoint other) {
-        int rank = Integer.compare(rank(), other.rank());
-        if (rank != 0 || rank() != 1) {
-            return rank;
-        }
-        int seq = new BigInteger(sequenceNumber).compareTo(new BigInteger(other.sequenceNumber));
-        return seq != 0 ? seq : Long.compare(subSequenceNumber, other.subSequenceNumber);
+        return SequencePosition.compare(sequenceNumber, subSequenceNumber, other.sequenceNumber, other.subSequenceNumber);
     }
 
-    private int rank() {
-        if (isShardEnd()) {
-            return 2;
-        }
-        return isSentinel() ? 0 : 1;
-    }
-
-    private static boolean isSentinelName(String s) {
-        return s.equals("TRIM_HORIZON") || s.equals("LATEST") || s.equals("AT_TIMESTAMP") || s.equals("SHARD_END");
-    }
-
-    private static boolean isDecimal(String s) {
-        if (s.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return true;
+    /** This checkpoint as the shared position type. */
+    public SequencePosition position() {
+        return new SequencePosition(sequenceNumber, subSequenceNumber);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.shardwise.consumer;
 
+import io.shardwise.kinesis.StreamReference;
 import java.time.Duration;
 
 /**
@@ -12,7 +13,7 @@ import java.time.Duration;
  * worker table; the lease table is scanned when the worker table shows a change, and at least every
  * {@code leaseScanInterval}.
  */
-record ConsumerSettings(String applicationName, String tableName, StreamRef stream, String workerId,
+record ConsumerSettings(String applicationName, String tableName, StreamReference stream, String workerId,
                         InitialPosition initialPosition, RetrievalMode retrievalMode, String fanOutConsumerName,
                         Duration failoverTime, Duration heartbeatInterval, Duration selfFenceMargin,
                         Duration takeInterval, Duration shardSyncInterval, int maxStealsPerRound,

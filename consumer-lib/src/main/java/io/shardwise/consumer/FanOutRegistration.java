@@ -1,5 +1,6 @@
 package io.shardwise.consumer;
 
+import io.shardwise.kinesis.StreamReference;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,11 +19,11 @@ final class FanOutRegistration {
     private static final Logger log = LoggerFactory.getLogger(FanOutRegistration.class);
 
     private final KinesisAsyncClient kinesis;
-    private final StreamRef stream;
+    private final StreamReference stream;
     private final String consumerName;
     private String consumerArn;
 
-    FanOutRegistration(KinesisAsyncClient kinesis, StreamRef stream, String consumerName) {
+    FanOutRegistration(KinesisAsyncClient kinesis, StreamReference stream, String consumerName) {
         this.kinesis = kinesis;
         this.stream = stream;
         this.consumerName = consumerName;

@@ -1,6 +1,7 @@
 package io.shardwise.consumer;
 
 import io.shardwise.aggregation.HashKeyRange;
+import io.shardwise.aggregation.HashKeys;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -11,8 +12,6 @@ import java.util.List;
  * open shards' leases must cover it all, or records of the uncovered keys would never be read.
  */
 final class HashRangeCoverage {
-    static final BigInteger MAX = BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE);
-
     private HashRangeCoverage() {
     }
 
@@ -30,8 +29,8 @@ final class HashRangeCoverage {
                 next = range.end().add(BigInteger.ONE);
             }
         }
-        if (next.compareTo(MAX) <= 0) {
-            holes.add(new HashKeyRange(next, MAX));
+        if (next.compareTo(HashKeys.MAX) <= 0) {
+            holes.add(new HashKeyRange(next, HashKeys.MAX));
         }
         return holes;
     }

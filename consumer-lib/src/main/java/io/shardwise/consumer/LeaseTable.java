@@ -1,5 +1,6 @@
 package io.shardwise.consumer;
 
+import io.shardwise.kinesis.AwsErrorClassifier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -344,7 +345,7 @@ final class LeaseTable implements LeaseStore {
             } catch (ConditionalCheckFailedException fenced) {
                 return ambiguous[0] ? landedEarlier(leaseKey, counter, resultingOwner) : Optional.<Lease>empty();
             } catch (RuntimeException e) {
-                ambiguous[0] |= CallRetry.retriable(e);
+                ambiguous[0] |= AwsErrorClassifier.retriable(e);
                 throw e;
             }
         };

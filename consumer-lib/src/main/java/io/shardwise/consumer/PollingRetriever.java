@@ -1,5 +1,7 @@
 package io.shardwise.consumer;
 
+import io.shardwise.kinesis.StreamReference;
+import io.shardwise.kinesis.StreamRequests;
 import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +25,7 @@ final class PollingRetriever implements Retriever {
     private static final Logger log = LoggerFactory.getLogger(PollingRetriever.class);
 
     private final KinesisAsyncClient kinesis;
-    private final StreamRef stream;
+    private final StreamReference stream;
     private final String shardId;
     private final Checkpoint start;
     private final Instant atTimestamp;
@@ -35,7 +37,7 @@ final class PollingRetriever implements Retriever {
     private long nextCallNanos;
     private long idleMillis;
 
-    PollingRetriever(KinesisAsyncClient kinesis, StreamRef stream, String shardId, Checkpoint start,
+    PollingRetriever(KinesisAsyncClient kinesis, StreamReference stream, String shardId, Checkpoint start,
                      Instant atTimestamp, PollingSettings settings, StopSignal stop) {
         this.kinesis = kinesis;
         this.stream = stream;
@@ -123,7 +125,7 @@ final class PollingRetriever implements Retriever {
     }
 
     private GetShardIteratorRequest iteratorRequest() {
-        GetShardIteratorRequest.Builder b = stream.apply(GetShardIteratorRequest.builder()).shardId(shardId)
+        GetShardIteratorRequest.Builder b = StreamRequests.apply(stream, GetShardIteratorRequest.builder()).shardId(shardId)
                 .overrideConfiguration(KinesisCalls::timeout);
         if (lastSequenceNumber != null) {
             return b.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)

@@ -1,6 +1,8 @@
 package io.shardwise.consumer;
 
 import io.shardwise.aggregation.HashKeyRange;
+import io.shardwise.kinesis.ListShardsPager;
+import io.shardwise.kinesis.StreamReference;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -11,8 +13,6 @@ import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
-import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
-import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
@@ -50,13 +50,14 @@ final class ShardSync implements LeaseSync {
 
     private final KinesisAsyncClient kinesis;
     private final StreamScope scope;
-    private final StreamRef stream;
+    private final StreamReference stream;
+    private final ListShardsPager pager;
     private final LeaseStore table;
     private final InitialPosition initialPosition;
     private final ConsumerMetrics metrics;
     private volatile List<HashKeyRange> streamHoles = List.of();
 
-    ShardSync(KinesisAsyncClient kinesis, StreamRef stream, LeaseStore table, InitialPosition initialPosition) {
+    ShardSync(KinesisAsyncClient kinesis, StreamReference stream, LeaseStore table, InitialPosition initialPosition) {
         this(kinesis, StreamScope.single(stream, initialPosition, null), table, ConsumerMetrics.NONE);
     }
 
@@ -66,6 +67,7 @@ final class ShardSync implements LeaseSync {
         this.kinesis = kinesis;
         this.scope = scope;
         this.stream = scope.ref();
+        this.pager = stream == null ? null : new ListShardsPager(stream, b -> b.overrideConfiguration(KinesisCalls::timeout));
         this.table = table;
         this.initialPosition = scope.initialPosition();
     }
@@ -75,19 +77,9 @@ final class ShardSync implements LeaseSync {
         return scope;
     }
 
-    /** Lists every shard (paginated). */
+    /** Lists every shard (paginated); each page is one call, retried on its own. */
     List<Shard> listShards() {
-        List<Shard> shards = new ArrayList<>();
-        String token = null;
-        do {
-            ListShardsRequest request = token == null
-                    ? stream.apply(ListShardsRequest.builder()).overrideConfiguration(KinesisCalls::timeout).build()
-                    : ListShardsRequest.builder().nextToken(token).overrideConfiguration(KinesisCalls::timeout).build();
-            ListShardsResponse response = CONTROL_CALLS.call(() -> KinesisCalls.await(kinesis.listShards(request)));
-            shards.addAll(response.shards());
-            token = response.nextToken();
-        } while (token != null);
-        return shards;
+        return pager.listAll(request -> CONTROL_CALLS.call(() -> KinesisCalls.await(kinesis.listShards(request))));
     }
 
     /** Creates missing leases of this stream; returns how many it created. */

@@ -1,6 +1,7 @@
 package io.shardwise.consumer;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.shardwise.kinesis.StreamReference;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.URI;
@@ -184,7 +185,7 @@ public final class ShardwiseConsumer implements AutoCloseable {
                 ? "streams " + multiStream.trackedStreams() : settings.stream().label(), settings.tableName());
     }
 
-    private RetrieverFactory retrievers(StreamRef stream, InitialPosition initialPosition) {
+    private RetrieverFactory retrievers(StreamReference stream, InitialPosition initialPosition) {
         if (settings.retrievalMode() == RetrievalMode.FAN_OUT) {
             FanOutRegistration registration = new FanOutRegistration(kinesis, stream, settings.fanOutConsumerName());
             return (shardId, start, stop) -> new FanOutRetriever(kinesis, registration, shardId, start,
@@ -523,7 +524,7 @@ public final class ShardwiseConsumer implements AutoCloseable {
             String worker = workerId != null ? workerId : defaultWorkerId();
             ConsumerSettings settings = new ConsumerSettings(applicationName,
                     tableName != null ? tableName : applicationName,
-                    streamTracker != null ? null : new StreamRef(streamName, streamArn), worker,
+                    streamTracker != null ? null : new StreamReference(streamName, streamArn), worker,
                     initialPosition, retrievalMode, fanOutConsumerName != null ? fanOutConsumerName : applicationName,
                     failoverTime, heartbeat, margin, take, shardSyncInterval, maxStealsPerRound,
                     new PollingSettings(Duration.ofMillis(200), pollInterval, maxIdlePollInterval, 10_000,

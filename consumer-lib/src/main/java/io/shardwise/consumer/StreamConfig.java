@@ -1,5 +1,6 @@
 package io.shardwise.consumer;
 
+import io.shardwise.kinesis.StreamReference;
 import java.util.Objects;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
@@ -47,7 +48,7 @@ public record StreamConfig(StreamIdentifier streamIdentifier, InitialPosition in
         return new StreamConfig(id, initialPosition, summary.streamARN());
     }
 
-    StreamRef ref() {
-        return streamArn != null ? new StreamRef(null, streamArn) : new StreamRef(streamIdentifier.streamName(), null);
+    StreamReference ref() {
+        return streamArn != null ? new StreamReference(null, streamArn) : new StreamReference(streamIdentifier.streamName(), null);
     }
 }

@@ -1,5 +1,6 @@
 package io.shardwise.consumer;
 
+import io.shardwise.kinesis.StreamReference;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -14,7 +15,6 @@ public record StreamIdentifier(String accountId, String streamName, long creatio
     private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
     /** Kinesis stream names: 1 to 128 of letters, digits, '_', '-' and '.'. */
     private static final Pattern STREAM_NAME = Pattern.compile("[a-zA-Z0-9_.-]{1,128}");
-    private static final Pattern ARN = Pattern.compile("arn:([^:]+):kinesis:([^:]+):(\\d{12}):stream/([a-zA-Z0-9_.-]{1,128})");
 
     public StreamIdentifier {
         Objects.requireNonNull(accountId, "accountId");
@@ -50,12 +50,10 @@ public record StreamIdentifier(String accountId, String streamName, long creatio
     /** The identifier of the stream {@code arn:<partition>:kinesis:<region>:<account>:stream/<name>}. */
     public static StreamIdentifier fromArn(String streamArn, long creationEpoch) {
         Objects.requireNonNull(streamArn, "streamArn");
-        var m = ARN.matcher(streamArn);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("a stream ARN looks like arn:aws:kinesis:REGION:ACCOUNT:stream/NAME,"
-                    + " was '" + streamArn + "'");
-        }
-        return new StreamIdentifier(m.group(3), m.group(4), creationEpoch);
+        StreamReference stream = StreamReference.ofArn(streamArn);
+        String account = stream.accountId().orElseThrow(() -> new IllegalArgumentException(
+                "a stream ARN names its account (arn:aws:kinesis:REGION:ACCOUNT:stream/NAME), was '" + streamArn + "'"));
+        return new StreamIdentifier(account, stream.name(), creationEpoch);
     }
 
     static long epoch(String text, String whole) {

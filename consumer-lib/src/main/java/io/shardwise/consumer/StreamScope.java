@@ -1,5 +1,6 @@
 package io.shardwise.consumer;
 
+import io.shardwise.kinesis.StreamReference;
 import java.util.Set;
 
 /**
@@ -15,12 +16,12 @@ import java.util.Set;
  */
 final class StreamScope {
     private final StreamIdentifier identifier;
-    private final StreamRef ref;
+    private final StreamReference ref;
     private final InitialPosition initialPosition;
     private final RetrieverFactory retrievers;
     private final boolean active;
 
-    private StreamScope(StreamIdentifier identifier, StreamRef ref, InitialPosition initialPosition,
+    private StreamScope(StreamIdentifier identifier, StreamReference ref, InitialPosition initialPosition,
                         RetrieverFactory retrievers, boolean active) {
         this.identifier = identifier;
         this.ref = ref;
@@ -30,7 +31,7 @@ final class StreamScope {
     }
 
     /** The one stream of a single-stream consumer: lease key = shard id. */
-    static StreamScope single(StreamRef ref, InitialPosition initialPosition, RetrieverFactory retrievers) {
+    static StreamScope single(StreamReference ref, InitialPosition initialPosition, RetrieverFactory retrievers) {
         return new StreamScope(null, ref, initialPosition, retrievers, true);
     }
 
@@ -48,7 +49,7 @@ final class StreamScope {
         return identifier;
     }
 
-    StreamRef ref() {
+    StreamReference ref() {
         return ref;
     }
 

@@ -1,5 +1,6 @@
 package io.shardwise.consumer;
 
+import io.shardwise.kinesis.AwsErrorClassifier;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -166,7 +167,7 @@ final class WorkerTable implements WorkerStore {
                 }
                 return Optional.<Long>empty();
             } catch (RuntimeException e) {
-                ambiguous[0] |= CallRetry.retriable(e);
+                ambiguous[0] |= AwsErrorClassifier.retriable(e);
                 throw e;
             }
         });

@@ -1,12 +1,12 @@
 package io.shardwise.consumer;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shardwise.kinesis.StreamReference;
 import io.shardwise.testkit.ShardwiseTest;
 import io.shardwise.testkit.StreamShards;
 import io.shardwise.testkit.TestStream;
 import io.shardwise.testkit.engines.LocalEngines;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +34,7 @@ class FanOutRenewalIT {
             throws Exception {
         KinesisAsyncClient kinesis = engines.kinesisHttp2AsyncClient();
         String shardId = engines.kinesisClient().listShards(b -> b.streamName(stream.name())).shards().get(0).shardId();
-        StreamRef ref = new StreamRef(stream.name(), stream.arn());
+        StreamReference ref = new StreamReference(stream.name(), stream.arn());
         FanOutRegistration registration = new FanOutRegistration(kinesis, ref, engines.uniqueName("renewal"));
         StopSignal stop = new StopSignal();
         List<String> expected = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.shardwise.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.shardwise.kinesis.StreamReference;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +35,7 @@ class FencedWorkerTest {
     }
 
     static ConsumerSettings settings(String worker) {
-        return new ConsumerSettings("app", "t", new StreamRef("s", null), worker, InitialPosition.trimHorizon(),
+        return new ConsumerSettings("app", "t", new StreamReference("s", null), worker, InitialPosition.trimHorizon(),
                 RetrievalMode.POLLING, "app", Duration.ofMillis(1600), Duration.ofMillis(400),
                 Duration.ofMillis(200), Duration.ofMillis(200), Duration.ofSeconds(60), 1, PollingSettings.defaults(),
                 Integer.MAX_VALUE, FailurePolicy.RETRY_FOREVER, null, (s, e) -> { }, Duration.ofSeconds(10),

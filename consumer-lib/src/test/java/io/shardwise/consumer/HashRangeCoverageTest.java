@@ -3,6 +3,7 @@ package io.shardwise.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardwise.aggregation.HashKeyRange;
+import io.shardwise.aggregation.HashKeys;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -37,13 +38,13 @@ class HashRangeCoverageTest {
     void overlappingRangesCoverToo() {
         BigInteger half = BigInteger.ONE.shiftLeft(127);
         assertThat(HashRangeCoverage.holes(List.of(new HashKeyRange(BigInteger.ZERO, half),
-                new HashKeyRange(half.subtract(BigInteger.TEN), HashRangeCoverage.MAX)))).isEmpty();
+                new HashKeyRange(half.subtract(BigInteger.TEN), HashKeys.MAX)))).isEmpty();
         assertThat(HashRangeCoverage.holes(List.of())).containsExactly(
-                new HashKeyRange(BigInteger.ZERO, HashRangeCoverage.MAX));
+                new HashKeyRange(BigInteger.ZERO, HashKeys.MAX));
     }
 
     private static List<HashKeyRange> split(List<Integer> cuts) {
-        BigInteger step = HashRangeCoverage.MAX.divide(BigInteger.valueOf(1_000_001));
+        BigInteger step = HashKeys.MAX.divide(BigInteger.valueOf(1_000_001));
         TreeSet<BigInteger> points = new TreeSet<>();
         cuts.forEach(c -> points.add(step.multiply(BigInteger.valueOf(c))));
         List<HashKeyRange> ranges = new ArrayList<>();
@@ -52,7 +53,7 @@ class HashRangeCoverageTest {
             ranges.add(new HashKeyRange(start, point.subtract(BigInteger.ONE)));
             start = point;
         }
-        ranges.add(new HashKeyRange(start, HashRangeCoverage.MAX));
+        ranges.add(new HashKeyRange(start, HashKeys.MAX));
         return ranges;
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.shardwise.aggregation.HashKeyRange;
+import io.shardwise.kinesis.StreamReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -246,7 +247,7 @@ class LeaseProtocolProperties {
     }
 
     private static ConsumerSettings settings(String worker) {
-        return new ConsumerSettings("app", "t", new StreamRef("s", null), worker, InitialPosition.trimHorizon(),
+        return new ConsumerSettings("app", "t", new StreamReference("s", null), worker, InitialPosition.trimHorizon(),
                 RetrievalMode.POLLING, "app", FAILOVER, FAILOVER.multipliedBy(2).dividedBy(3),
                 FAILOVER.dividedBy(8), FAILOVER.dividedBy(6), Duration.ofSeconds(60), 1, PollingSettings.defaults(),
                 Integer.MAX_VALUE, FailurePolicy.RETRY_FOREVER, null, (s, e) -> { }, Duration.ofSeconds(10),
@@ -267,7 +268,7 @@ class LeaseProtocolProperties {
 
     /** The leases are all there from the start; nothing to sync. */
     private static final class NoShards implements LeaseSync {
-        private final StreamScope scope = StreamScope.single(new StreamRef("s", null), InitialPosition.trimHorizon(),
+        private final StreamScope scope = StreamScope.single(new StreamReference("s", null), InitialPosition.trimHorizon(),
                 IdleRetriever::new);
 
         @Override

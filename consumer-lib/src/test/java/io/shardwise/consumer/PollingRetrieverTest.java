@@ -2,6 +2,7 @@ package io.shardwise.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardwise.kinesis.StreamReference;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,10 +36,9 @@ class PollingRetrieverTest {
 
         assertThat(read).containsExactlyElementsOf(shard.sequenceNumbers());
         assertThat(shard.throttledCalls()).isEqualTo(5);
-        // Every call after a throttled one waited at least the backoff's floor (base / 2); calls
-        // after answered polls used the 1 ms spacing only.
+        // Every call after a throttled one waited a backoff: full jitter draws it from [1 ms, ceiling].
         for (int call : shard.callsAfterThrottle()) {
-            assertThat(shard.gapBeforeCallMillis(call)).isGreaterThanOrEqualTo(BACKOFF_BASE_MILLIS / 2);
+            assertThat(shard.gapBeforeCallMillis(call)).isGreaterThanOrEqualTo(1);
         }
     }
 
@@ -67,13 +67,17 @@ class PollingRetrieverTest {
         for (int attempt = 0; attempt < 200; attempt++) {
             long ceiling = Math.min(BACKOFF_CAP_MILLIS, BACKOFF_BASE_MILLIS << Math.min(attempt, 20));
             long delay = backoff.nextDelayMillis();
-            assertThat(delay).isBetween(BACKOFF_BASE_MILLIS / 2, ceiling);
+            assertThat(delay).isBetween(1L, ceiling);
             delays.add(delay);
         }
-        // Once capped, 197 draws from [20, 160] that all came out equal would mean no jitter.
-        assertThat(delays.subList(3, delays.size()).stream().distinct().count()).isGreaterThan(10);
+        // Full jitter: once capped, 197 draws from [1, 160] spread over the whole range, below half
+        // the base as well as near the cap.
+        List<Long> capped = delays.subList(3, delays.size());
+        assertThat(capped.stream().distinct().count()).isGreaterThan(10);
+        assertThat(capped).anySatisfy(d -> assertThat(d).isLessThan(BACKOFF_BASE_MILLIS / 2));
+        assertThat(capped).anySatisfy(d -> assertThat(d).isGreaterThan(BACKOFF_CAP_MILLIS * 3 / 4));
         backoff.reset();
-        assertThat(backoff.nextDelayMillis()).isBetween(BACKOFF_BASE_MILLIS / 2, BACKOFF_BASE_MILLIS);
+        assertThat(backoff.nextDelayMillis()).isBetween(1L, BACKOFF_BASE_MILLIS);
     }
 
     @Test
@@ -81,7 +85,7 @@ class PollingRetrieverTest {
         FakeShard shard = new FakeShard(RECORDS, 4);
         shard.stallCalls(1);
         StopSignal stop = new StopSignal();
-        PollingRetriever retriever = new PollingRetriever(shard, new StreamRef("stream", null), "shardId-000000000000",
+        PollingRetriever retriever = new PollingRetriever(shard, new StreamReference("stream", null), "shardId-000000000000",
                 Checkpoint.TRIM_HORIZON, null, PollingSettings.defaults(), stop);
         CompletableFuture<RecordBatch> read = CompletableFuture.supplyAsync(retriever::next);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> shard.calls() == 1);
@@ -105,7 +109,7 @@ class PollingRetrieverTest {
         PollingSettings settings = new PollingSettings(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofMillis(2),
                 shard.pageSize(), 2L * 1024 * 1024, Duration.ofMillis(BACKOFF_BASE_MILLIS),
                 Duration.ofMillis(BACKOFF_CAP_MILLIS));
-        PollingRetriever retriever = new PollingRetriever(shard, new StreamRef("stream", null), "shardId-000000000000",
+        PollingRetriever retriever = new PollingRetriever(shard, new StreamReference("stream", null), "shardId-000000000000",
                 Checkpoint.TRIM_HORIZON, null, settings, new StopSignal());
         List<String> read = new ArrayList<>();
         for (int batches = 0; batches < 1000; batches++) {

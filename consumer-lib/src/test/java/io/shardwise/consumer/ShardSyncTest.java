@@ -2,6 +2,7 @@ package io.shardwise.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.shardwise.kinesis.StreamReference;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ class ShardSyncTest {
     }
 
     private ShardSync sync(InitialPosition position) {
-        return new ShardSync(new ListedShards(HISTORY), new StreamRef("s", null), table, position);
+        return new ShardSync(new ListedShards(HISTORY), new StreamReference("s", null), table, position);
     }
 
     @Test
@@ -110,7 +111,7 @@ class ShardSyncTest {
         // reader met ResourceNotFoundException.
         table.createLease("shardId-000000000000", Checkpoint.SHARD_END, Set.of(), "0", "99");
         table.createLease("shardId-000000000001", Checkpoint.at("200", 0), Set.of(), "100", MAX);
-        new ShardSync(new ListedShards(HISTORY.subList(1, 4)), new StreamRef("s", null), table,
+        new ShardSync(new ListedShards(HISTORY.subList(1, 4)), new StreamReference("s", null), table,
                 InitialPosition.latest()).sync(table.scan());
 
         assertThat(leases()).containsOnlyKeys("shardId-000000000001", "shardId-000000000002", "shardId-000000000003")

@@ -3,6 +3,7 @@ package io.shardwise.consumer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.shardwise.kinesis.StreamReference;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,7 +45,7 @@ class ShardWorkerTest {
 
     private static ConsumerSettings settings(FailurePolicy policy, int attempts, PoisonBatchHandler poison,
                                              ShardFailureListener listener, boolean deliverOutsideRange) {
-        return new ConsumerSettings("app", "t", new StreamRef("s", null), "w1", InitialPosition.trimHorizon(),
+        return new ConsumerSettings("app", "t", new StreamReference("s", null), "w1", InitialPosition.trimHorizon(),
                 RetrievalMode.POLLING, "app", Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(1),
                 Duration.ofMillis(500), Duration.ofSeconds(60), 1, PollingSettings.defaults(), attempts, policy,
                 poison, listener, Duration.ofSeconds(10), Duration.ofSeconds(5), deliverOutsideRange, Duration.ofSeconds(30));
@@ -345,7 +346,7 @@ class ShardWorkerTest {
         ShardWorker worker = new ShardWorker(hold("s-1", Checkpoint.at("5", 0)),
                 settings(FailurePolicy.RETRY_FOREVER, Integer.MAX_VALUE, null, (s, e) -> { }), table,
                 ConsumerMetrics.NONE, shard -> processor,
-                (shard, start, stop) -> new PollingRetriever(trimmed, new StreamRef("s", null), shard, start, null,
+                (shard, start, stop) -> new PollingRetriever(trimmed, new StreamReference("s", null), shard, start, null,
                         PollingSettings.defaults(), stop),
                 w -> finished.set(true), () -> ended.set(true));
         Thread thread = new Thread(worker);

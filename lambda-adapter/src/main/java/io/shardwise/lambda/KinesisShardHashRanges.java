@@ -1,14 +1,14 @@
 package io.shardwise.lambda;
 
 import io.shardwise.aggregation.HashKeyRange;
+import io.shardwise.kinesis.ListShardsPager;
+import io.shardwise.kinesis.StreamReference;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
-import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
@@ -67,18 +67,10 @@ public final class KinesisShardHashRanges implements ShardHashRanges {
 
     private void list(String eventSourceArn) {
         Map<String, HashKeyRange> ranges = byStream.computeIfAbsent(eventSourceArn, arn -> new HashMap<>());
-        String token = null;
-        do {
-            ListShardsRequest request = token == null
-                    ? ListShardsRequest.builder().streamARN(eventSourceArn).build()
-                    : ListShardsRequest.builder().nextToken(token).build();
-            ListShardsResponse response = kinesis.listShards(request);
-            for (Shard shard : response.shards()) {
-                ranges.put(shard.shardId(), HashKeyRange.of(shard.hashKeyRange().startingHashKey(),
-                        shard.hashKeyRange().endingHashKey()));
-            }
-            token = response.nextToken();
-        } while (token != null);
+        for (Shard shard : new ListShardsPager(StreamReference.ofArn(eventSourceArn)).listAll(kinesis::listShards)) {
+            ranges.put(shard.shardId(), HashKeyRange.of(shard.hashKeyRange().startingHashKey(),
+                    shard.hashKeyRange().endingHashKey()));
+        }
         listedAtMillis.put(eventSourceArn, clock.millis());
     }
 }

@@ -1,5 +1,6 @@
 package io.shardwise.lambda;
 
+import io.shardwise.kinesis.SequencePosition;
 import java.math.BigInteger;
 import java.util.Objects;
 
@@ -7,7 +8,9 @@ import java.util.Objects;
  * A user record's place in its shard: the Kinesis sequence number of its (parent) record and its
  * sub-sequence number inside that record (0 for a plain record).
  *
- * <p>Positions order by sequence number as a decimal integer, then by sub-sequence number.
+ * <p>Positions order by sequence number as a decimal integer, then by sub-sequence number: the
+ * order of {@link SequencePosition}, the position type the libraries share (a Lambda batch holds
+ * no sentinels, so this type accepts digits only).
  *
  * @param sequenceNumber decimal sequence number, as Kinesis gives it
  * @param subSequenceNumber index of the user record inside its aggregate, 0 or more
@@ -19,23 +22,13 @@ public record RecordPosition(String sequenceNumber, long subSequenceNumber) impl
 
     public RecordPosition {
         Objects.requireNonNull(sequenceNumber, "sequenceNumber");
-        if (sequenceNumber.isEmpty() || sequenceNumber.length() > MAX_SEQUENCE_DIGITS || !digitsOnly(sequenceNumber)) {
+        if (sequenceNumber.isEmpty() || sequenceNumber.length() > MAX_SEQUENCE_DIGITS || !SequencePosition.isDecimal(sequenceNumber)) {
             throw new IllegalArgumentException("sequenceNumber must be 1 to " + MAX_SEQUENCE_DIGITS
                     + " decimal digits, was '" + sequenceNumber + "'");
         }
         if (subSequenceNumber < 0) {
             throw new IllegalArgumentException("subSequenceNumber must be >= 0, was " + subSequenceNumber);
         }
-    }
-
-    private static boolean digitsOnly(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override
@@ -51,8 +44,7 @@ public record RecordPosition(String sequenceNumber, long subSequenceNumber) impl
 
     @Override
     public int compareTo(RecordPosition other) {
-        int bySequence = new BigInteger(sequenceNumber).compareTo(new BigInteger(other.sequenceNumber));
-        return bySequence != 0 ? bySequence : Long.compare(subSequenceNumber, other.subSequenceNumber);
+        return SequencePosition.compare(sequenceNumber, subSequenceNumber, other.sequenceNumber, other.subSequenceNumber);
     }
 
     /** True when this position is after {@code other}. */
@@ -68,6 +60,11 @@ public record RecordPosition(String sequenceNumber, long subSequenceNumber) impl
         String sequence = new BigInteger(sequenceNumber).toString();
         return "0".repeat(MAX_SEQUENCE_DIGITS - sequence.length()) + sequence
                 + ':' + String.format("%020d", subSequenceNumber);
+    }
+
+    /** This position as the shared position type. */
+    public SequencePosition toSequencePosition() {
+        return new SequencePosition(sequenceNumber, subSequenceNumber);
     }
 
     @Override

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.google.protobuf.CodedInputStream;
 import io.shardwise.aggregation.Deaggregator;
+import io.shardwise.kinesis.SequencePosition;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URL;
@@ -27,6 +28,7 @@ class OptionalDependenciesTest {
 
     private static URLClassLoader withoutOptionalDependencies() {
         return new URLClassLoader(new URL[] {location(KinesisBatchHandler.class), location(Deaggregator.class),
+                location(SequencePosition.class),
                 location(CodedInputStream.class), location(RequestHandler.class), location(KinesisEvent.class),
                 location(IsolatedHandlerRun.class)},
                 ClassLoader.getPlatformClassLoader());

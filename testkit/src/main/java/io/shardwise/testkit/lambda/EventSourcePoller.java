@@ -1,6 +1,8 @@
 package io.shardwise.testkit.lambda;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import io.shardwise.kinesis.ListShardsPager;
+import io.shardwise.kinesis.StreamReference;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,8 +25,6 @@ import software.amazon.awssdk.services.kinesis.model.ChildShard;
 import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
-import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
-import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
@@ -539,24 +539,17 @@ final class EventSourcePoller implements Runnable {
     }
 
     private void listShards() {
-        String token = null;
-        do {
-            ListShardsRequest request = token == null
-                    ? ListShardsRequest.builder().streamName(settings.streamName()).build()
-                    : ListShardsRequest.builder().nextToken(token).build();
-            ListShardsResponse response = settings.kinesis().listShards(request);
-            for (Shard shard : response.shards()) {
-                List<String> parents = new ArrayList<>(2);
-                if (shard.parentShardId() != null) {
-                    parents.add(shard.parentShardId());
-                }
-                if (shard.adjacentParentShardId() != null) {
-                    parents.add(shard.adjacentParentShardId());
-                }
-                addShard(shard.shardId(), parents, !discovered);
+        ListShardsPager pager = new ListShardsPager(StreamReference.ofName(settings.streamName()));
+        for (Shard shard : pager.listAll(settings.kinesis()::listShards)) {
+            List<String> parents = new ArrayList<>(2);
+            if (shard.parentShardId() != null) {
+                parents.add(shard.parentShardId());
             }
-            token = response.nextToken();
-        } while (token != null);
+            if (shard.adjacentParentShardId() != null) {
+                parents.add(shard.adjacentParentShardId());
+            }
+            addShard(shard.shardId(), parents, !discovered);
+        }
         lastListNanos = System.nanoTime();
         discovered = true;
     }
