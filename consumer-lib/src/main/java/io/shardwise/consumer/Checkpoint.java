@@ -5,8 +5,10 @@ import java.util.Objects;
 
 /**
  * A position in a shard: a Kinesis sequence number plus the sub-sequence number of a user record
- * inside a KPL aggregate (0 for a plain record), or one of the sentinels {@link #TRIM_HORIZON},
- * {@link #LATEST}, {@link #AT_TIMESTAMP}, {@link #SHARD_END} that the KCL's lease table also uses.
+ * inside a KPL aggregate (0 for a plain record), or one of the sentinels the KCL's lease table also
+ * uses: {@link #TRIM_HORIZON}, {@link #SHARD_END}, and LATEST and AT_TIMESTAMP, which only a new
+ * lease holds (where it starts) and which no processor may checkpoint, so they have no public
+ * constant here; {@link ShardStart#checkpoint()} can still show them.
  *
  * <p>Positions order by sequence number (as an unsigned decimal integer), then by sub-sequence
  * number, by {@link SequencePosition}'s rule; a restart resumes at the first user record strictly
@@ -14,8 +16,8 @@ import java.util.Objects;
  */
 public record Checkpoint(String sequenceNumber, long subSequenceNumber) implements Comparable<Checkpoint> {
     public static final Checkpoint TRIM_HORIZON = new Checkpoint(SequencePosition.TRIM_HORIZON, 0);
-    public static final Checkpoint LATEST = new Checkpoint(SequencePosition.LATEST, 0);
-    public static final Checkpoint AT_TIMESTAMP = new Checkpoint(SequencePosition.AT_TIMESTAMP, 0);
+    static final Checkpoint LATEST = new Checkpoint(SequencePosition.LATEST, 0);
+    static final Checkpoint AT_TIMESTAMP = new Checkpoint(SequencePosition.AT_TIMESTAMP, 0);
     public static final Checkpoint SHARD_END = new Checkpoint(SequencePosition.SHARD_END, 0);
 
     public Checkpoint {

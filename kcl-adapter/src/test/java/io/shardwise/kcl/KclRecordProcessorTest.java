@@ -54,9 +54,9 @@ class KclRecordProcessorTest {
         assertThat(kcl.initialization.extendedSequenceNumber()).isSameAs(ExtendedSequenceNumber.TRIM_HORIZON);
         assertThat(kcl.initialization.pendingCheckpointSequenceNumber()).isNull();
 
-        adapted.initialize(new ShardStart("s", Checkpoint.LATEST, null, null));
+        adapted.initialize(new ShardStart("s", new Checkpoint("LATEST", 0), null, null));
         assertThat(kcl.initialization.extendedSequenceNumber()).isSameAs(ExtendedSequenceNumber.LATEST);
-        adapted.initialize(new ShardStart("s", Checkpoint.AT_TIMESTAMP, null, null));
+        adapted.initialize(new ShardStart("s", new Checkpoint("AT_TIMESTAMP", 0), null, null));
         assertThat(kcl.initialization.extendedSequenceNumber()).isSameAs(ExtendedSequenceNumber.AT_TIMESTAMP);
         adapted.initialize(new ShardStart("s", Checkpoint.SHARD_END, null, null));
         assertThat(kcl.initialization.extendedSequenceNumber()).isSameAs(ExtendedSequenceNumber.SHARD_END);
