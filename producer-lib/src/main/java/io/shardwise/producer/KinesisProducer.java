@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.core.retry.RetryPolicy;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
  * queues it on that shard ({@link RecordAccumulator}, {@link ShardQueue}); one background thread
  * ({@link Sender}, with a helper thread that hands requests to the client) aggregates each ready shard's records, respects its rate limiter
  * ({@link AdaptiveRateLimiter}), packs PutRecords requests, sends them, and completes each record's
- * future or puts it back at the front of its shard's queue with backoff ({@link Backoff}, {@link ThrottleBackoff}).
+ * future or puts it back at the front of its shard's queue with backoff ({@link RetryBackoff}).
  *
  * <p>Futures complete on the producer's thread: do not block in their callbacks (use the
  * {@code ...Async} methods of {@code CompletableFuture} for slow work). Thread-safe.
@@ -311,7 +311,6 @@ public final class KinesisProducer implements AutoCloseable {
         private boolean keySpreading;
         private int spreadBuckets = 4;
         private double hotShardFraction = 0.8;
-        private Duration hotShardWarningInterval = Duration.ofMinutes(1);
         private MeterRegistry meterRegistry;
 
         private Builder() {}
@@ -514,6 +513,9 @@ public final class KinesisProducer implements AutoCloseable {
             require(shardRateLimit >= 0 && shardRateLimit <= 10, "shardRateLimit", shardRateLimit, "0 .. 10");
             require(maxInFlightRequests >= 1 && maxInFlightRequests <= 10_000, "maxInFlightRequests",
                     maxInFlightRequests, "1 .. 10000");
+            require(retryBaseDelay.toMillis() >= 1, "retryBackoff base", retryBaseDelay, ">= 1 ms");
+            require(retryMaxDelay.compareTo(retryBaseDelay) >= 0, "retryBackoff max", retryMaxDelay,
+                    ">= base (" + retryBaseDelay + ")");
             require(maxInFlightRequestsPerShard >= 1, "maxInFlightRequestsPerShard", maxInFlightRequestsPerShard, ">= 1");
             require(spreadBuckets >= 1 && spreadBuckets <= 1024, "spread buckets", spreadBuckets, "1 .. 1024");
             require(hotShardFraction > 0, "hotShardFraction", hotShardFraction, "> 0");
@@ -523,7 +525,7 @@ public final class KinesisProducer implements AutoCloseable {
                     maxBufferedTime, maxBufferedBytes, whenFull == WhenFull.FAIL_FAST ? Duration.ZERO : maxBlockTime,
                     recordTtl, maxRecordBytes, shardMapRefreshInterval, shardRateLimit, maxInFlightRequests,
                     maxInFlightRequestsPerShard, retryBaseDelay, retryMaxDelay, requestTimeout, keySpreading,
-                    spreadBuckets, hotShardFraction, hotShardWarningInterval);
+                    spreadBuckets, hotShardFraction);
             ProducerMetrics metrics = meterRegistry == null ? ProducerMetrics.NONE
                     : new MicrometerProducerMetrics(meterRegistry, streamId.name());
             boolean owns = client == null;
@@ -541,7 +543,7 @@ public final class KinesisProducer implements AutoCloseable {
                             // core), and each thread costs a stack and a buffer cache.
                             .eventLoopGroupBuilder(SdkEventLoopGroup.builder().numberOfThreads(EVENT_LOOP_THREADS)))
                     // The producer retries itself, per entry and in order; SDK retries would hide throttles.
-                    .overrideConfiguration(o -> o.retryPolicy(RetryPolicy.none())
+                    .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
                             // PutRecords bodies written once by the producer, not marshalled and copied by the SDK.
                             .addExecutionInterceptor(new PutRecordsBodyInterceptor()));
             if (region != null) {

@@ -22,8 +22,7 @@ record ProducerConfig(
         Duration requestTimeout,
         boolean keySpreading,
         int spreadBuckets,
-        double hotShardFraction,
-        Duration hotShardWarningInterval) {
+        double hotShardFraction) {
 
     /** Kinesis's per-shard write limits. */
     static final int SHARD_RECORDS_PER_SECOND = 1_000;

@@ -95,12 +95,4 @@ final class PutBatch {
     boolean isEmpty() {
         return entries.isEmpty();
     }
-
-    int userRecordCount() {
-        int count = 0;
-        for (Entry entry : entries) {
-            count += entry.userRecords().size();
-        }
-        return count;
-    }
 }

@@ -132,16 +132,8 @@ final class RecordAccumulator {
         draining = true;
     }
 
-    synchronized boolean isClosed() {
-        return closed;
-    }
-
     synchronized long outstanding() {
         return outstanding;
-    }
-
-    synchronized int inFlightRequests() {
-        return inFlight.size();
     }
 
     /**

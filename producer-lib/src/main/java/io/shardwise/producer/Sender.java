@@ -38,6 +38,8 @@ final class Sender implements Runnable {
     private static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long MAP_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int HOT_KEYS_REPORTED = 5;
+    /** A hot shard is reported at WARN at most once per this interval (every window to metrics). */
+    private static final long HOT_SHARD_WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final ProducerConfig config;
     private final RecordAccumulator accumulator;
@@ -45,8 +47,7 @@ final class Sender implements Runnable {
     private final KinesisAsyncClient kinesis;
     private final ShardMapLoader mapLoader;
     private final ProducerMetrics metrics;
-    private final Backoff backoff;
-    private final ThrottleBackoff throttleBackoff;
+    private final RetryBackoff backoff;
     private final long ttlNanos;
     private final AwsRequestOverrideConfiguration requestOverride;
     /** True when the client carries a {@link PutRecordsBodyInterceptor}: the producer writes PutRecords bodies itself. */
@@ -78,8 +79,7 @@ final class Sender implements Runnable {
         this.kinesis = kinesis;
         this.mapLoader = new ShardMapLoader(kinesis, config.stream());
         this.metrics = metrics;
-        this.backoff = new Backoff(config.retryBaseDelay(), config.retryMaxDelay());
-        this.throttleBackoff = new ThrottleBackoff(config.retryBaseDelay(), config.retryMaxDelay());
+        this.backoff = new RetryBackoff(config.retryBaseDelay(), config.retryMaxDelay());
         this.ttlNanos = config.recordTtl().toNanos();
         this.requestOverride = AwsRequestOverrideConfiguration.builder().apiCallTimeout(config.requestTimeout()).build();
     }
@@ -117,11 +117,6 @@ final class Sender implements Runnable {
             t.join(TimeUnit.SECONDS.toMillis(10));
         }
         caller.shutdown();
-    }
-
-    void requestMapRefresh() {
-        events.add(() -> mapRefreshWanted = true);
-        wakeUp();
     }
 
     @Override
@@ -435,7 +430,7 @@ final class Sender implements Runnable {
             }
             metrics.retries(records.size());
             long delay = outcome.throttledEntries.containsKey(queue)
-                    ? throttleBackoff.delayNanos(mostAttempts) : backoff.delayNanos(mostAttempts);
+                    ? backoff.afterThrottleNanos(mostAttempts) : backoff.afterFailureNanos(mostAttempts);
             accumulator.requeue(queue, records, endNanos + delay);
         });
         if (outcome.wrongShard) {
@@ -550,7 +545,7 @@ final class Sender implements Runnable {
         double seconds = (now - windowStartNanos) / 1e9;
         windowStartNanos = now;
         for (RecordAccumulator.HotShardReport report : accumulator.closeWindow(seconds, now,
-                config.hotShardWarningInterval().toNanos(), HOT_KEYS_REPORTED)) {
+                HOT_SHARD_WARNING_INTERVAL_NANOS, HOT_KEYS_REPORTED)) {
             ShardState state = report.state();
             metrics.hotShard(state.shardId());
             if (report.warn()) {
