@@ -107,7 +107,7 @@ final class RecordAccumulator {
         outstanding++;
         queue.addLast(record);
         queue.countOffered(record);
-        return queue.records.size() == 1 || isFull(queue);
+        return queue.size() == 1 || isFull(queue);
     }
 
     /** A future that completes when every record appended so far has a result. */
@@ -154,12 +154,12 @@ final class RecordAccumulator {
             Set<HashKey128> keysInRequest = queue.isUnknown() && config.ordered() ? new HashSet<>() : null;
             while (sendable(queue, current, now)) {
                 PutBatch.Entry entry = queue.isUnknown() ? takePlain(queue, keysInRequest)
-                        : take(queue, (int) Math.min(entryCap(queue), queue.limiter.availableBytes()));
+                        : take(queue, (int) Math.min(entryCap(queue), queue.limiter().availableBytes()));
                 if (entry == null) {
                     break;
                 }
                 if (!current.fits(entry.sizeBytes())) {
-                    if (config.ordered() && current.queues.contains(queue)) {
+                    if (config.ordered() && current.carries(queue)) {
                         putBack(entry); // ordered: this queue already has its one request
                         break;
                     }
@@ -177,12 +177,8 @@ final class RecordAccumulator {
                         keysInRequest.add(entry.userRecords().get(0).hashKey());
                     }
                 }
-                if (!current.queues.contains(queue)) {
-                    queue.inFlightRequests++;
-                }
                 current.add(entry);
-                queue.inFlightRecords += entry.userRecords().size();
-                queue.limiter.consume(1, entry.sizeBytes());
+                queue.limiter().consume(1, entry.sizeBytes());
                 if (config.ordered() && !queue.isUnknown()) {
                     break;
                 }
@@ -200,7 +196,7 @@ final class RecordAccumulator {
         long wake = now + maxWaitNanos;
         boolean requestSlotFree = inFlight.size() < config.maxInFlightRequests();
         for (ShardQueue queue : allQueues()) {
-            PendingRecord front = queue.records.peekFirst();
+            PendingRecord front = queue.peek();
             if (front == null) {
                 continue;
             }
@@ -208,11 +204,11 @@ final class RecordAccumulator {
             if (!requestSlotFree || waitsForResponse(queue) || front.held()) {
                 continue; // a response will wake the sender
             }
-            long at = Math.max(now, queue.retryNotBeforeNanos);
+            long at = Math.max(now, queue.retryNotBeforeNanos());
             if (!ready(queue, now)) {
                 at = Math.max(at, front.createdNanos + lingerNanos);
             }
-            at = Math.max(at, now + queue.limiter.nanosUntilSendable(now, wantedBytes(queue)));
+            at = Math.max(at, now + queue.limiter().nanosUntilSendable(now, wantedBytes(queue)));
             wake = Math.min(wake, at);
         }
         return wake;
@@ -223,7 +219,7 @@ final class RecordAccumulator {
         List<PendingRecord> expired = new ArrayList<>();
         for (ShardQueue queue : allQueues()) {
             // Records are queued in deadline order (retries, being older, go to the front).
-            while (!queue.records.isEmpty() && queue.records.peekFirst().deadlineNanos(ttlNanos) <= now) {
+            while (!queue.isEmpty() && queue.peek().deadlineNanos(ttlNanos) <= now) {
                 expired.add(queue.poll());
             }
         }
@@ -233,13 +229,8 @@ final class RecordAccumulator {
     /** The request's answer arrived (or it failed): its shards may send again. */
     synchronized void completed(PutBatch batch) {
         inFlight.remove(batch);
-        for (ShardQueue queue : batch.queues) {
-            queue.inFlightRequests--;
-        }
-        for (PutBatch.Entry entry : batch.entries) {
-            entry.queue().inFlightRecords -= entry.userRecords().size();
-        }
-        retired.removeIf(q -> q.inFlightRequests == 0 && q.records.isEmpty());
+        batch.finished();
+        retired.removeIf(ShardQueue::isIdle);
     }
 
     /**
@@ -251,19 +242,15 @@ final class RecordAccumulator {
         if (inOrder.isEmpty()) {
             return;
         }
-        if (!from.retired) {
-            from.addFirst(inOrder);
-            from.retryNotBeforeNanos = Math.max(from.retryNotBeforeNanos, notBeforeNanos);
+        if (!from.isRetired()) {
+            from.requeue(inOrder, notBeforeNanos);
             return;
         }
         Map<ShardQueue, List<PendingRecord>> byQueue = new LinkedHashMap<>();
         for (PendingRecord record : inOrder) {
             byQueue.computeIfAbsent(route(record.hashKey()), q -> new ArrayList<>()).add(record);
         }
-        byQueue.forEach((queue, records) -> {
-            queue.addFirst(records);
-            queue.retryNotBeforeNanos = Math.max(queue.retryNotBeforeNanos, notBeforeNanos);
-        });
+        byQueue.forEach((queue, records) -> queue.requeue(records, notBeforeNanos));
     }
 
     /**
@@ -325,12 +312,12 @@ final class RecordAccumulator {
             queueByShardIndex[i] = nextQueues.get(next.shards().get(i).shardId());
         }
         for (ShardQueue old : leaving) {
-            old.retired = true;
+            old.retire();
             PendingRecord record;
             while ((record = old.poll()) != null) {
                 route(record.hashKey()).addLast(record);
             }
-            if (old.inFlightRequests > 0) {
+            if (old.requestsInFlight() > 0) {
                 retired.add(old);
             }
         }
@@ -347,7 +334,7 @@ final class RecordAccumulator {
             }
         }
         for (PutBatch batch : inFlight) {
-            for (PutBatch.Entry entry : batch.entries) {
+            for (PutBatch.Entry entry : batch.entries()) {
                 all.addAll(entry.userRecords());
             }
         }
@@ -364,27 +351,14 @@ final class RecordAccumulator {
         List<HotShardReport> reports = new ArrayList<>();
         List<ShardQueue> cold = new ArrayList<>();
         for (ShardQueue queue : queues.values()) {
-            queue.closeWindow(seconds);
-            // Hot: the offered load nears the shard's byte limit (or its record limit when every user
-            // record is its own Kinesis record), or the shard throttles while well loaded. A throttle
-            // alone on a lightly loaded shard is noise (another producer, a burst), not a hot shard.
-            double byteLoad = queue.bytesPerSecond / ProducerConfig.SHARD_BYTES_PER_SECOND;
-            double recordLoad = config.aggregation() ? 0 : queue.recordsPerSecond / ProducerConfig.SHARD_RECORDS_PER_SECOND;
-            double load = Math.max(byteLoad, recordLoad);
-            queue.hot = load >= config.hotShardFraction() || (queue.windowThrottles > 0 && load >= config.hotShardFraction() / 2);
-            queue.windowThrottles = 0;
-            if (queue.hot) {
-                boolean warn = queue.lastHotWarningNanos == Long.MIN_VALUE
-                        || now - queue.lastHotWarningNanos >= warningIntervalNanos;
-                if (warn) {
-                    queue.lastHotWarningNanos = now;
-                }
+            if (queue.closeWindow(seconds, !config.aggregation(), config.hotShardFraction())) {
+                boolean warn = queue.hotWarningDue(now, warningIntervalNanos);
                 reports.add(new HotShardReport(queue.state(hotKeyCount), warn));
             } else {
                 cold.add(queue);
             }
         }
-        cold.sort((a, b) -> Double.compare(a.bytesPerSecond, b.bytesPerSecond));
+        cold.sort((a, b) -> Double.compare(a.bytesPerSecond(), b.bytesPerSecond()));
         // Spread onto the colder half only, so spread records do not make a new hot shard.
         coldShards = List.copyOf(cold.subList(0, (cold.size() + 1) / 2));
         return reports;
@@ -399,11 +373,11 @@ final class RecordAccumulator {
             return null;
         }
         ShardQueue natural = route(hashKey);
-        if (!natural.hot) {
+        if (!natural.isHot()) {
             return null;
         }
         ShardQueue target = coldShards.get(Math.floorMod(spreadCursor++, coldShards.size()));
-        return target.retired ? null : target.shard.range().start().toString();
+        return target.isRetired() ? null : target.shard.range().start().toString();
     }
 
     /**
@@ -432,15 +406,7 @@ final class RecordAccumulator {
             return false;
         }
         ShardQueue natural = route(hashKey);
-        if (!natural.hot) {
-            return false;
-        }
-        for (HotKey key : natural.heavyKeys.top(hotKeyCount)) {
-            if (key.partitionKey().equals(partitionKey)) {
-                return true;
-            }
-        }
-        return false;
+        return natural.isHot() && natural.isHeavyKey(partitionKey, hotKeyCount);
     }
 
     /**
@@ -450,14 +416,14 @@ final class RecordAccumulator {
     synchronized CompletableFuture<Void> barrierFor(String partitionKey) {
         List<CompletableFuture<SendResult>> earlier = new ArrayList<>();
         for (ShardQueue queue : allQueues()) {
-            for (PendingRecord record : queue.records) {
+            for (PendingRecord record : queue.queued()) {
                 if (record.partitionKey.equals(partitionKey)) {
                     earlier.add(record);
                 }
             }
         }
         for (PutBatch batch : inFlight) {
-            for (PutBatch.Entry entry : batch.entries) {
+            for (PutBatch.Entry entry : batch.entries()) {
                 for (PendingRecord record : entry.userRecords()) {
                     if (record.partitionKey.equals(partitionKey)) {
                         earlier.add(record);
@@ -469,25 +435,23 @@ final class RecordAccumulator {
     }
 
     synchronized void holdUntilMapRefresh(ShardQueue queue) {
-        queue.heldForMap = true;
+        queue.holdForMap(true);
     }
 
     /** Lets every shard send again except those still waiting for a fresher map. */
     synchronized void releaseMapHolds(Set<ShardQueue> stillHeld) {
         for (ShardQueue queue : allQueues()) {
-            queue.heldForMap = stillHeld.contains(queue);
+            queue.holdForMap(stillHeld.contains(queue));
         }
     }
 
     /** One answer throttled {@code entries} of the shard's entries: counted each, but the rate is cut once. */
     synchronized void throttled(ShardQueue queue, int entries, long sentNanos, long now) {
-        queue.throttles += entries;
-        queue.windowThrottles += entries;
-        queue.limiter.onThrottle(sentNanos, now);
+        queue.throttled(entries, sentNanos, now);
     }
 
     synchronized void succeeded(ShardQueue queue, long now) {
-        queue.limiter.onSuccess(now);
+        queue.limiter().onSuccess(now);
     }
 
     // ---------------------------------------------------------------- introspection
@@ -503,7 +467,7 @@ final class RecordAccumulator {
     synchronized long oldestCreatedNanos() {
         long oldest = Long.MAX_VALUE;
         for (ShardQueue queue : allQueues()) {
-            for (PendingRecord record : queue.records) {
+            for (PendingRecord record : queue.queued()) {
                 oldest = Math.min(oldest, record.createdNanos);
                 if (record.attemptCount() == 0) {
                     break; // beyond the retried front, records are in creation order
@@ -511,7 +475,7 @@ final class RecordAccumulator {
             }
         }
         for (PutBatch batch : inFlight) {
-            for (PutBatch.Entry entry : batch.entries) {
+            for (PutBatch.Entry entry : batch.entries()) {
                 for (PendingRecord record : entry.userRecords()) {
                     oldest = Math.min(oldest, record.createdNanos);
                 }
@@ -552,15 +516,15 @@ final class RecordAccumulator {
     private boolean isFull(ShardQueue queue) {
         if (queue.isUnknown() || !config.aggregation()) {
             int requestWorth = config.ordered() && !queue.isUnknown() ? 1 : ProducerConfig.MAX_ENTRIES_PER_REQUEST;
-            return queue.records.size() >= requestWorth;
+            return queue.size() >= requestWorth;
         }
-        return queue.queuedBytes >= entryCap(queue);
+        return queue.queuedBytes() >= entryCap(queue);
     }
 
     /** The largest aggregate for this shard now: the configured maximum, or less when its rate allows less. */
     private int entryCap(ShardQueue queue) {
         long window = Math.min(MAX_ENTRY_WINDOW_NANOS, Math.max(baseEntryWindowNanos, 2 * smoothedRoundTripNanos));
-        return queue.limiter.entryBytes(config.aggregationMaxBytes(), window);
+        return queue.limiter().entryBytes(config.aggregationMaxBytes(), window);
     }
 
     /** A PutRecords call was answered after {@code nanos}. */
@@ -573,40 +537,40 @@ final class RecordAccumulator {
      * queued, with room for the aggregate's framing, up to the entry cap), or the front record alone.
      */
     private long wantedBytes(ShardQueue queue) {
-        PendingRecord front = queue.records.peekFirst();
+        PendingRecord front = queue.peek();
         if (front == null) {
             return 0;
         }
         if (queue.isUnknown() || !config.aggregation()) {
             return front.kinesisBytes;
         }
-        long framed = queue.queuedBytes + queue.queuedBytes / 4 + 64;
+        long framed = queue.queuedBytes() + queue.queuedBytes() / 4 + 64;
         return Math.max(front.kinesisBytes, Math.min(entryCap(queue), framed));
     }
 
     private boolean ready(ShardQueue queue, long now) {
-        PendingRecord front = queue.records.peekFirst();
+        PendingRecord front = queue.peek();
         return front != null && (draining || !flushes.isEmpty() || isFull(queue) || front.attemptCount() > 0
                 || now - front.createdNanos >= lingerNanos);
     }
 
     private boolean waitsForResponse(ShardQueue queue) {
-        if (queue.heldForMap) {
+        if (queue.isHeldForMap()) {
             return true;
         }
         if (config.ordered()) {
-            return queue.inFlightRequests > 0 || blockedByClosedShard(queue);
+            return queue.requestsInFlight() > 0 || blockedByClosedShard(queue);
         }
-        return queue.inFlightRequests >= config.maxInFlightRequestsPerShard();
+        return queue.requestsInFlight() >= config.maxInFlightRequestsPerShard();
     }
 
     private boolean sendable(ShardQueue queue, PutBatch current, long now) {
-        if (queue.records.isEmpty() || queue.records.peekFirst().held() || now < queue.retryNotBeforeNanos
+        if (queue.isEmpty() || queue.peek().held() || now < queue.retryNotBeforeNanos()
                 || !ready(queue, now)
-                || !queue.limiter.canSend(now, wantedBytes(queue))) {
+                || !queue.limiter().canSend(now, wantedBytes(queue))) {
             return false;
         }
-        if (current.queues.contains(queue)) {
+        if (current.carries(queue)) {
             // Already in this request: ordered shards take one entry, the unknown queue and unordered more.
             return !(config.ordered() && !queue.isUnknown());
         }
@@ -615,7 +579,7 @@ final class RecordAccumulator {
 
     private boolean blockedByClosedShard(ShardQueue queue) {
         for (ShardQueue old : retired) {
-            if (old.inFlightRequests > 0 && old.overlaps(queue)) {
+            if (old.requestsInFlight() > 0 && old.overlaps(queue)) {
                 return true;
             }
         }
@@ -631,10 +595,10 @@ final class RecordAccumulator {
         int limit = Math.max(1, maxBytes);
         RecordAggregator aggregator = new RecordAggregator(limit, Integer.MAX_VALUE);
         // Sized for the records of the front's size that fit, so a 1 MiB aggregate's list is not regrown.
-        int expected = limit / Math.max(16, queue.records.peekFirst().kinesisBytes) + 1;
-        List<PendingRecord> taken = new ArrayList<>(Math.min(queue.records.size(), expected));
+        int expected = limit / Math.max(16, queue.peek().kinesisBytes) + 1;
+        List<PendingRecord> taken = new ArrayList<>(Math.min(queue.size(), expected));
         PendingRecord next;
-        while ((next = queue.records.peekFirst()) != null && !next.held()) {
+        while ((next = queue.peek()) != null && !next.held()) {
             if (aggregator.tryAdd(next.partitionKey, next.explicitHashKey, next.data)) {
                 taken.add(queue.poll());
             } else if (aggregator.isEmpty()) {
@@ -651,7 +615,7 @@ final class RecordAccumulator {
      * not carry two records of one hash key (the first could fail and the second be stored).
      */
     private PutBatch.Entry takePlain(ShardQueue queue, Set<HashKey128> keysInRequest) {
-        PendingRecord front = queue.records.peekFirst();
+        PendingRecord front = queue.peek();
         if (keysInRequest != null && !keysInRequest.add(front.hashKey())) {
             return null;
         }

@@ -318,8 +318,7 @@ final class Sender implements Runnable {
     // ---------------------------------------------------------------- sending
 
     private void dispatch(PutBatch batch) {
-        batch.sentAt = Instant.now();
-        batch.sentAtNanos = System.nanoTime();
+        batch.markSent(Instant.now(), System.nanoTime());
         try {
             // Encoding aggregates, and the SDK's marshalling and signing (a SHA-256 of the body), happen
             // on a second thread while this one prepares the next requests.
@@ -334,7 +333,7 @@ final class Sender implements Runnable {
         try {
             call = kinesis.putRecords(writesBodies ? requestWithBody(batch) : request(batch));
             // The client marshalled the call before returning: the aggregates may be collected now.
-            batch.entries.forEach(PutBatch.Entry::release);
+            batch.entries().forEach(PutBatch.Entry::release);
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
@@ -346,8 +345,8 @@ final class Sender implements Runnable {
     }
 
     private PutRecordsRequest request(PutBatch batch) {
-        List<PutRecordsRequestEntry> entries = new ArrayList<>(batch.entries.size());
-        for (PutBatch.Entry entry : batch.entries) {
+        List<PutRecordsRequestEntry> entries = new ArrayList<>(batch.entries().size());
+        for (PutBatch.Entry entry : batch.entries()) {
             entries.add(PutRecordsRequestEntry.builder()
                     .partitionKey(entry.record().partitionKey())
                     .explicitHashKey(entry.record().explicitHashKey())
@@ -359,8 +358,8 @@ final class Sender implements Runnable {
 
     /** The same call with its records in a {@link PutRecordsBody} that the client's interceptor sends as they are. */
     private PutRecordsRequest requestWithBody(PutBatch batch) {
-        List<PutRecordsBody.Entry> entries = new ArrayList<>(batch.entries.size());
-        for (PutBatch.Entry entry : batch.entries) {
+        List<PutRecordsBody.Entry> entries = new ArrayList<>(batch.entries().size());
+        for (PutBatch.Entry entry : batch.entries()) {
             KinesisRecord record = entry.record();
             entries.add(new PutRecordsBody.Entry(record.partitionKey(), record.explicitHashKey(), record.data()));
         }
@@ -372,35 +371,35 @@ final class Sender implements Runnable {
 
     private void answered(PutBatch batch, PutRecordsResponse response, Throwable error, long endNanos) {
         accumulator.completed(batch);
-        Duration took = Duration.ofNanos(endNanos - batch.sentAtNanos);
-        metrics.requestLatency(endNanos - batch.sentAtNanos, error == null);
+        Duration took = Duration.ofNanos(endNanos - batch.sentAtNanos());
+        metrics.requestLatency(endNanos - batch.sentAtNanos(), error == null);
         Outcome outcome = new Outcome();
-        if (error == null && response.records().size() != batch.entries.size()) {
+        if (error == null && response.records().size() != batch.entries().size()) {
             error = new IllegalStateException("PutRecords answered " + response.records().size()
-                    + " entries for " + batch.entries.size());
+                    + " entries for " + batch.entries().size());
         }
         if (error != null) {
             ErrorClassifier.Failure failure = ErrorClassifier.ofCall(error);
             if (failure.kind() == ErrorClassifier.Kind.FINAL && error instanceof IllegalStateException) {
                 failure = new ErrorClassifier.Failure(ErrorClassifier.Kind.RETRIABLE, "MalformedResponse", error.getMessage());
             }
-            Attempt attempt = new Attempt(batch.sentAt, took, failure.code(), failure.message());
-            for (ShardQueue queue : batch.queues) {
+            Attempt attempt = new Attempt(batch.sentAt(), took, failure.code(), failure.message());
+            for (ShardQueue queue : batch.queues()) {
                 if (failure.kind() == ErrorClassifier.Kind.THROTTLED) {
                     outcome.throttledEntries.put(queue, 1);
-                    accumulator.throttled(queue, 1, batch.sentAtNanos, endNanos);
+                    accumulator.throttled(queue, 1, batch.sentAtNanos(), endNanos);
                     metrics.throttled(queue.id());
                 }
             }
-            for (PutBatch.Entry entry : batch.entries) {
+            for (PutBatch.Entry entry : batch.entries()) {
                 outcome.failed(entry, failure, attempt, endNanos, error);
             }
         } else {
-            accumulator.roundTrip(endNanos - batch.sentAtNanos);
-            Attempt success = new Attempt(batch.sentAt, took, null, null);
+            accumulator.roundTrip(endNanos - batch.sentAtNanos());
+            Attempt success = new Attempt(batch.sentAt(), took, null, null);
             List<PutRecordsResultEntry> results = response.records();
             for (int i = 0; i < results.size(); i++) {
-                PutBatch.Entry entry = batch.entries.get(i);
+                PutBatch.Entry entry = batch.entries().get(i);
                 PutRecordsResultEntry result = results.get(i);
                 if (result.errorCode() == null) {
                     outcome.stored(entry, result, success);
@@ -410,13 +409,13 @@ final class Sender implements Runnable {
                         outcome.throttledEntries.merge(entry.queue(), 1, Integer::sum);
                         metrics.throttled(entry.queue().id());
                     }
-                    outcome.failed(entry, failure, new Attempt(batch.sentAt, took, failure.code(), failure.message()),
+                    outcome.failed(entry, failure, new Attempt(batch.sentAt(), took, failure.code(), failure.message()),
                             endNanos, null);
                 }
             }
             // One answer is one signal: its throttled entries cut a shard's rate once, however many there are.
             outcome.throttledEntries.forEach((queue, entries) ->
-                    accumulator.throttled(queue, entries, batch.sentAtNanos, endNanos));
+                    accumulator.throttled(queue, entries, batch.sentAtNanos(), endNanos));
             for (ShardQueue queue : outcome.succeededQueues) {
                 if (!outcome.throttledEntries.containsKey(queue)) {
                     accumulator.succeeded(queue, endNanos);
