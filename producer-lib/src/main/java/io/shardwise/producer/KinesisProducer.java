@@ -2,14 +2,11 @@ package io.shardwise.producer;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.shardwise.aggregation.RecordAggregator;
-import java.math.BigInteger;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -49,7 +46,6 @@ public final class KinesisProducer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KinesisProducer.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final int HOT_KEYS_REPORTED = 5;
-    private static final int MAX_SPREAD_KEYS = 1024;
     private static final int EVENT_LOOP_THREADS = 2;
 
     private final ProducerConfig config;
@@ -60,8 +56,8 @@ public final class KinesisProducer implements AutoCloseable {
     private final RecordAccumulator accumulator;
     private final Sender sender;
     private final long blockNanos;
-    /** Hot keys whose ordered records are spread over buckets, with the barrier of the switch. */
-    private final Map<String, CompletableFuture<Void>> spreadKeys = new ConcurrentHashMap<>();
+    /** Null when key spreading is off. */
+    private final KeySpreader spreader;
     private volatile boolean closed;
 
     /** The options this producer runs with. */
@@ -76,6 +72,8 @@ public final class KinesisProducer implements AutoCloseable {
         this.validator = new RecordValidator(config.maxRecordBytes());
         this.budget = new MemoryBudget(config.maxBufferedBytes());
         this.accumulator = new RecordAccumulator(config);
+        this.spreader = config.keySpreading()
+                ? new KeySpreader(accumulator, config.stream(), config.ordered(), config.spreadBuckets()) : null;
         // A client built here carries the interceptor that sends the bodies the producer writes itself.
         this.sender = new Sender(config, accumulator, budget, kinesis, ownsClient, metrics);
         this.blockNanos = config.maxBlockTime().toNanos();
@@ -121,18 +119,12 @@ public final class KinesisProducer implements AutoCloseable {
         }
         String explicitHashKey = record.explicitHashKey();
         CompletableFuture<Void> barrier = null;
-        if (config.keySpreading() && explicitHashKey == null) {
-            if (record.unordered() || !config.ordered()) {
-                explicitHashKey = accumulator.spreadTarget(hashKey);
-            } else if (record.orderingSubKey() != null) {
-                barrier = spreadBarrier(record.partitionKey(), hashKey);
-                if (barrier != null) {
-                    int bucket = Math.floorMod(record.orderingSubKey().hashCode(), config.spreadBuckets());
-                    explicitHashKey = accumulator.bucketHashKey(record.partitionKey(), hashKey, bucket);
-                }
-            }
-            if (explicitHashKey != null) {
-                hashKey = HashKey128.of(new BigInteger(explicitHashKey));
+        if (spreader != null && explicitHashKey == null) {
+            KeySpreader.Spread spread = spreader.spread(record, hashKey);
+            if (spread != null) {
+                explicitHashKey = spread.explicitHashKey();
+                hashKey = spread.hashKey();
+                barrier = spread.barrier();
             }
         }
         int reserved = PendingRecord.budgetBytes(size);
@@ -162,31 +154,6 @@ public final class KinesisProducer implements AutoCloseable {
             sender.wakeUp();
         }
         return pending;
-    }
-
-    /**
-     * For an ordered record with a sub-key: null to leave it on its key's shard, or the barrier its
-     * spread record must wait for. A key is spread once its shard is hot and it is among the shard's
-     * heaviest keys, and stays spread (order per sub-key needs a stable bucket).
-     */
-    private CompletableFuture<Void> spreadBarrier(String partitionKey, HashKey128 hashKey) {
-        CompletableFuture<Void> barrier = spreadKeys.get(partitionKey);
-        if (barrier != null) {
-            return barrier;
-        }
-        if (spreadKeys.size() >= MAX_SPREAD_KEYS || !accumulator.isHotKey(hashKey, partitionKey, HOT_KEYS_REPORTED)) {
-            return null;
-        }
-        synchronized (spreadKeys) {
-            barrier = spreadKeys.get(partitionKey);
-            if (barrier == null) {
-                barrier = accumulator.barrierFor(partitionKey);
-                spreadKeys.put(partitionKey, barrier);
-                log.warn("stream {}: hot partition key '{}' is now spread over {} buckets by its ordering sub-key",
-                        config.stream(), partitionKey, config.spreadBuckets());
-            }
-            return barrier;
-        }
     }
 
     /** A future that completes when every record sent before this call has a result. */

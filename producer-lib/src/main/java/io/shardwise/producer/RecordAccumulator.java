@@ -66,12 +66,8 @@ final class RecordAccumulator {
     private final List<FlushWaiter> flushes = new ArrayList<>();
     private boolean closed;
     private boolean draining;
-
-    /** The explicit hash keys of each spread hot key's sub-key buckets, fixed at first use. */
-    private final Map<String, String[]> bucketHashKeys = new java.util.HashMap<>();
-    /** Shards open to key spreading, coldest first; rebuilt each window. */
-    private List<ShardQueue> coldShards = List.of();
-    private int spreadCursor;
+    /** Measuring windows closed so far (key spreading re-reads the shards' rates once per window). */
+    private long windowsClosed;
 
     private static final class FlushWaiter {
         final long upToId;
@@ -341,7 +337,7 @@ final class RecordAccumulator {
         return all;
     }
 
-    // ---------------------------------------------------------------- hot shards and spreading
+    // ---------------------------------------------------------------- hot shards
 
     /** A shard found hot in a measuring window, and whether its once-per-interval warning is due. */
     record HotShardReport(ShardState state, boolean warn) {}
@@ -349,89 +345,40 @@ final class RecordAccumulator {
     /** Closes a measuring window: updates rates and hot flags; reports the hot shards. */
     synchronized List<HotShardReport> closeWindow(double seconds, long now, long warningIntervalNanos, int hotKeyCount) {
         List<HotShardReport> reports = new ArrayList<>();
-        List<ShardQueue> cold = new ArrayList<>();
         for (ShardQueue queue : queues.values()) {
             if (queue.closeWindow(seconds, !config.aggregation(), config.hotShardFraction())) {
                 boolean warn = queue.hotWarningDue(now, warningIntervalNanos);
                 reports.add(new HotShardReport(queue.state(hotKeyCount), warn));
-            } else {
-                cold.add(queue);
             }
         }
-        cold.sort((a, b) -> Double.compare(a.bytesPerSecond(), b.bytesPerSecond()));
-        // Spread onto the colder half only, so spread records do not make a new hot shard.
-        coldShards = List.copyOf(cold.subList(0, (cold.size() + 1) / 2));
+        windowsClosed++;
         return reports;
     }
 
-    /**
-     * For an unordered record whose natural shard is hot: the explicit hash key of a cold shard to send
-     * it to instead, or null to leave it where it is.
-     */
-    synchronized String spreadTarget(HashKey128 hashKey) {
-        if (!map.isKnown() || coldShards.isEmpty()) {
-            return null;
-        }
-        ShardQueue natural = route(hashKey);
-        if (!natural.isHot()) {
-            return null;
-        }
-        ShardQueue target = coldShards.get(Math.floorMod(spreadCursor++, coldShards.size()));
-        return target.isRetired() ? null : target.shard.range().start().toString();
+    synchronized long windowsClosed() {
+        return windowsClosed;
     }
 
-    /**
-     * The explicit hash key of sub-key bucket {@code bucket} of a spread hot key: bucket b goes to the
-     * b-th shard after the key's own (bucket 0 stays home), so the buckets land on distinct shards and use
-     * the capacity every other shard has left, instead of wherever a hash of the bucket falls (two buckets
-     * on one shard, none on another). Fixed once per key and bucket: a sub-key's records keep one shard.
-     */
-    synchronized String bucketHashKey(String partitionKey, HashKey128 hashKey, int bucket) {
-        String[] keys = bucketHashKeys.computeIfAbsent(partitionKey, k -> new String[config.spreadBuckets()]);
-        if (keys[bucket] == null) {
-            int home = map.indexFor(hashKey);
-            if (!map.isKnown() || home < 0) {
-                return io.shardwise.aggregation.HashKeys.ofPartitionKey(partitionKey + "\u0000" + bucket).toString();
-            }
-            ShardMap.Shard target = map.shards().get((home + bucket) % map.shards().size());
-            java.math.BigInteger start = target.range().start();
-            keys[bucket] = start.add(target.range().end().subtract(start).shiftRight(1)).toString();
-        }
-        return keys[bucket];
+    /** The queues of the open shards, in shard map order. */
+    synchronized List<ShardQueue> shardQueues() {
+        return List.copyOf(queues.values());
     }
 
-    /** True when the record's natural shard is hot and {@code partitionKey} is among its heavy keys. */
-    synchronized boolean isHotKey(HashKey128 hashKey, String partitionKey, int hotKeyCount) {
-        if (!map.isKnown()) {
-            return false;
-        }
-        ShardQueue natural = route(hashKey);
-        return natural.isHot() && natural.isHeavyKey(partitionKey, hotKeyCount);
+    /** The queue of the shard that owns {@code hashKey} by the current map; null while the map is unknown. */
+    synchronized ShardQueue naturalQueue(HashKey128 hashKey) {
+        return map.isKnown() ? route(hashKey) : null;
     }
 
-    /**
-     * A future that completes once every record of {@code partitionKey} now held (queued or in flight)
-     * has a result: records of the key moved to another shard wait for it, so they cannot overtake.
-     */
-    synchronized CompletableFuture<Void> barrierFor(String partitionKey) {
-        List<CompletableFuture<SendResult>> earlier = new ArrayList<>();
+    /** Calls {@code action} with every record held, queued or in flight. */
+    synchronized void forEachHeld(java.util.function.Consumer<PendingRecord> action) {
         for (ShardQueue queue : allQueues()) {
-            for (PendingRecord record : queue.queued()) {
-                if (record.partitionKey.equals(partitionKey)) {
-                    earlier.add(record);
-                }
-            }
+            queue.queued().forEach(action);
         }
         for (PutBatch batch : inFlight) {
             for (PutBatch.Entry entry : batch.entries()) {
-                for (PendingRecord record : entry.userRecords()) {
-                    if (record.partitionKey.equals(partitionKey)) {
-                        earlier.add(record);
-                    }
-                }
+                entry.userRecords().forEach(action);
             }
         }
-        return CompletableFuture.allOf(earlier.toArray(CompletableFuture[]::new)).handle((done, error) -> null);
     }
 
     synchronized void holdUntilMapRefresh(ShardQueue queue) {
