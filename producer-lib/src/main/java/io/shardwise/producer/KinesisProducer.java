@@ -54,6 +54,7 @@ public final class KinesisProducer implements AutoCloseable {
     private final RecordValidator validator;
     private final MemoryBudget budget;
     private final RecordAccumulator accumulator;
+    private final ReshardReconciler reshards;
     private final Sender sender;
     private final long blockNanos;
     /** Null when key spreading is off. */
@@ -71,11 +72,12 @@ public final class KinesisProducer implements AutoCloseable {
         this.ownsClient = ownsClient;
         this.validator = new RecordValidator(config.maxRecordBytes());
         this.budget = new MemoryBudget(config.maxBufferedBytes());
-        this.accumulator = new RecordAccumulator(config);
+        this.reshards = new ReshardReconciler(config.recordTtl().toNanos());
+        this.accumulator = new RecordAccumulator(config, reshards);
         this.spreader = config.keySpreading()
                 ? new KeySpreader(accumulator, config.stream(), config.ordered(), config.spreadBuckets()) : null;
         // A client built here carries the interceptor that sends the bodies the producer writes itself.
-        this.sender = new Sender(config, accumulator, budget, kinesis, ownsClient, metrics);
+        this.sender = new Sender(config, accumulator, reshards, budget, kinesis, ownsClient, metrics);
         this.blockNanos = config.maxBlockTime().toNanos();
         metrics.gauge("shardwise.producer.buffered.bytes", "bytes held by the producer", budget, MemoryBudget::usedBytes);
         metrics.gauge("shardwise.producer.outstanding.records", "user records without a result yet", accumulator,
@@ -197,7 +199,7 @@ public final class KinesisProducer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         List<PendingRecord> left = new java.util.ArrayList<>(accumulator.abandonAll());
-        left.addAll(sender.abandonUnverified());
+        left.addAll(reshards.abandon());
         if (!left.isEmpty()) {
             sender.fail(left, record -> new ProducerClosedException("producer closed before the record had a result"
                     + (record.attemptCount() == 0 ? "" : " (" + record.attemptCount()

@@ -57,7 +57,7 @@ final class RecordAccumulator {
     /** The queues in the order of {@code map.shards()}: routing a record is a search and an array read. */
     private ShardQueue[] queueByShardIndex = new ShardQueue[0];
     private ShardQueue unknown;
-    private final List<ShardQueue> retired = new ArrayList<>();
+    private final ReshardReconciler reshards;
     private final Set<PutBatch> inFlight = new LinkedHashSet<>();
     private int rotation;
 
@@ -80,8 +80,9 @@ final class RecordAccumulator {
         }
     }
 
-    RecordAccumulator(ProducerConfig config) {
+    RecordAccumulator(ProducerConfig config, ReshardReconciler reshards) {
         this.config = config;
+        this.reshards = reshards;
         this.lingerNanos = config.maxBufferedTime().toNanos();
         this.ttlNanos = config.recordTtl().toNanos();
         this.baseEntryWindowNanos = Math.min(MAX_BASE_ENTRY_WINDOW_NANOS, Math.max(MIN_ENTRY_WINDOW_NANOS, lingerNanos / 2));
@@ -226,7 +227,7 @@ final class RecordAccumulator {
     synchronized void completed(PutBatch batch) {
         inFlight.remove(batch);
         batch.finished();
-        retired.removeIf(ShardQueue::isIdle);
+        reshards.requestAnswered();
     }
 
     /**
@@ -308,14 +309,11 @@ final class RecordAccumulator {
             queueByShardIndex[i] = nextQueues.get(next.shards().get(i).shardId());
         }
         for (ShardQueue old : leaving) {
-            old.retire();
             PendingRecord record;
             while ((record = old.poll()) != null) {
                 route(record.hashKey()).addLast(record);
             }
-            if (old.requestsInFlight() > 0) {
-                retired.add(old);
-            }
+            reshards.retire(old);
         }
         return true;
     }
@@ -506,7 +504,7 @@ final class RecordAccumulator {
             return true;
         }
         if (config.ordered()) {
-            return queue.requestsInFlight() > 0 || blockedByClosedShard(queue);
+            return queue.requestsInFlight() > 0 || reshards.blocks(queue);
         }
         return queue.requestsInFlight() >= config.maxInFlightRequestsPerShard();
     }
@@ -522,15 +520,6 @@ final class RecordAccumulator {
             return !(config.ordered() && !queue.isUnknown());
         }
         return !waitsForResponse(queue);
-    }
-
-    private boolean blockedByClosedShard(ShardQueue queue) {
-        for (ShardQueue old : retired) {
-            if (old.requestsInFlight() > 0 && old.overlaps(queue)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** One Kinesis record of at most {@code maxBytes} from the front of a known shard's queue: an aggregate, or a plain record. */

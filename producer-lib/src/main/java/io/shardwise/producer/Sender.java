@@ -43,6 +43,7 @@ final class Sender implements Runnable {
 
     private final ProducerConfig config;
     private final RecordAccumulator accumulator;
+    private final ReshardReconciler reshards;
     private final MemoryBudget budget;
     private final KinesisAsyncClient kinesis;
     private final ShardMapLoader mapLoader;
@@ -65,13 +66,10 @@ final class Sender implements Runnable {
     private boolean mapRefreshWanted;
     private long nextMapRefreshNanos;
     private long windowStartNanos;
-    /** Aggregates stored on another shard than predicted, waiting for the map that says which sub-records are off. */
-    private final List<Unverified> unverified = new ArrayList<>();
 
-    private record Unverified(PutBatch.Entry entry, PutRecordsResultEntry result, Attempt success) {}
-
-    Sender(ProducerConfig config, RecordAccumulator accumulator, MemoryBudget budget, KinesisAsyncClient kinesis,
-           boolean writesBodies, ProducerMetrics metrics) {
+    Sender(ProducerConfig config, RecordAccumulator accumulator, ReshardReconciler reshards, MemoryBudget budget,
+           KinesisAsyncClient kinesis, boolean writesBodies, ProducerMetrics metrics) {
+        this.reshards = reshards;
         this.writesBodies = writesBodies;
         this.config = config;
         this.accumulator = accumulator;
@@ -145,7 +143,7 @@ final class Sender implements Runnable {
             metrics.userRecordsExpired(expired.size());
             fail(expired, record -> new RecordExpiredException(config.recordTtl(), record.attempts()));
         }
-        expireUnverified(now);
+        expireMisplaced(now);
         if (now - windowStartNanos >= WINDOW_NANOS) {
             closeWindow(now);
         }
@@ -161,7 +159,7 @@ final class Sender implements Runnable {
         }
         long nextHousekeeping = Math.min(windowStartNanos + WINDOW_NANOS, nextMapRefreshNanos);
         long wake = Math.min(accumulator.nextWakeNanos(now, Math.max(0, nextHousekeeping - now)),
-                earliestUnverifiedDeadline());
+                reshards.earliestDeadline());
         long sleep = wake - System.nanoTime();
         if (sleep > 0) {
             LockSupport.parkNanos(this, sleep);
@@ -205,114 +203,43 @@ final class Sender implements Runnable {
             log.info("stream {}: shard map now {}", config.stream(), map);
         }
         nextMapRefreshNanos = now + config.shardMapRefreshInterval().toNanos();
-        verifyMisplacedAggregates(map);
+        reconcileMisplacedAggregates(map);
         firstMap.complete(null);
     }
 
-    /**
-     * An aggregate built from a stale map (the shard split or merged after the last refresh) is stored
-     * on the shard that owns its outer hash key; its sub-records whose hash keys that shard does not own
-     * would be skipped by range-aware readers (the KCL and ours drop them). Now that the map is fresh,
-     * those sub-records go back, at the front, to the queue of the shard that owns them; the others are
-     * confirmed. Until then the stale shard's queue was held, so nothing of those keys overtook them.
-     */
-    private void verifyMisplacedAggregates(ShardMap map) {
-        Outcome outcome = new Outcome();
-        long now = System.nanoTime();
-        List<Unverified> waiting = new ArrayList<>();
-        for (Unverified u : unverified) {
-            ShardMap.Shard actual = map.byId(u.result().shardId());
-            if (actual == null) {
-                waiting.add(u); // the map still lags behind Kinesis: look again soon
-                continue;
-            }
-            List<PendingRecord> users = u.entry().userRecords();
-            for (int i = 0; i < users.size(); i++) {
-                PendingRecord record = users.get(i);
-                if (record.done) {
-                    continue; // expired while the map did not know the shard
-                }
-                if (actual.contains(record.hashKey())) {
-                    record.addAttempt(u.success());
-                    outcome.stored.add(record);
-                    outcome.results.add(new SendResult(actual.shardId(), u.result().sequenceNumber(), i, record.attempts()));
-                } else {
-                    record.addAttempt(new Attempt(u.success().startedAt(), u.success().duration(),
-                            "StoredOutsideShardRange", "aggregate landed on " + actual.shardId()
-                            + " after a reshard; this sub-record's hash key belongs to another shard"));
-                    outcome.retry.computeIfAbsent(u.entry().queue(), q -> new ArrayList<>()).add(record);
-                }
-            }
+    /** A fresh map: misplaced aggregates on the shards it lists are confirmed or sent again (see {@link ReshardReconciler}). */
+    private void reconcileMisplacedAggregates(ShardMap map) {
+        if (!reshards.hasMisplaced()) {
+            return;
         }
-        unverified.clear();
-        unverified.addAll(waiting);
-        java.util.Set<ShardQueue> stillHeld = new java.util.HashSet<>();
-        waiting.forEach(u -> stillHeld.add(u.entry().queue()));
-        accumulator.releaseMapHolds(stillHeld);
-        if (!waiting.isEmpty()) {
+        long now = System.nanoTime();
+        ReshardReconciler.Reconciled reconciled = reshards.reconcile(map);
+        accumulator.releaseMapHolds(reconciled.stillHeld());
+        if (reconciled.mapLags()) {
             nextMapRefreshNanos = now + MAP_RETRY_NANOS;
         }
-        outcome.retry.forEach((queue, records) -> {
+        reconciled.resend().forEach((queue, records) -> {
             log.info("stream {}: re-sending {} sub-records of an aggregate stored on a shard that no longer "
                     + "owns their hash keys (built before a reshard); range-aware readers skip the stale copies",
                     config.stream(), records.size());
             metrics.retries(records.size());
             accumulator.requeue(queue, records, now);
         });
-        complete(outcome.stored, outcome.results);
+        complete(reconciled.stored(), reconciled.results());
     }
 
-    /**
-     * Sub-records of a misplaced aggregate keep their time to live while they wait for a map that lists
-     * the shard the aggregate landed on. That shard may have closed before the map reloaded (the map
-     * holds open shards only), so the wait can be endless: past their deadline they expire, like queued
-     * records, and a shard whose misplaced aggregates are all finished sends again.
-     */
-    private void expireUnverified(long now) {
-        if (unverified.isEmpty()) {
+    /** Sub-records of misplaced aggregates past their time to live fail; their queues may send again. */
+    private void expireMisplaced(long now) {
+        if (!reshards.hasMisplaced()) {
             return;
         }
-        List<PendingRecord> expired = new ArrayList<>();
-        for (Unverified u : unverified) {
-            for (PendingRecord record : u.entry().userRecords()) {
-                if (!record.done && now >= record.deadlineNanos(ttlNanos)) {
-                    record.addAttempt(new Attempt(u.success().startedAt(), u.success().duration(), "ShardNotInMap",
-                            "aggregate landed on " + u.result().shardId() + ", which the shard map does not list "
-                            + "(it closed before the map reloaded, or the map lags); whether that shard owns this "
-                            + "sub-record's hash key is unknown"));
-                    expired.add(record);
-                }
-            }
-        }
+        List<PendingRecord> expired = reshards.expire(now);
         if (expired.isEmpty()) {
             return;
         }
         metrics.userRecordsExpired(expired.size());
         fail(expired, record -> new RecordExpiredException(config.recordTtl(), record.attempts()));
-        unverified.removeIf(u -> u.entry().userRecords().stream().allMatch(record -> record.done));
-        java.util.Set<ShardQueue> stillHeld = new java.util.HashSet<>();
-        unverified.forEach(u -> stillHeld.add(u.entry().queue()));
-        accumulator.releaseMapHolds(stillHeld);
-    }
-
-    private long earliestUnverifiedDeadline() {
-        long earliest = Long.MAX_VALUE;
-        for (Unverified u : unverified) {
-            for (PendingRecord record : u.entry().userRecords()) {
-                if (!record.done) {
-                    earliest = Math.min(earliest, record.deadlineNanos(ttlNanos));
-                }
-            }
-        }
-        return earliest;
-    }
-
-    /** Records of misplaced aggregates still unverified when the producer closes. */
-    List<PendingRecord> abandonUnverified() {
-        List<PendingRecord> records = new ArrayList<>();
-        unverified.forEach(u -> records.addAll(u.entry().userRecords()));
-        unverified.clear();
-        return records;
+        accumulator.releaseMapHolds(reshards.forgetFinished());
     }
 
     // ---------------------------------------------------------------- sending
@@ -475,7 +402,7 @@ final class Sender implements Runnable {
                 wrongShard = true;
                 if (entry.aggregated()) {
                     accumulator.holdUntilMapRefresh(queue);
-                    unverified.add(new Unverified(entry, result, success));
+                    reshards.misplaced(entry, result, success);
                     return;
                 }
             }
