@@ -11,13 +11,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.Protocol;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
@@ -46,7 +43,6 @@ public final class KinesisProducer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KinesisProducer.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final int HOT_KEYS_REPORTED = 5;
-    private static final int EVENT_LOOP_THREADS = 2;
 
     private final ProducerConfig config;
     private final KinesisAsyncClient kinesis;
@@ -66,7 +62,8 @@ public final class KinesisProducer implements AutoCloseable {
         return config;
     }
 
-    private KinesisProducer(ProducerConfig config, KinesisAsyncClient kinesis, boolean ownsClient, ProducerMetrics metrics) {
+    private KinesisProducer(ProducerConfig config, KinesisAsyncClient kinesis, boolean ownsClient,
+                            PutRecordsTransport transport, ProducerMetrics metrics) {
         this.config = config;
         this.kinesis = kinesis;
         this.ownsClient = ownsClient;
@@ -76,8 +73,8 @@ public final class KinesisProducer implements AutoCloseable {
         this.accumulator = new RecordAccumulator(config, reshards);
         this.spreader = config.keySpreading()
                 ? new KeySpreader(accumulator, config.stream(), config.ordered(), config.spreadBuckets()) : null;
-        // A client built here carries the interceptor that sends the bodies the producer writes itself.
-        this.sender = new Sender(config, accumulator, reshards, budget, kinesis, ownsClient, metrics);
+        this.sender = new Sender(config, accumulator, reshards, budget, new ShardMapLoader(kinesis, config.stream()),
+                transport, metrics);
         this.blockNanos = config.maxBlockTime().toNanos();
         metrics.gauge("shardwise.producer.buffered.bytes", "bytes held by the producer", budget, MemoryBudget::usedBytes);
         metrics.gauge("shardwise.producer.outstanding.records", "user records without a result yet", accumulator,
@@ -281,6 +278,7 @@ public final class KinesisProducer implements AutoCloseable {
         private int spreadBuckets = 4;
         private double hotShardFraction = 0.8;
         private MeterRegistry meterRegistry;
+        private Consumer<KinesisAsyncClientBuilder> clientCustomizer;
 
         private Builder() {}
 
@@ -291,12 +289,30 @@ public final class KinesisProducer implements AutoCloseable {
         }
 
         /**
-         * A client to use (the producer does not close it). Default: one built from the options below.
-         * A client given here is used as it is, so PutRecords go through the SDK's own marshalling, which
-         * copies each request body several times; a client the producer builds writes them once.
+         * A finished client to use (the producer does not close it): <b>the slow path</b>. A client given here
+         * is used as it is, so PutRecords go through the SDK's own marshalling, which copies each request body
+         * five to seven times, and its own retry settings apply. Default: the producer builds its client
+         * (closed on close), which writes each body once and leaves retrying to the producer; to add a proxy,
+         * credentials or interceptors to that client, use {@link #customizeClient} instead.
          */
         public Builder client(KinesisAsyncClient client) {
             this.client = client;
+            return this;
+        }
+
+        /**
+         * Customizes the builder of the client the producer builds, keeping the fast PutRecords path: e.g.
+         * a credentials provider, a region, execution interceptors ({@code b.overrideConfiguration(o ->
+         * o.addExecutionInterceptor(...))}), or a proxy through an HTTP client builder of your own
+         * ({@code b.httpClientBuilder(NettyNioAsyncHttpClient.builder().proxyConfiguration(...))}, which
+         * replaces the producer's: HTTP/1.1, a pool of {@code max(maxInFlightRequests, 8)} connections, two
+         * I/O threads). Runs after region, endpoint and credentials are applied. Afterwards the producer
+         * adds its body-writing interceptor to the override configuration and turns the SDK's retries off
+         * ({@code AwsRetryStrategy.doNotRetry()}): it retries each entry itself, in order. Not with
+         * {@link #client}.
+         */
+        public Builder customizeClient(Consumer<KinesisAsyncClientBuilder> customizer) {
+            this.clientCustomizer = Objects.requireNonNull(customizer, "customizer");
             return this;
         }
 
@@ -497,34 +513,19 @@ public final class KinesisProducer implements AutoCloseable {
                     spreadBuckets, hotShardFraction);
             ProducerMetrics metrics = meterRegistry == null ? ProducerMetrics.NONE
                     : new MicrometerProducerMetrics(meterRegistry, streamId.name());
-            boolean owns = client == null;
-            KinesisAsyncClient kinesis = owns ? buildClient() : client;
-            return new KinesisProducer(config, kinesis, owns, metrics);
-        }
-
-        private KinesisAsyncClient buildClient() {
-            KinesisAsyncClientBuilder builder = KinesisAsyncClient.builder()
-                    // HTTP/1.1 with a pool: PutRecords gains nothing from HTTP/2 (the SDK's default for
-                    // Kinesis, meant for SubscribeToShard), and one slow stream must not stall the others.
-                    .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1)
-                            .maxConcurrency(Math.max(maxInFlightRequests, 8))
-                            // Few, large requests: two I/O threads keep up (the SDK default is two per
-                            // core), and each thread costs a stack and a buffer cache.
-                            .eventLoopGroupBuilder(SdkEventLoopGroup.builder().numberOfThreads(EVENT_LOOP_THREADS)))
-                    // The producer retries itself, per entry and in order; SDK retries would hide throttles.
-                    .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())
-                            // PutRecords bodies written once by the producer, not marshalled and copied by the SDK.
-                            .addExecutionInterceptor(new PutRecordsBodyInterceptor()));
-            if (region != null) {
-                builder.region(region);
+            if (client != null && clientCustomizer != null) {
+                throw new IllegalStateException("client(...) and customizeClient(...) were both set: a customizer "
+                        + "applies to the client the producer builds; give one or the other");
             }
-            if (endpoint != null) {
-                builder.endpointOverride(endpoint);
+            if (client != null) {
+                log.info("stream {}: PutRecords go through the SDK's marshalling of the given client (the slow path); "
+                        + "customizeClient(...) keeps the producer's fast path", streamId);
+                return new KinesisProducer(config, client, false,
+                        PutRecordsTransport.sdkMarshalling(client, streamId, requestTimeout), metrics);
             }
-            if (credentials != null) {
-                builder.credentialsProvider(credentials);
-            }
-            return builder.build();
+            KinesisAsyncClient kinesis = ProducerClient.build(region, endpoint, credentials, maxInFlightRequests, clientCustomizer);
+            return new KinesisProducer(config, kinesis, true,
+                    PutRecordsTransport.writtenBodies(kinesis, streamId, requestTimeout), metrics);
         }
 
         private static void require(boolean valid, String option, Object value, String range) {

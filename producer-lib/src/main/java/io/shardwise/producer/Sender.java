@@ -1,6 +1,5 @@
 package io.shardwise.producer;
 
-import io.shardwise.aggregation.KinesisRecord;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,11 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
@@ -45,14 +39,11 @@ final class Sender implements Runnable {
     private final RecordAccumulator accumulator;
     private final ReshardReconciler reshards;
     private final MemoryBudget budget;
-    private final KinesisAsyncClient kinesis;
+    private final PutRecordsTransport transport;
     private final ShardMapLoader mapLoader;
     private final ProducerMetrics metrics;
     private final RetryBackoff backoff;
     private final long ttlNanos;
-    private final AwsRequestOverrideConfiguration requestOverride;
-    /** True when the client carries a {@link PutRecordsBodyInterceptor}: the producer writes PutRecords bodies itself. */
-    private final boolean writesBodies;
     private final ConcurrentLinkedQueue<Runnable> events = new ConcurrentLinkedQueue<>();
     private final CompletableFuture<Void> firstMap = new CompletableFuture<>();
     /** Answers handled this turn whose futures complete once the turn's requests are dispatched. */
@@ -68,18 +59,16 @@ final class Sender implements Runnable {
     private long windowStartNanos;
 
     Sender(ProducerConfig config, RecordAccumulator accumulator, ReshardReconciler reshards, MemoryBudget budget,
-           KinesisAsyncClient kinesis, boolean writesBodies, ProducerMetrics metrics) {
+           ShardMapLoader mapLoader, PutRecordsTransport transport, ProducerMetrics metrics) {
         this.reshards = reshards;
-        this.writesBodies = writesBodies;
         this.config = config;
         this.accumulator = accumulator;
         this.budget = budget;
-        this.kinesis = kinesis;
-        this.mapLoader = new ShardMapLoader(kinesis, config.stream());
+        this.transport = transport;
+        this.mapLoader = mapLoader;
         this.metrics = metrics;
         this.backoff = new RetryBackoff(config.retryBaseDelay(), config.retryMaxDelay());
         this.ttlNanos = config.recordTtl().toNanos();
-        this.requestOverride = AwsRequestOverrideConfiguration.builder().apiCallTimeout(config.requestTimeout()).build();
     }
 
     void start(String threadName) {
@@ -258,7 +247,7 @@ final class Sender implements Runnable {
     private void call(PutBatch batch) {
         CompletableFuture<PutRecordsResponse> call;
         try {
-            call = kinesis.putRecords(writesBodies ? requestWithBody(batch) : request(batch));
+            call = transport.put(batch);
             // The client marshalled the call before returning: the aggregates may be collected now.
             batch.entries().forEach(PutBatch.Entry::release);
         } catch (RuntimeException e) {
@@ -269,29 +258,6 @@ final class Sender implements Runnable {
             events.add(() -> answered(batch, response, error, endNanos));
             wakeUp();
         });
-    }
-
-    private PutRecordsRequest request(PutBatch batch) {
-        List<PutRecordsRequestEntry> entries = new ArrayList<>(batch.entries().size());
-        for (PutBatch.Entry entry : batch.entries()) {
-            entries.add(PutRecordsRequestEntry.builder()
-                    .partitionKey(entry.record().partitionKey())
-                    .explicitHashKey(entry.record().explicitHashKey())
-                    .data(SdkBytes.fromByteArrayUnsafe(entry.record().data()))
-                    .build());
-        }
-        return config.stream().apply(PutRecordsRequest.builder()).records(entries).overrideConfiguration(requestOverride).build();
-    }
-
-    /** The same call with its records in a {@link PutRecordsBody} that the client's interceptor sends as they are. */
-    private PutRecordsRequest requestWithBody(PutBatch batch) {
-        List<PutRecordsBody.Entry> entries = new ArrayList<>(batch.entries().size());
-        for (PutBatch.Entry entry : batch.entries()) {
-            KinesisRecord record = entry.record();
-            entries.add(new PutRecordsBody.Entry(record.partitionKey(), record.explicitHashKey(), record.data()));
-        }
-        return config.stream().apply(PutRecordsRequest.builder()).overrideConfiguration(requestOverride.toBuilder()
-                .putExecutionAttribute(PutRecordsBodyInterceptor.BODY, new PutRecordsBody(entries)).build()).build();
     }
 
     // ---------------------------------------------------------------- answers
