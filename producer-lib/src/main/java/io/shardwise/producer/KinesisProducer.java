@@ -69,11 +69,11 @@ public final class KinesisProducer implements AutoCloseable {
         this.ownsClient = ownsClient;
         this.validator = new RecordValidator(config.maxRecordBytes());
         this.budget = new MemoryBudget(config.maxBufferedBytes());
-        this.reshards = new ReshardReconciler(config.recordTtl().toNanos());
-        this.accumulator = new RecordAccumulator(config, reshards);
+        this.reshards = new ReshardReconciler(config.sender().recordTtl().toNanos());
+        this.accumulator = new RecordAccumulator(config.accumulator(), reshards);
         this.spreader = config.keySpreading()
-                ? new KeySpreader(accumulator, config.stream(), config.ordered(), config.spreadBuckets()) : null;
-        this.sender = new Sender(config, accumulator, reshards, budget, new ShardMapLoader(kinesis, config.stream()),
+                ? new KeySpreader(accumulator, config.stream(), config.accumulator().ordered(), config.spreadBuckets()) : null;
+        this.sender = new Sender(config.sender(), accumulator, reshards, budget, new ShardMapLoader(kinesis, config.stream()),
                 transport, metrics);
         this.blockNanos = config.maxBlockTime().toNanos();
         metrics.gauge("shardwise.producer.buffered.bytes", "bytes held by the producer", budget, MemoryBudget::usedBytes);
@@ -140,7 +140,7 @@ public final class KinesisProducer implements AutoCloseable {
         }
         long now = System.nanoTime();
         PendingRecord pending = new PendingRecord(record.partitionKey(), explicitHashKey, record.data(), hashKey,
-                size, record.unordered() || !config.ordered(), now);
+                size, record.unordered() || !config.accumulator().ordered(), now);
         pending.barrier = barrier;
         boolean full;
         try {
@@ -506,11 +506,15 @@ public final class KinesisProducer implements AutoCloseable {
             require(hotShardFraction > 0, "hotShardFraction", hotShardFraction, "> 0");
             require(!shardMapRefreshInterval.isNegative() && !shardMapRefreshInterval.isZero(),
                     "shardMapRefreshInterval", shardMapRefreshInterval, "> 0");
-            ProducerConfig config = new ProducerConfig(streamId, aggregation, aggregationMaxBytes, ordered,
-                    maxBufferedTime, maxBufferedBytes, whenFull == WhenFull.FAIL_FAST ? Duration.ZERO : maxBlockTime,
-                    recordTtl, maxRecordBytes, shardMapRefreshInterval, shardRateLimit, maxInFlightRequests,
-                    maxInFlightRequestsPerShard, retryBaseDelay, retryMaxDelay, requestTimeout, keySpreading,
-                    spreadBuckets, hotShardFraction);
+            require(!requestTimeout.isNegative() && !requestTimeout.isZero(), "requestTimeout", requestTimeout, "> 0");
+            AccumulatorConfig accumulation = new AccumulatorConfig(aggregation, aggregationMaxBytes, ordered,
+                    maxBufferedTime, recordTtl, shardRateLimit, maxInFlightRequests, maxInFlightRequestsPerShard,
+                    hotShardFraction);
+            SenderConfig sending = new SenderConfig(streamId, recordTtl, shardMapRefreshInterval, retryBaseDelay,
+                    retryMaxDelay, requestTimeout);
+            ProducerConfig config = new ProducerConfig(streamId, maxRecordBytes, maxBufferedBytes,
+                    whenFull == WhenFull.FAIL_FAST ? Duration.ZERO : maxBlockTime, accumulation, sending, keySpreading,
+                    spreadBuckets);
             ProducerMetrics metrics = meterRegistry == null ? ProducerMetrics.NONE
                     : new MicrometerProducerMetrics(meterRegistry, streamId.name());
             if (client != null && clientCustomizer != null) {

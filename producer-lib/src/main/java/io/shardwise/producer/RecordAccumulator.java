@@ -35,7 +35,7 @@ import java.util.concurrent.CompletableFuture;
  * other method runs on the sender thread.
  */
 final class RecordAccumulator {
-    private final ProducerConfig config;
+    private final AccumulatorConfig config;
     private final long lingerNanos;
     private final long ttlNanos;
     /**
@@ -80,7 +80,7 @@ final class RecordAccumulator {
         }
     }
 
-    RecordAccumulator(ProducerConfig config, ReshardReconciler reshards) {
+    RecordAccumulator(AccumulatorConfig config, ReshardReconciler reshards) {
         this.config = config;
         this.reshards = reshards;
         this.lingerNanos = config.maxBufferedTime().toNanos();

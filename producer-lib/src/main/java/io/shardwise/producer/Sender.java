@@ -35,7 +35,7 @@ final class Sender implements Runnable {
     /** A hot shard is reported at WARN at most once per this interval (every window to metrics). */
     private static final long HOT_SHARD_WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
-    private final ProducerConfig config;
+    private final SenderConfig config;
     private final RecordAccumulator accumulator;
     private final ReshardReconciler reshards;
     private final MemoryBudget budget;
@@ -58,7 +58,7 @@ final class Sender implements Runnable {
     private long nextMapRefreshNanos;
     private long windowStartNanos;
 
-    Sender(ProducerConfig config, RecordAccumulator accumulator, ReshardReconciler reshards, MemoryBudget budget,
+    Sender(SenderConfig config, RecordAccumulator accumulator, ReshardReconciler reshards, MemoryBudget budget,
            ShardMapLoader mapLoader, PutRecordsTransport transport, ProducerMetrics metrics) {
         this.reshards = reshards;
         this.config = config;
