@@ -263,7 +263,6 @@ final class Sender implements Runnable {
     // ---------------------------------------------------------------- answers
 
     private void answered(PutBatch batch, PutRecordsResponse response, Throwable error, long endNanos) {
-        accumulator.completed(batch);
         Duration took = Duration.ofNanos(endNanos - batch.sentAtNanos());
         metrics.requestLatency(endNanos - batch.sentAtNanos(), error == null);
         Outcome outcome = new Outcome();
@@ -280,7 +279,6 @@ final class Sender implements Runnable {
             for (ShardQueue queue : batch.queues()) {
                 if (failure.kind() == ErrorClassifier.Kind.THROTTLED) {
                     outcome.throttledEntries.put(queue, 1);
-                    accumulator.throttled(queue, 1, batch.sentAtNanos(), endNanos);
                     metrics.throttled(queue.id());
                 }
             }
@@ -288,7 +286,6 @@ final class Sender implements Runnable {
                 outcome.failed(entry, failure, attempt, endNanos, error);
             }
         } else {
-            accumulator.roundTrip(endNanos - batch.sentAtNanos());
             Attempt success = new Attempt(batch.sentAt(), took, null, null);
             List<PutRecordsResultEntry> results = response.records();
             for (int i = 0; i < results.size(); i++) {
@@ -306,15 +303,10 @@ final class Sender implements Runnable {
                             endNanos, null);
                 }
             }
-            // One answer is one signal: its throttled entries cut a shard's rate once, however many there are.
-            outcome.throttledEntries.forEach((queue, entries) ->
-                    accumulator.throttled(queue, entries, batch.sentAtNanos(), endNanos));
-            for (ShardQueue queue : outcome.succeededQueues) {
-                if (!outcome.throttledEntries.containsKey(queue)) {
-                    accumulator.succeeded(queue, endNanos);
-                }
-            }
         }
+        // The request is no longer in flight; one answer is one signal for each shard's rate.
+        accumulator.answered(batch, error == null ? endNanos - batch.sentAtNanos() : -1, outcome.throttledEntries,
+                outcome.succeededQueues, endNanos);
         outcome.retry.forEach((queue, records) -> {
             int mostAttempts = 0;
             for (PendingRecord record : records) {
