@@ -1,11 +1,8 @@
 package io.shardwise.producer;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -16,7 +13,6 @@ import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
 /**
  * The producer's background thread (plus one thread that hands requests to the client, which marshals
@@ -263,46 +259,11 @@ final class Sender implements Runnable {
     // ---------------------------------------------------------------- answers
 
     private void answered(PutBatch batch, PutRecordsResponse response, Throwable error, long endNanos) {
-        Duration took = Duration.ofNanos(endNanos - batch.sentAtNanos());
         metrics.requestLatency(endNanos - batch.sentAtNanos(), error == null);
-        Outcome outcome = new Outcome();
-        if (error == null && response.records().size() != batch.entries().size()) {
-            error = new IllegalStateException("PutRecords answered " + response.records().size()
-                    + " entries for " + batch.entries().size());
-        }
-        if (error != null) {
-            ErrorClassifier.Failure failure = ErrorClassifier.ofCall(error);
-            if (failure.kind() == ErrorClassifier.Kind.FINAL && error instanceof IllegalStateException) {
-                failure = new ErrorClassifier.Failure(ErrorClassifier.Kind.RETRIABLE, "MalformedResponse", error.getMessage());
-            }
-            Attempt attempt = new Attempt(batch.sentAt(), took, failure.code(), failure.message());
-            for (ShardQueue queue : batch.queues()) {
-                if (failure.kind() == ErrorClassifier.Kind.THROTTLED) {
-                    outcome.throttledEntries.put(queue, 1);
-                    metrics.throttled(queue.id());
-                }
-            }
-            for (PutBatch.Entry entry : batch.entries()) {
-                outcome.failed(entry, failure, attempt, endNanos, error);
-            }
-        } else {
-            Attempt success = new Attempt(batch.sentAt(), took, null, null);
-            List<PutRecordsResultEntry> results = response.records();
-            for (int i = 0; i < results.size(); i++) {
-                PutBatch.Entry entry = batch.entries().get(i);
-                PutRecordsResultEntry result = results.get(i);
-                if (result.errorCode() == null) {
-                    outcome.stored(entry, result, success);
-                } else {
-                    ErrorClassifier.Failure failure = ErrorClassifier.ofEntry(result.errorCode(), result.errorMessage());
-                    if (failure.kind() == ErrorClassifier.Kind.THROTTLED) {
-                        outcome.throttledEntries.merge(entry.queue(), 1, Integer::sum);
-                        metrics.throttled(entry.queue().id());
-                    }
-                    outcome.failed(entry, failure, new Attempt(batch.sentAt(), took, failure.code(), failure.message()),
-                            endNanos, null);
-                }
-            }
+        AnswerOutcome outcome = AnswerOutcome.read(batch, response, error, endNanos, ttlNanos, metrics);
+        for (AnswerOutcome.Misplaced m : outcome.misplaced) {
+            accumulator.holdUntilMapRefresh(m.entry().queue());
+            reshards.misplaced(m.entry(), m.result(), m.success());
         }
         // The request is no longer in flight; one answer is one signal for each shard's rate.
         accumulator.answered(batch, error == null ? endNanos - batch.sentAtNanos() : -1, outcome.throttledEntries,
@@ -325,7 +286,7 @@ final class Sender implements Runnable {
         resultsToDeliver.add(() -> deliver(outcome));
     }
 
-    private void deliver(Outcome outcome) {
+    private void deliver(AnswerOutcome outcome) {
         complete(outcome.stored, outcome.results);
         if (!outcome.expired.isEmpty()) {
             metrics.userRecordsExpired(outcome.expired.size());
@@ -339,63 +300,6 @@ final class Sender implements Runnable {
                 return new RecordFailedException("record failed with an error that retrying cannot fix: "
                         + last.errorCode() + " (" + last.errorMessage() + ")", attempts, null);
             });
-        }
-    }
-
-    /** What one answer means for each user record it covered. */
-    private final class Outcome {
-        final List<PendingRecord> stored = new ArrayList<>();
-        final List<SendResult> results = new ArrayList<>();
-        final Map<ShardQueue, List<PendingRecord>> retry = new LinkedHashMap<>();
-        final List<PendingRecord> expired = new ArrayList<>();
-        final List<PendingRecord> finalFailures = new ArrayList<>();
-        final List<ShardQueue> succeededQueues = new ArrayList<>();
-        final Map<ShardQueue, Integer> throttledEntries = new LinkedHashMap<>();
-        boolean wrongShard;
-
-        void stored(PutBatch.Entry entry, PutRecordsResultEntry result, Attempt success) {
-            ShardQueue queue = entry.queue();
-            if (!queue.isUnknown() && !queue.id().equals(result.shardId())) {
-                // Landed elsewhere than predicted: the map is stale (a split or merge). Refresh at once.
-                wrongShard = true;
-                if (entry.aggregated()) {
-                    accumulator.holdUntilMapRefresh(queue);
-                    reshards.misplaced(entry, result, success);
-                    return;
-                }
-            }
-            if (!succeededQueues.contains(queue)) {
-                succeededQueues.add(queue);
-            }
-            metrics.kinesisRecordPut(entry.userRecords().size(), entry.sizeBytes());
-            boolean aggregated = entry.aggregated();
-            List<PendingRecord> users = entry.userRecords();
-            // Records stored at their first attempt share one immutable history (SendResult copies
-            // anything else), instead of one copy per user record.
-            List<Attempt> firstTry = List.of(success);
-            for (int i = 0; i < users.size(); i++) {
-                PendingRecord record = users.get(i);
-                List<Attempt> attempts = firstTry;
-                if (record.attemptCount() > 0) {
-                    record.addAttempt(success);
-                    attempts = record.attempts();
-                }
-                stored.add(record);
-                results.add(new SendResult(result.shardId(), result.sequenceNumber(), aggregated ? i : 0, attempts));
-            }
-        }
-
-        void failed(PutBatch.Entry entry, ErrorClassifier.Failure failure, Attempt attempt, long now, Throwable cause) {
-            for (PendingRecord record : entry.userRecords()) {
-                record.addAttempt(attempt);
-                if (!failure.retriable()) {
-                    finalFailures.add(record);
-                } else if (now >= record.deadlineNanos(ttlNanos)) {
-                    expired.add(record);
-                } else {
-                    retry.computeIfAbsent(entry.queue(), q -> new ArrayList<>()).add(record);
-                }
-            }
         }
     }
 
