@@ -29,12 +29,17 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
  * }
  * }</pre>
  *
- * <p>The pipeline, one class per stage: {@code send} validates the record ({@link RecordValidator}),
- * predicts its shard from the shard map ({@link ShardMap}, loaded by {@link ShardMapLoader}) and
- * queues it on that shard ({@link RecordAccumulator}, {@link ShardQueue}); one background thread
- * ({@link Sender}, with a helper thread that hands requests to the client) aggregates each ready shard's records, respects its rate limiter
- * ({@link AdaptiveRateLimiter}), packs PutRecords requests, sends them, and completes each record's
- * future or puts it back at the front of its shard's queue with backoff ({@link RetryBackoff}).
+ * <p>The pipeline, one class per stage (producer-lib's README follows a record through it): {@code send}
+ * validates the record ({@link RecordValidator}), may move it off a hot shard ({@link KeySpreader}) and
+ * queues it on its predicted shard ({@link RecordAccumulator}, routing by {@link ShardQueues}); one
+ * background thread ({@link Sender}) drains ready shards into PutRecords requests ({@link EntryPacker},
+ * {@link PutBatch}) within each shard's {@link AdaptiveRateLimiter}, hands them to the client
+ * ({@link PutRecordsTransport}), reads each answer ({@link AnswerOutcome}) and completes each record's
+ * future or puts it back at the front of its shard's queue after a backoff ({@link RetryBackoff});
+ * {@link ReshardReconciler} catches up after splits and merges.
+ *
+ * <p>This file is over 400 lines because of the public {@link Builder}: one documented method per
+ * option. The producer's own part is about 240 lines.
  *
  * <p>Futures complete on the producer's thread: do not block in their callbacks (use the
  * {@code ...Async} methods of {@code CompletableFuture} for slow work). Thread-safe.
@@ -249,7 +254,8 @@ public final class KinesisProducer implements AutoCloseable {
     /**
      * Builds a {@link KinesisProducer}. Every option has a production default; only the stream is
      * required. Without a client, one is built from region / endpoint / credentials (or the default
-     * provider chains) with the Netty HTTP client, and the producer closes it on close.
+     * provider chains) and {@link #customizeClient}, with the Netty HTTP client, and the producer
+     * closes it on close.
      */
     public static final class Builder {
         private String stream;
