@@ -55,9 +55,6 @@ abstract sealed class PutRecordsTransport {
 
     abstract PutRecordsRequest request(PutBatch batch, PutRecordsRequest.Builder request, AwsRequestOverrideConfiguration override);
 
-    /** True on the fast path. */
-    abstract boolean writesBodies();
-
     private static final class WrittenBodies extends PutRecordsTransport {
         WrittenBodies(KinesisAsyncClient client, StreamId stream, Duration requestTimeout) {
             super(client, stream, requestTimeout);
@@ -73,11 +70,6 @@ abstract sealed class PutRecordsTransport {
             }
             return request.overrideConfiguration(override.toBuilder()
                     .putExecutionAttribute(PutRecordsBodyInterceptor.BODY, new PutRecordsBody(entries)).build()).build();
-        }
-
-        @Override
-        boolean writesBodies() {
-            return true;
         }
     }
 
@@ -97,11 +89,6 @@ abstract sealed class PutRecordsTransport {
                         .build());
             }
             return request.records(entries).overrideConfiguration(override).build();
-        }
-
-        @Override
-        boolean writesBodies() {
-            return false;
         }
     }
 }
