@@ -2,25 +2,19 @@ package io.shardwise.producer;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.shardwise.aggregation.RecordAggregator;
-import java.math.BigInteger;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.core.retry.RetryPolicy;
-import software.amazon.awssdk.http.Protocol;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
@@ -35,12 +29,17 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
  * }
  * }</pre>
  *
- * <p>The pipeline, one class per stage: {@code send} validates the record ({@link RecordValidator}),
- * predicts its shard from the shard map ({@link ShardMap}, loaded by {@link ShardMapLoader}) and
- * queues it on that shard ({@link RecordAccumulator}, {@link ShardQueue}); one background thread
- * ({@link Sender}, with a helper thread that hands requests to the client) aggregates each ready shard's records, respects its rate limiter
- * ({@link AdaptiveRateLimiter}), packs PutRecords requests, sends them, and completes each record's
- * future or puts it back at the front of its shard's queue with backoff ({@link Backoff}, {@link ThrottleBackoff}).
+ * <p>The pipeline, one class per stage (producer-lib's README follows a record through it): {@code send}
+ * validates the record ({@link RecordValidator}), may move it off a hot shard ({@link KeySpreader}) and
+ * queues it on its predicted shard ({@link RecordAccumulator}, routing by {@link ShardQueues}); one
+ * background thread ({@link Sender}) drains ready shards into PutRecords requests ({@link EntryPacker},
+ * {@link PutBatch}) within each shard's {@link AdaptiveRateLimiter}, hands them to the client
+ * ({@link PutRecordsTransport}), reads each answer ({@link AnswerOutcome}) and completes each record's
+ * future or puts it back at the front of its shard's queue after a backoff ({@link RetryBackoff});
+ * {@link ReshardReconciler} catches up after splits and merges.
+ *
+ * <p>This file is over 400 lines because of the public {@link Builder}: one documented method per
+ * option. The producer's own part is about 240 lines.
  *
  * <p>Futures complete on the producer's thread: do not block in their callbacks (use the
  * {@code ...Async} methods of {@code CompletableFuture} for slow work). Thread-safe.
@@ -49,8 +48,6 @@ public final class KinesisProducer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(KinesisProducer.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final int HOT_KEYS_REPORTED = 5;
-    private static final int MAX_SPREAD_KEYS = 1024;
-    private static final int EVENT_LOOP_THREADS = 2;
 
     private final ProducerConfig config;
     private final KinesisAsyncClient kinesis;
@@ -58,10 +55,11 @@ public final class KinesisProducer implements AutoCloseable {
     private final RecordValidator validator;
     private final MemoryBudget budget;
     private final RecordAccumulator accumulator;
+    private final ReshardReconciler reshards;
     private final Sender sender;
     private final long blockNanos;
-    /** Hot keys whose ordered records are spread over buckets, with the barrier of the switch. */
-    private final Map<String, CompletableFuture<Void>> spreadKeys = new ConcurrentHashMap<>();
+    /** Null when key spreading is off. */
+    private final KeySpreader spreader;
     private volatile boolean closed;
 
     /** The options this producer runs with. */
@@ -69,15 +67,19 @@ public final class KinesisProducer implements AutoCloseable {
         return config;
     }
 
-    private KinesisProducer(ProducerConfig config, KinesisAsyncClient kinesis, boolean ownsClient, ProducerMetrics metrics) {
+    private KinesisProducer(ProducerConfig config, KinesisAsyncClient kinesis, boolean ownsClient,
+                            PutRecordsTransport transport, ProducerMetrics metrics) {
         this.config = config;
         this.kinesis = kinesis;
         this.ownsClient = ownsClient;
         this.validator = new RecordValidator(config.maxRecordBytes());
         this.budget = new MemoryBudget(config.maxBufferedBytes());
-        this.accumulator = new RecordAccumulator(config);
-        // A client built here carries the interceptor that sends the bodies the producer writes itself.
-        this.sender = new Sender(config, accumulator, budget, kinesis, ownsClient, metrics);
+        this.reshards = new ReshardReconciler(config.sender().recordTtl().toNanos());
+        this.accumulator = new RecordAccumulator(config.accumulator(), reshards);
+        this.spreader = config.keySpreading()
+                ? new KeySpreader(accumulator, config.stream(), config.accumulator().ordered(), config.spreadBuckets()) : null;
+        this.sender = new Sender(config.sender(), accumulator, reshards, budget, new ShardMapLoader(kinesis, config.stream()),
+                transport, metrics);
         this.blockNanos = config.maxBlockTime().toNanos();
         metrics.gauge("shardwise.producer.buffered.bytes", "bytes held by the producer", budget, MemoryBudget::usedBytes);
         metrics.gauge("shardwise.producer.outstanding.records", "user records without a result yet", accumulator,
@@ -121,18 +123,12 @@ public final class KinesisProducer implements AutoCloseable {
         }
         String explicitHashKey = record.explicitHashKey();
         CompletableFuture<Void> barrier = null;
-        if (config.keySpreading() && explicitHashKey == null) {
-            if (record.unordered() || !config.ordered()) {
-                explicitHashKey = accumulator.spreadTarget(hashKey);
-            } else if (record.orderingSubKey() != null) {
-                barrier = spreadBarrier(record.partitionKey(), hashKey);
-                if (barrier != null) {
-                    int bucket = Math.floorMod(record.orderingSubKey().hashCode(), config.spreadBuckets());
-                    explicitHashKey = accumulator.bucketHashKey(record.partitionKey(), hashKey, bucket);
-                }
-            }
-            if (explicitHashKey != null) {
-                hashKey = HashKey128.of(new BigInteger(explicitHashKey));
+        if (spreader != null && explicitHashKey == null) {
+            KeySpreader.Spread spread = spreader.spread(record, hashKey);
+            if (spread != null) {
+                explicitHashKey = spread.explicitHashKey();
+                hashKey = spread.hashKey();
+                barrier = spread.barrier();
             }
         }
         int reserved = PendingRecord.budgetBytes(size);
@@ -149,7 +145,7 @@ public final class KinesisProducer implements AutoCloseable {
         }
         long now = System.nanoTime();
         PendingRecord pending = new PendingRecord(record.partitionKey(), explicitHashKey, record.data(), hashKey,
-                size, record.unordered() || !config.ordered(), now);
+                size, record.unordered() || !config.accumulator().ordered(), now);
         pending.barrier = barrier;
         boolean full;
         try {
@@ -162,31 +158,6 @@ public final class KinesisProducer implements AutoCloseable {
             sender.wakeUp();
         }
         return pending;
-    }
-
-    /**
-     * For an ordered record with a sub-key: null to leave it on its key's shard, or the barrier its
-     * spread record must wait for. A key is spread once its shard is hot and it is among the shard's
-     * heaviest keys, and stays spread (order per sub-key needs a stable bucket).
-     */
-    private CompletableFuture<Void> spreadBarrier(String partitionKey, HashKey128 hashKey) {
-        CompletableFuture<Void> barrier = spreadKeys.get(partitionKey);
-        if (barrier != null) {
-            return barrier;
-        }
-        if (spreadKeys.size() >= MAX_SPREAD_KEYS || !accumulator.isHotKey(hashKey, partitionKey, HOT_KEYS_REPORTED)) {
-            return null;
-        }
-        synchronized (spreadKeys) {
-            barrier = spreadKeys.get(partitionKey);
-            if (barrier == null) {
-                barrier = accumulator.barrierFor(partitionKey);
-                spreadKeys.put(partitionKey, barrier);
-                log.warn("stream {}: hot partition key '{}' is now spread over {} buckets by its ordering sub-key",
-                        config.stream(), partitionKey, config.spreadBuckets());
-            }
-            return barrier;
-        }
     }
 
     /** A future that completes when every record sent before this call has a result. */
@@ -230,7 +201,7 @@ public final class KinesisProducer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         List<PendingRecord> left = new java.util.ArrayList<>(accumulator.abandonAll());
-        left.addAll(sender.abandonUnverified());
+        left.addAll(reshards.abandon());
         if (!left.isEmpty()) {
             sender.fail(left, record -> new ProducerClosedException("producer closed before the record had a result"
                     + (record.attemptCount() == 0 ? "" : " (" + record.attemptCount()
@@ -283,7 +254,8 @@ public final class KinesisProducer implements AutoCloseable {
     /**
      * Builds a {@link KinesisProducer}. Every option has a production default; only the stream is
      * required. Without a client, one is built from region / endpoint / credentials (or the default
-     * provider chains) with the Netty HTTP client, and the producer closes it on close.
+     * provider chains) and {@link #customizeClient}, with the Netty HTTP client, and the producer
+     * closes it on close.
      */
     public static final class Builder {
         private String stream;
@@ -311,8 +283,8 @@ public final class KinesisProducer implements AutoCloseable {
         private boolean keySpreading;
         private int spreadBuckets = 4;
         private double hotShardFraction = 0.8;
-        private Duration hotShardWarningInterval = Duration.ofMinutes(1);
         private MeterRegistry meterRegistry;
+        private Consumer<KinesisAsyncClientBuilder> clientCustomizer;
 
         private Builder() {}
 
@@ -323,12 +295,30 @@ public final class KinesisProducer implements AutoCloseable {
         }
 
         /**
-         * A client to use (the producer does not close it). Default: one built from the options below.
-         * A client given here is used as it is, so PutRecords go through the SDK's own marshalling, which
-         * copies each request body several times; a client the producer builds writes them once.
+         * A finished client to use (the producer does not close it): <b>the slow path</b>. A client given here
+         * is used as it is, so PutRecords go through the SDK's own marshalling, which copies each request body
+         * five to seven times, and its own retry settings apply. Default: the producer builds its client
+         * (closed on close), which writes each body once and leaves retrying to the producer; to add a proxy,
+         * credentials or interceptors to that client, use {@link #customizeClient} instead.
          */
         public Builder client(KinesisAsyncClient client) {
             this.client = client;
+            return this;
+        }
+
+        /**
+         * Customizes the builder of the client the producer builds, keeping the fast PutRecords path: e.g.
+         * a credentials provider, a region, execution interceptors ({@code b.overrideConfiguration(o ->
+         * o.addExecutionInterceptor(...))}), or a proxy through an HTTP client builder of your own
+         * ({@code b.httpClientBuilder(NettyNioAsyncHttpClient.builder().proxyConfiguration(...))}, which
+         * replaces the producer's: HTTP/1.1, a pool of {@code max(maxInFlightRequests, 8)} connections, two
+         * I/O threads). Runs after region, endpoint and credentials are applied. Afterwards the producer
+         * adds its body-writing interceptor to the override configuration and turns the SDK's retries off
+         * ({@code AwsRetryStrategy.doNotRetry()}): it retries each entry itself, in order. Not with
+         * {@link #client}.
+         */
+        public Builder customizeClient(Consumer<KinesisAsyncClientBuilder> customizer) {
+            this.clientCustomizer = Objects.requireNonNull(customizer, "customizer");
             return this;
         }
 
@@ -514,46 +504,38 @@ public final class KinesisProducer implements AutoCloseable {
             require(shardRateLimit >= 0 && shardRateLimit <= 10, "shardRateLimit", shardRateLimit, "0 .. 10");
             require(maxInFlightRequests >= 1 && maxInFlightRequests <= 10_000, "maxInFlightRequests",
                     maxInFlightRequests, "1 .. 10000");
+            require(retryBaseDelay.toMillis() >= 1, "retryBackoff base", retryBaseDelay, ">= 1 ms");
+            require(retryMaxDelay.compareTo(retryBaseDelay) >= 0, "retryBackoff max", retryMaxDelay,
+                    ">= base (" + retryBaseDelay + ")");
             require(maxInFlightRequestsPerShard >= 1, "maxInFlightRequestsPerShard", maxInFlightRequestsPerShard, ">= 1");
             require(spreadBuckets >= 1 && spreadBuckets <= 1024, "spread buckets", spreadBuckets, "1 .. 1024");
             require(hotShardFraction > 0, "hotShardFraction", hotShardFraction, "> 0");
             require(!shardMapRefreshInterval.isNegative() && !shardMapRefreshInterval.isZero(),
                     "shardMapRefreshInterval", shardMapRefreshInterval, "> 0");
-            ProducerConfig config = new ProducerConfig(streamId, aggregation, aggregationMaxBytes, ordered,
-                    maxBufferedTime, maxBufferedBytes, whenFull == WhenFull.FAIL_FAST ? Duration.ZERO : maxBlockTime,
-                    recordTtl, maxRecordBytes, shardMapRefreshInterval, shardRateLimit, maxInFlightRequests,
-                    maxInFlightRequestsPerShard, retryBaseDelay, retryMaxDelay, requestTimeout, keySpreading,
-                    spreadBuckets, hotShardFraction, hotShardWarningInterval);
+            require(!requestTimeout.isNegative() && !requestTimeout.isZero(), "requestTimeout", requestTimeout, "> 0");
+            AccumulatorConfig accumulation = new AccumulatorConfig(aggregation, aggregationMaxBytes, ordered,
+                    maxBufferedTime, recordTtl, shardRateLimit, maxInFlightRequests, maxInFlightRequestsPerShard,
+                    hotShardFraction);
+            SenderConfig sending = new SenderConfig(streamId, recordTtl, shardMapRefreshInterval, retryBaseDelay,
+                    retryMaxDelay, requestTimeout);
+            ProducerConfig config = new ProducerConfig(streamId, maxRecordBytes, maxBufferedBytes,
+                    whenFull == WhenFull.FAIL_FAST ? Duration.ZERO : maxBlockTime, accumulation, sending, keySpreading,
+                    spreadBuckets);
             ProducerMetrics metrics = meterRegistry == null ? ProducerMetrics.NONE
                     : new MicrometerProducerMetrics(meterRegistry, streamId.name());
-            boolean owns = client == null;
-            KinesisAsyncClient kinesis = owns ? buildClient() : client;
-            return new KinesisProducer(config, kinesis, owns, metrics);
-        }
-
-        private KinesisAsyncClient buildClient() {
-            KinesisAsyncClientBuilder builder = KinesisAsyncClient.builder()
-                    // HTTP/1.1 with a pool: PutRecords gains nothing from HTTP/2 (the SDK's default for
-                    // Kinesis, meant for SubscribeToShard), and one slow stream must not stall the others.
-                    .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1)
-                            .maxConcurrency(Math.max(maxInFlightRequests, 8))
-                            // Few, large requests: two I/O threads keep up (the SDK default is two per
-                            // core), and each thread costs a stack and a buffer cache.
-                            .eventLoopGroupBuilder(SdkEventLoopGroup.builder().numberOfThreads(EVENT_LOOP_THREADS)))
-                    // The producer retries itself, per entry and in order; SDK retries would hide throttles.
-                    .overrideConfiguration(o -> o.retryPolicy(RetryPolicy.none())
-                            // PutRecords bodies written once by the producer, not marshalled and copied by the SDK.
-                            .addExecutionInterceptor(new PutRecordsBodyInterceptor()));
-            if (region != null) {
-                builder.region(region);
+            if (client != null && clientCustomizer != null) {
+                throw new IllegalStateException("client(...) and customizeClient(...) were both set: a customizer "
+                        + "applies to the client the producer builds; give one or the other");
             }
-            if (endpoint != null) {
-                builder.endpointOverride(endpoint);
+            if (client != null) {
+                log.info("stream {}: PutRecords go through the SDK's marshalling of the given client (the slow path); "
+                        + "customizeClient(...) keeps the producer's fast path", streamId);
+                return new KinesisProducer(config, client, false,
+                        PutRecordsTransport.sdkMarshalling(client, streamId, requestTimeout), metrics);
             }
-            if (credentials != null) {
-                builder.credentialsProvider(credentials);
-            }
-            return builder.build();
+            KinesisAsyncClient kinesis = ProducerClient.build(region, endpoint, credentials, maxInFlightRequests, clientCustomizer);
+            return new KinesisProducer(config, kinesis, true,
+                    PutRecordsTransport.writtenBodies(kinesis, streamId, requestTimeout), metrics);
         }
 
         private static void require(boolean valid, String option, Object value, String range) {

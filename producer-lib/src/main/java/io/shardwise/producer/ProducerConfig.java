@@ -2,28 +2,22 @@ package io.shardwise.producer;
 
 import java.time.Duration;
 
-/** Every option of a producer, checked once by the builder. */
+/**
+ * Every option of a producer, checked once by the builder, in the values each stage reads: {@code send}
+ * (the record size, the memory bound, how long to wait for room), the {@link AccumulatorConfig
+ * accumulator}, the {@link SenderConfig sender} and key spreading.
+ *
+ * @param spreadBuckets the sub-key buckets of a spread ordered hot key; meaningful with {@code keySpreading}
+ */
 record ProducerConfig(
         StreamId stream,
-        boolean aggregation,
-        int aggregationMaxBytes,
-        boolean ordered,
-        Duration maxBufferedTime,
+        int maxRecordBytes,
         long maxBufferedBytes,
         Duration maxBlockTime,
-        Duration recordTtl,
-        int maxRecordBytes,
-        Duration shardMapRefreshInterval,
-        double shardRateLimitFraction,
-        int maxInFlightRequests,
-        int maxInFlightRequestsPerShard,
-        Duration retryBaseDelay,
-        Duration retryMaxDelay,
-        Duration requestTimeout,
+        AccumulatorConfig accumulator,
+        SenderConfig sender,
         boolean keySpreading,
-        int spreadBuckets,
-        double hotShardFraction,
-        Duration hotShardWarningInterval) {
+        int spreadBuckets) {
 
     /** Kinesis's per-shard write limits. */
     static final int SHARD_RECORDS_PER_SECOND = 1_000;

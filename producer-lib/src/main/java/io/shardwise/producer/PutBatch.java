@@ -75,32 +75,67 @@ final class PutBatch {
         }
     }
 
-    final List<Entry> entries = new ArrayList<>();
-    final Set<ShardQueue> queues = new LinkedHashSet<>();
-    long bytes;
-    long sentAtNanos;
-    java.time.Instant sentAt;
+    private final List<Entry> entries = new ArrayList<>();
+    private final Set<ShardQueue> queues = new LinkedHashSet<>();
+    private long bytes;
+    private long sentAtNanos;
+    private java.time.Instant sentAt;
 
     boolean fits(int recordBytes) {
         return entries.size() < ProducerConfig.MAX_ENTRIES_PER_REQUEST
                 && bytes + recordBytes <= ProducerConfig.MAX_BYTES_PER_REQUEST;
     }
 
+    /**
+     * Adds an entry and counts it in flight on its queue: its user records, and this request once per
+     * queue. {@link #finished()} takes both back.
+     */
     void add(Entry entry) {
         entries.add(entry);
-        queues.add(entry.queue());
+        if (queues.add(entry.queue())) {
+            entry.queue().requestStarted();
+        }
+        entry.queue().recordsStarted(entry.userRecords().size());
         bytes += entry.sizeBytes();
+    }
+
+    /** The answer arrived (or the call failed): nothing of this request is in flight any more. */
+    void finished() {
+        for (ShardQueue queue : queues) {
+            queue.requestFinished();
+        }
+        for (Entry entry : entries) {
+            entry.queue().recordsFinished(entry.userRecords().size());
+        }
     }
 
     boolean isEmpty() {
         return entries.isEmpty();
     }
 
-    int userRecordCount() {
-        int count = 0;
-        for (Entry entry : entries) {
-            count += entry.userRecords().size();
-        }
-        return count;
+    boolean carries(ShardQueue queue) {
+        return queues.contains(queue);
+    }
+
+    List<Entry> entries() {
+        return entries;
+    }
+
+    /** The queues whose records this request carries, in the order they joined it. */
+    Set<ShardQueue> queues() {
+        return queues;
+    }
+
+    void markSent(java.time.Instant wallClock, long nanos) {
+        this.sentAt = wallClock;
+        this.sentAtNanos = nanos;
+    }
+
+    java.time.Instant sentAt() {
+        return sentAt;
+    }
+
+    long sentAtNanos() {
+        return sentAtNanos;
     }
 }

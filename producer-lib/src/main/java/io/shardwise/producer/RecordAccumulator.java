@@ -1,7 +1,5 @@
 package io.shardwise.producer;
 
-import io.shardwise.aggregation.KinesisRecord;
-import io.shardwise.aggregation.RecordAggregator;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -11,10 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
- * The heart of the pipeline: one {@link ShardQueue} per open shard, filled by {@code send} in send
- * order and drained by the sender into PutRecords requests.
+ * The heart of the pipeline: one {@link ShardQueue} per open shard ({@link ShardQueues}), filled by
+ * {@code send} in send order and drained by the sender into PutRecords requests, one Kinesis record at
+ * a time ({@link EntryPacker}).
  *
  * <p><b>Why ordered mode sends at most one Kinesis record per shard per request, with at most one
  * request in flight per shard:</b> PutRecords is not atomic. Kinesis may reject entry 3 of a request
@@ -29,67 +29,32 @@ import java.util.concurrent.CompletableFuture;
  * (never aggregated: an aggregate must not span shards). When the map changes (a split or merge), the
  * queued records of shards that closed move, in order, to the shards that now own their hash keys; in
  * ordered mode a new shard does not send while a closed shard overlapping it still has a request in
- * flight, since that request's failures must go out first.
+ * flight, since that request's failures must go out first ({@link ReshardReconciler}).
  *
- * <p>All state is guarded by this object's monitor. {@code append} runs on callers' threads; every
- * other method runs on the sender thread.
+ * <p>All state is guarded by this object's monitor, which also guards the queues, the packer and the
+ * flush tracker. {@code append} runs on callers' threads; every other method runs on the sender thread.
  */
 final class RecordAccumulator {
-    private final ProducerConfig config;
+    private final AccumulatorConfig config;
     private final long lingerNanos;
     private final long ttlNanos;
-    /**
-     * The time whose rate allowance one entry carries: half the linger time, between 20 and 50 ms, or
-     * twice the smoothed round trip when that is longer (so one request in flight per shard still carries
-     * the shard's whole rate), at most a second. Short windows mean small entries that fit a shard's
-     * bucket while others write it too, and many entries per second, so that the one throttled entry
-     * that tells a producer to slow down is a small share of what it sends.
-     */
-    private final long baseEntryWindowNanos;
-    private static final long MIN_ENTRY_WINDOW_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(20);
-    private static final long MAX_BASE_ENTRY_WINDOW_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(50);
-    private static final long MAX_ENTRY_WINDOW_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
-    /** Smoothed PutRecords round trip (RFC 6298's SRTT, gain 1/8); 0 before the first answer. */
-    private long smoothedRoundTripNanos;
-
-    private ShardMap map = ShardMap.UNKNOWN;
-    private Map<String, ShardQueue> queues = new LinkedHashMap<>();
-    /** The queues in the order of {@code map.shards()}: routing a record is a search and an array read. */
-    private ShardQueue[] queueByShardIndex = new ShardQueue[0];
-    private ShardQueue unknown;
-    private final List<ShardQueue> retired = new ArrayList<>();
+    private final ShardQueues queues;
+    private final EntryPacker packer;
+    private final FlushTracker flushes = new FlushTracker();
+    private final ReshardReconciler reshards;
     private final Set<PutBatch> inFlight = new LinkedHashSet<>();
     private int rotation;
-
-    private long nextId;
-    private long outstanding;
-    private final List<FlushWaiter> flushes = new ArrayList<>();
     private boolean closed;
-    private boolean draining;
+    /** Measuring windows closed so far (key spreading re-reads the shards' rates once per window). */
+    private long windowsClosed;
 
-    /** The explicit hash keys of each spread hot key's sub-key buckets, fixed at first use. */
-    private final Map<String, String[]> bucketHashKeys = new java.util.HashMap<>();
-    /** Shards open to key spreading, coldest first; rebuilt each window. */
-    private List<ShardQueue> coldShards = List.of();
-    private int spreadCursor;
-
-    private static final class FlushWaiter {
-        final long upToId;
-        long remaining;
-        final CompletableFuture<Void> future = new CompletableFuture<>();
-
-        FlushWaiter(long upToId, long remaining) {
-            this.upToId = upToId;
-            this.remaining = remaining;
-        }
-    }
-
-    RecordAccumulator(ProducerConfig config) {
+    RecordAccumulator(AccumulatorConfig config, ReshardReconciler reshards) {
         this.config = config;
+        this.reshards = reshards;
         this.lingerNanos = config.maxBufferedTime().toNanos();
         this.ttlNanos = config.recordTtl().toNanos();
-        this.baseEntryWindowNanos = Math.min(MAX_BASE_ENTRY_WINDOW_NANOS, Math.max(MIN_ENTRY_WINDOW_NANOS, lingerNanos / 2));
-        this.unknown = newQueue(null, System.nanoTime());
+        this.queues = new ShardQueues(config.shardRateLimitFraction());
+        this.packer = new EntryPacker(config);
     }
 
     // ---------------------------------------------------------------- callers' side
@@ -102,47 +67,32 @@ final class RecordAccumulator {
         if (closed) {
             throw new ProducerClosedException("producer is closed; record not accepted");
         }
-        ShardQueue queue = route(record.hashKey());
-        record.id = nextId++;
-        outstanding++;
+        ShardQueue queue = queues.route(record.hashKey());
+        flushes.appended(record);
         queue.addLast(record);
         queue.countOffered(record);
-        return queue.records.size() == 1 || isFull(queue);
+        return queue.size() == 1 || packer.isFull(queue);
     }
 
     /** A future that completes when every record appended so far has a result. */
     synchronized CompletableFuture<Void> flush() {
-        if (outstanding == 0) {
-            return CompletableFuture.completedFuture(null);
-        }
-        FlushWaiter waiter = new FlushWaiter(nextId - 1, outstanding);
-        flushes.add(waiter);
-        return waiter.future;
+        return flushes.flush();
     }
-
-    synchronized ShardMap map() {
-        return map;
-    }
-
-    // ---------------------------------------------------------------- the sender's side
 
     /** Stops taking records; everything queued becomes sendable at once. */
     synchronized void close() {
         closed = true;
-        draining = true;
-    }
-
-    synchronized boolean isClosed() {
-        return closed;
     }
 
     synchronized long outstanding() {
-        return outstanding;
+        return flushes.outstanding();
     }
 
-    synchronized int inFlightRequests() {
-        return inFlight.size();
+    synchronized ShardMap map() {
+        return queues.map();
     }
+
+    // ---------------------------------------------------------------- the sender's side
 
     /**
      * Takes the records that are ready (linger over, a full aggregate, a retry, a flush) from every
@@ -150,7 +100,7 @@ final class RecordAccumulator {
      */
     synchronized List<PutBatch> drain(long now) {
         List<PutBatch> batches = new ArrayList<>();
-        List<ShardQueue> candidates = allQueues();
+        List<ShardQueue> candidates = queues.all();
         if (candidates.isEmpty() || inFlight.size() >= config.maxInFlightRequests()) {
             return batches;
         }
@@ -161,21 +111,20 @@ final class RecordAccumulator {
             ShardQueue queue = candidates.get((start + k) % candidates.size());
             Set<HashKey128> keysInRequest = queue.isUnknown() && config.ordered() ? new HashSet<>() : null;
             while (sendable(queue, current, now)) {
-                PutBatch.Entry entry = queue.isUnknown() ? takePlain(queue, keysInRequest)
-                        : take(queue, (int) Math.min(entryCap(queue), queue.limiter.availableBytes()));
+                PutBatch.Entry entry = packer.next(queue, keysInRequest);
                 if (entry == null) {
                     break;
                 }
                 if (!current.fits(entry.sizeBytes())) {
-                    if (config.ordered() && current.queues.contains(queue)) {
-                        putBack(entry); // ordered: this queue already has its one request
+                    if (config.ordered() && current.carries(queue)) {
+                        EntryPacker.putBack(entry); // ordered: this queue already has its one request
                         break;
                     }
                     if (!current.isEmpty()) {
                         batches.add(current);
                     }
                     if (inFlight.size() + batches.size() >= config.maxInFlightRequests()) {
-                        putBack(entry);
+                        EntryPacker.putBack(entry);
                         current = new PutBatch();
                         break candidates;
                     }
@@ -185,12 +134,8 @@ final class RecordAccumulator {
                         keysInRequest.add(entry.userRecords().get(0).hashKey());
                     }
                 }
-                if (!current.queues.contains(queue)) {
-                    queue.inFlightRequests++;
-                }
                 current.add(entry);
-                queue.inFlightRecords += entry.userRecords().size();
-                queue.limiter.consume(1, entry.sizeBytes());
+                queue.limiter().consume(1, entry.sizeBytes());
                 if (config.ordered() && !queue.isUnknown()) {
                     break;
                 }
@@ -207,8 +152,8 @@ final class RecordAccumulator {
     synchronized long nextWakeNanos(long now, long maxWaitNanos) {
         long wake = now + maxWaitNanos;
         boolean requestSlotFree = inFlight.size() < config.maxInFlightRequests();
-        for (ShardQueue queue : allQueues()) {
-            PendingRecord front = queue.records.peekFirst();
+        for (ShardQueue queue : queues.all()) {
+            PendingRecord front = queue.peek();
             if (front == null) {
                 continue;
             }
@@ -216,11 +161,11 @@ final class RecordAccumulator {
             if (!requestSlotFree || waitsForResponse(queue) || front.held()) {
                 continue; // a response will wake the sender
             }
-            long at = Math.max(now, queue.retryNotBeforeNanos);
+            long at = Math.max(now, queue.retryNotBeforeNanos());
             if (!ready(queue, now)) {
                 at = Math.max(at, front.createdNanos + lingerNanos);
             }
-            at = Math.max(at, now + queue.limiter.nanosUntilSendable(now, wantedBytes(queue)));
+            at = Math.max(at, now + queue.limiter().nanosUntilSendable(now, packer.wantedBytes(queue)));
             wake = Math.min(wake, at);
         }
         return wake;
@@ -229,25 +174,36 @@ final class RecordAccumulator {
     /** Removes queued records whose time to live is over (records in flight wait for their answer). */
     synchronized List<PendingRecord> expire(long now) {
         List<PendingRecord> expired = new ArrayList<>();
-        for (ShardQueue queue : allQueues()) {
+        for (ShardQueue queue : queues.all()) {
             // Records are queued in deadline order (retries, being older, go to the front).
-            while (!queue.records.isEmpty() && queue.records.peekFirst().deadlineNanos(ttlNanos) <= now) {
+            while (!queue.isEmpty() && queue.peek().deadlineNanos(ttlNanos) <= now) {
                 expired.add(queue.poll());
             }
         }
         return expired;
     }
 
-    /** The request's answer arrived (or it failed): its shards may send again. */
-    synchronized void completed(PutBatch batch) {
+    /**
+     * The request's answer arrived (or the call failed): its shards may send again, and their rates
+     * learn from it. One answer is one signal: a shard whose entries were throttled ({@code throttled}:
+     * how many) has its rate cut once; a shard with stored entries and none throttled may speed up.
+     *
+     * @param roundTripNanos the call's round trip, or -1 when it failed as a whole
+     */
+    synchronized void answered(PutBatch batch, long roundTripNanos, Map<ShardQueue, Integer> throttled,
+                               Collection<ShardQueue> succeeded, long now) {
         inFlight.remove(batch);
-        for (ShardQueue queue : batch.queues) {
-            queue.inFlightRequests--;
+        batch.finished();
+        reshards.requestAnswered();
+        if (roundTripNanos >= 0) {
+            packer.roundTrip(roundTripNanos);
         }
-        for (PutBatch.Entry entry : batch.entries) {
-            entry.queue().inFlightRecords -= entry.userRecords().size();
+        throttled.forEach((queue, entries) -> queue.throttled(entries, batch.sentAtNanos(), now));
+        for (ShardQueue queue : succeeded) {
+            if (!throttled.containsKey(queue)) {
+                queue.limiter().onSuccess(now);
+            }
         }
-        retired.removeIf(q -> q.inFlightRequests == 0 && q.records.isEmpty());
     }
 
     /**
@@ -259,110 +215,67 @@ final class RecordAccumulator {
         if (inOrder.isEmpty()) {
             return;
         }
-        if (!from.retired) {
-            from.addFirst(inOrder);
-            from.retryNotBeforeNanos = Math.max(from.retryNotBeforeNanos, notBeforeNanos);
+        if (!from.isRetired()) {
+            from.requeue(inOrder, notBeforeNanos);
             return;
         }
         Map<ShardQueue, List<PendingRecord>> byQueue = new LinkedHashMap<>();
         for (PendingRecord record : inOrder) {
-            byQueue.computeIfAbsent(route(record.hashKey()), q -> new ArrayList<>()).add(record);
+            byQueue.computeIfAbsent(queues.route(record.hashKey()), q -> new ArrayList<>()).add(record);
         }
-        byQueue.forEach((queue, records) -> {
-            queue.addFirst(records);
-            queue.retryNotBeforeNanos = Math.max(queue.retryNotBeforeNanos, notBeforeNanos);
-        });
+        byQueue.forEach((queue, records) -> queue.requeue(records, notBeforeNanos));
     }
 
     /**
      * Marks records as finished (their futures are about to complete). Returns the bytes to give back
-     * to the memory budget; completes flushes that waited only for these.
+     * to the memory budget; adds the flushes that waited only for these to {@code flushesDone}.
      */
-    long finish(Collection<PendingRecord> records, List<CompletableFuture<Void>> flushesDone) {
-        long freed = 0;
-        synchronized (this) {
-            for (PendingRecord record : records) {
-                if (record.done) {
-                    continue;
-                }
-                record.done = true;
-                outstanding--;
-                freed += record.budgetBytes();
-                for (FlushWaiter flush : flushes) {
-                    if (record.id <= flush.upToId) {
-                        flush.remaining--;
-                    }
-                }
-            }
-            flushes.removeIf(flush -> {
-                if (flush.remaining <= 0) {
-                    flushesDone.add(flush.future);
-                    return true;
-                }
-                return false;
-            });
-        }
-        return freed;
+    synchronized long finish(Collection<PendingRecord> records, List<CompletableFuture<Void>> flushesDone) {
+        return flushes.finish(records, flushesDone);
     }
 
     /** Installs a new shard map; returns true when the shards changed. */
     synchronized boolean applyShardMap(ShardMap next, long now) {
-        if (sameShards(map, next)) {
+        List<ShardQueue> leaving = queues.install(next, now);
+        if (leaving == null) {
             return false;
         }
-        Map<String, ShardQueue> nextQueues = new LinkedHashMap<>();
-        for (ShardMap.Shard shard : next.shards()) {
-            ShardQueue existing = queues.get(shard.shardId());
-            nextQueues.put(shard.shardId(), existing != null && existing.shard.range().equals(shard.range())
-                    ? existing : newQueue(shard, now));
-        }
-        List<ShardQueue> leaving = new ArrayList<>();
-        for (ShardQueue queue : queues.values()) {
-            if (nextQueues.get(queue.id()) != queue) {
-                leaving.add(queue);
-            }
-        }
-        if (unknown != null && next.isKnown()) {
-            leaving.add(unknown);
-            unknown = null;
-        }
-        map = next;
-        queues = nextQueues;
-        queueByShardIndex = new ShardQueue[next.shards().size()];
-        for (int i = 0; i < queueByShardIndex.length; i++) {
-            queueByShardIndex[i] = nextQueues.get(next.shards().get(i).shardId());
-        }
         for (ShardQueue old : leaving) {
-            old.retired = true;
             PendingRecord record;
             while ((record = old.poll()) != null) {
-                route(record.hashKey()).addLast(record);
+                queues.route(record.hashKey()).addLast(record);
             }
-            if (old.inFlightRequests > 0) {
-                retired.add(old);
-            }
+            reshards.retire(old);
         }
         return true;
+    }
+
+    /** An aggregate of this shard landed elsewhere: it sends nothing more until the map is refreshed. */
+    synchronized void holdUntilMapRefresh(ShardQueue queue) {
+        queue.holdForMap(true);
+    }
+
+    /** Lets every shard send again except those still waiting for a fresher map. */
+    synchronized void releaseMapHolds(Set<ShardQueue> stillHeld) {
+        for (ShardQueue queue : queues.all()) {
+            queue.holdForMap(stillHeld.contains(queue));
+        }
     }
 
     /** Fails nothing itself: hands back every record not finished, emptying the queues (close timed out). */
     synchronized List<PendingRecord> abandonAll() {
         List<PendingRecord> all = new ArrayList<>();
-        for (ShardQueue queue : allQueues()) {
+        for (ShardQueue queue : queues.all()) {
             PendingRecord record;
             while ((record = queue.poll()) != null) {
                 all.add(record);
             }
         }
-        for (PutBatch batch : inFlight) {
-            for (PutBatch.Entry entry : batch.entries) {
-                all.addAll(entry.userRecords());
-            }
-        }
+        forEachInFlight(all::add);
         return all;
     }
 
-    // ---------------------------------------------------------------- hot shards and spreading
+    // ---------------------------------------------------------------- measuring, for hot shards and spreading
 
     /** A shard found hot in a measuring window, and whether its once-per-interval warning is due. */
     record HotShardReport(ShardState state, boolean warn) {}
@@ -370,313 +283,96 @@ final class RecordAccumulator {
     /** Closes a measuring window: updates rates and hot flags; reports the hot shards. */
     synchronized List<HotShardReport> closeWindow(double seconds, long now, long warningIntervalNanos, int hotKeyCount) {
         List<HotShardReport> reports = new ArrayList<>();
-        List<ShardQueue> cold = new ArrayList<>();
-        for (ShardQueue queue : queues.values()) {
-            queue.closeWindow(seconds);
-            // Hot: the offered load nears the shard's byte limit (or its record limit when every user
-            // record is its own Kinesis record), or the shard throttles while well loaded. A throttle
-            // alone on a lightly loaded shard is noise (another producer, a burst), not a hot shard.
-            double byteLoad = queue.bytesPerSecond / ProducerConfig.SHARD_BYTES_PER_SECOND;
-            double recordLoad = config.aggregation() ? 0 : queue.recordsPerSecond / ProducerConfig.SHARD_RECORDS_PER_SECOND;
-            double load = Math.max(byteLoad, recordLoad);
-            queue.hot = load >= config.hotShardFraction() || (queue.windowThrottles > 0 && load >= config.hotShardFraction() / 2);
-            queue.windowThrottles = 0;
-            if (queue.hot) {
-                boolean warn = queue.lastHotWarningNanos == Long.MIN_VALUE
-                        || now - queue.lastHotWarningNanos >= warningIntervalNanos;
-                if (warn) {
-                    queue.lastHotWarningNanos = now;
-                }
+        for (ShardQueue queue : queues.open()) {
+            if (queue.closeWindow(seconds, !config.aggregation(), config.hotShardFraction())) {
+                boolean warn = queue.hotWarningDue(now, warningIntervalNanos);
                 reports.add(new HotShardReport(queue.state(hotKeyCount), warn));
-            } else {
-                cold.add(queue);
             }
         }
-        cold.sort((a, b) -> Double.compare(a.bytesPerSecond, b.bytesPerSecond));
-        // Spread onto the colder half only, so spread records do not make a new hot shard.
-        coldShards = List.copyOf(cold.subList(0, (cold.size() + 1) / 2));
+        windowsClosed++;
         return reports;
     }
 
-    /**
-     * For an unordered record whose natural shard is hot: the explicit hash key of a cold shard to send
-     * it to instead, or null to leave it where it is.
-     */
-    synchronized String spreadTarget(HashKey128 hashKey) {
-        if (!map.isKnown() || coldShards.isEmpty()) {
-            return null;
-        }
-        ShardQueue natural = route(hashKey);
-        if (!natural.hot) {
-            return null;
-        }
-        ShardQueue target = coldShards.get(Math.floorMod(spreadCursor++, coldShards.size()));
-        return target.retired ? null : target.shard.range().start().toString();
+    synchronized long windowsClosed() {
+        return windowsClosed;
     }
 
-    /**
-     * The explicit hash key of sub-key bucket {@code bucket} of a spread hot key: bucket b goes to the
-     * b-th shard after the key's own (bucket 0 stays home), so the buckets land on distinct shards and use
-     * the capacity every other shard has left, instead of wherever a hash of the bucket falls (two buckets
-     * on one shard, none on another). Fixed once per key and bucket: a sub-key's records keep one shard.
-     */
-    synchronized String bucketHashKey(String partitionKey, HashKey128 hashKey, int bucket) {
-        String[] keys = bucketHashKeys.computeIfAbsent(partitionKey, k -> new String[config.spreadBuckets()]);
-        if (keys[bucket] == null) {
-            int home = map.indexFor(hashKey);
-            if (!map.isKnown() || home < 0) {
-                return io.shardwise.aggregation.HashKeys.ofPartitionKey(partitionKey + "\u0000" + bucket).toString();
-            }
-            ShardMap.Shard target = map.shards().get((home + bucket) % map.shards().size());
-            java.math.BigInteger start = target.range().start();
-            keys[bucket] = start.add(target.range().end().subtract(start).shiftRight(1)).toString();
-        }
-        return keys[bucket];
+    /** The queues of the open shards, in shard map order. */
+    synchronized List<ShardQueue> shardQueues() {
+        return queues.open();
     }
 
-    /** True when the record's natural shard is hot and {@code partitionKey} is among its heavy keys. */
-    synchronized boolean isHotKey(HashKey128 hashKey, String partitionKey, int hotKeyCount) {
-        if (!map.isKnown()) {
-            return false;
-        }
-        ShardQueue natural = route(hashKey);
-        if (!natural.hot) {
-            return false;
-        }
-        for (HotKey key : natural.heavyKeys.top(hotKeyCount)) {
-            if (key.partitionKey().equals(partitionKey)) {
-                return true;
-            }
-        }
-        return false;
+    /** The queue of the shard that owns {@code hashKey} by the current map; null while the map is unknown. */
+    synchronized ShardQueue naturalQueue(HashKey128 hashKey) {
+        return queues.map().isKnown() ? queues.route(hashKey) : null;
     }
 
-    /**
-     * A future that completes once every record of {@code partitionKey} now held (queued or in flight)
-     * has a result: records of the key moved to another shard wait for it, so they cannot overtake.
-     */
-    synchronized CompletableFuture<Void> barrierFor(String partitionKey) {
-        List<CompletableFuture<SendResult>> earlier = new ArrayList<>();
-        for (ShardQueue queue : allQueues()) {
-            for (PendingRecord record : queue.records) {
-                if (record.partitionKey.equals(partitionKey)) {
-                    earlier.add(record);
-                }
-            }
+    /** Calls {@code action} with every record held, queued or in flight. */
+    synchronized void forEachHeld(Consumer<PendingRecord> action) {
+        for (ShardQueue queue : queues.all()) {
+            queue.queued().forEach(action);
         }
-        for (PutBatch batch : inFlight) {
-            for (PutBatch.Entry entry : batch.entries) {
-                for (PendingRecord record : entry.userRecords()) {
-                    if (record.partitionKey.equals(partitionKey)) {
-                        earlier.add(record);
-                    }
-                }
-            }
-        }
-        return CompletableFuture.allOf(earlier.toArray(CompletableFuture[]::new)).handle((done, error) -> null);
+        forEachInFlight(action);
     }
-
-    synchronized void holdUntilMapRefresh(ShardQueue queue) {
-        queue.heldForMap = true;
-    }
-
-    /** Lets every shard send again except those still waiting for a fresher map. */
-    synchronized void releaseMapHolds(Set<ShardQueue> stillHeld) {
-        for (ShardQueue queue : allQueues()) {
-            queue.heldForMap = stillHeld.contains(queue);
-        }
-    }
-
-    /** One answer throttled {@code entries} of the shard's entries: counted each, but the rate is cut once. */
-    synchronized void throttled(ShardQueue queue, int entries, long sentNanos, long now) {
-        queue.throttles += entries;
-        queue.windowThrottles += entries;
-        queue.limiter.onThrottle(sentNanos, now);
-    }
-
-    synchronized void succeeded(ShardQueue queue, long now) {
-        queue.limiter.onSuccess(now);
-    }
-
-    // ---------------------------------------------------------------- introspection
 
     synchronized List<ShardState> states(int hotKeyCount) {
         List<ShardState> states = new ArrayList<>();
-        for (ShardQueue queue : allQueues()) {
+        for (ShardQueue queue : queues.all()) {
             states.add(queue.state(hotKeyCount));
         }
         return states;
     }
 
     synchronized long oldestCreatedNanos() {
-        long oldest = Long.MAX_VALUE;
-        for (ShardQueue queue : allQueues()) {
-            for (PendingRecord record : queue.records) {
-                oldest = Math.min(oldest, record.createdNanos);
+        long[] oldest = {Long.MAX_VALUE};
+        for (ShardQueue queue : queues.all()) {
+            for (PendingRecord record : queue.queued()) {
+                oldest[0] = Math.min(oldest[0], record.createdNanos);
                 if (record.attemptCount() == 0) {
                     break; // beyond the retried front, records are in creation order
                 }
             }
         }
-        for (PutBatch batch : inFlight) {
-            for (PutBatch.Entry entry : batch.entries) {
-                for (PendingRecord record : entry.userRecords()) {
-                    oldest = Math.min(oldest, record.createdNanos);
-                }
-            }
-        }
-        return oldest;
+        forEachInFlight(record -> oldest[0] = Math.min(oldest[0], record.createdNanos));
+        return oldest[0];
     }
 
     // ---------------------------------------------------------------- inside
 
-    private ShardQueue newQueue(ShardMap.Shard shard, long now) {
-        double fraction = shard == null ? 0 : config.shardRateLimitFraction();
-        AdaptiveRateLimiter limiter = new AdaptiveRateLimiter(fraction * ProducerConfig.SHARD_RECORDS_PER_SECOND,
-                fraction * ProducerConfig.SHARD_BYTES_PER_SECOND, now);
-        return new ShardQueue(shard, limiter, 32);
-    }
-
-    private ShardQueue route(HashKey128 hashKey) {
-        int index = map.indexFor(hashKey);
-        if (index < 0) {
-            if (unknown == null) {
-                unknown = newQueue(null, System.nanoTime()); // a gap in the map: send plain until it heals
+    private void forEachInFlight(Consumer<PendingRecord> action) {
+        for (PutBatch batch : inFlight) {
+            for (PutBatch.Entry entry : batch.entries()) {
+                entry.userRecords().forEach(action);
             }
-            return unknown;
         }
-        return queueByShardIndex[index];
-    }
-
-    private List<ShardQueue> allQueues() {
-        List<ShardQueue> all = new ArrayList<>(queues.size() + 1);
-        all.addAll(queues.values());
-        if (unknown != null) {
-            all.add(unknown);
-        }
-        return all;
-    }
-
-    private boolean isFull(ShardQueue queue) {
-        if (queue.isUnknown() || !config.aggregation()) {
-            int requestWorth = config.ordered() && !queue.isUnknown() ? 1 : ProducerConfig.MAX_ENTRIES_PER_REQUEST;
-            return queue.records.size() >= requestWorth;
-        }
-        return queue.queuedBytes >= entryCap(queue);
-    }
-
-    /** The largest aggregate for this shard now: the configured maximum, or less when its rate allows less. */
-    private int entryCap(ShardQueue queue) {
-        long window = Math.min(MAX_ENTRY_WINDOW_NANOS, Math.max(baseEntryWindowNanos, 2 * smoothedRoundTripNanos));
-        return queue.limiter.entryBytes(config.aggregationMaxBytes(), window);
-    }
-
-    /** A PutRecords call was answered after {@code nanos}. */
-    synchronized void roundTrip(long nanos) {
-        smoothedRoundTripNanos = smoothedRoundTripNanos == 0 ? nanos : smoothedRoundTripNanos + (nanos - smoothedRoundTripNanos) / 8;
-    }
-
-    /**
-     * The bytes the shard's bucket must hold before its next entry goes: a whole entry's worth (what is
-     * queued, with room for the aggregate's framing, up to the entry cap), or the front record alone.
-     */
-    private long wantedBytes(ShardQueue queue) {
-        PendingRecord front = queue.records.peekFirst();
-        if (front == null) {
-            return 0;
-        }
-        if (queue.isUnknown() || !config.aggregation()) {
-            return front.kinesisBytes;
-        }
-        long framed = queue.queuedBytes + queue.queuedBytes / 4 + 64;
-        return Math.max(front.kinesisBytes, Math.min(entryCap(queue), framed));
     }
 
     private boolean ready(ShardQueue queue, long now) {
-        PendingRecord front = queue.records.peekFirst();
-        return front != null && (draining || !flushes.isEmpty() || isFull(queue) || front.attemptCount() > 0
+        PendingRecord front = queue.peek();
+        return front != null && (closed || flushes.flushing() || packer.isFull(queue) || front.attemptCount() > 0
                 || now - front.createdNanos >= lingerNanos);
     }
 
     private boolean waitsForResponse(ShardQueue queue) {
-        if (queue.heldForMap) {
+        if (queue.isHeldForMap()) {
             return true;
         }
         if (config.ordered()) {
-            return queue.inFlightRequests > 0 || blockedByClosedShard(queue);
+            return queue.requestsInFlight() > 0 || reshards.blocks(queue);
         }
-        return queue.inFlightRequests >= config.maxInFlightRequestsPerShard();
+        return queue.requestsInFlight() >= config.maxInFlightRequestsPerShard();
     }
 
     private boolean sendable(ShardQueue queue, PutBatch current, long now) {
-        if (queue.records.isEmpty() || queue.records.peekFirst().held() || now < queue.retryNotBeforeNanos
+        if (queue.isEmpty() || queue.peek().held() || now < queue.retryNotBeforeNanos()
                 || !ready(queue, now)
-                || !queue.limiter.canSend(now, wantedBytes(queue))) {
+                || !queue.limiter().canSend(now, packer.wantedBytes(queue))) {
             return false;
         }
-        if (current.queues.contains(queue)) {
+        if (current.carries(queue)) {
             // Already in this request: ordered shards take one entry, the unknown queue and unordered more.
             return !(config.ordered() && !queue.isUnknown());
         }
         return !waitsForResponse(queue);
-    }
-
-    private boolean blockedByClosedShard(ShardQueue queue) {
-        for (ShardQueue old : retired) {
-            if (old.inFlightRequests > 0 && old.overlaps(queue)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** One Kinesis record of at most {@code maxBytes} from the front of a known shard's queue: an aggregate, or a plain record. */
-    private PutBatch.Entry take(ShardQueue queue, int maxBytes) {
-        if (!config.aggregation()) {
-            PendingRecord record = queue.poll();
-            return plain(queue, record);
-        }
-        int limit = Math.max(1, maxBytes);
-        RecordAggregator aggregator = new RecordAggregator(limit, Integer.MAX_VALUE);
-        // Sized for the records of the front's size that fit, so a 1 MiB aggregate's list is not regrown.
-        int expected = limit / Math.max(16, queue.records.peekFirst().kinesisBytes) + 1;
-        List<PendingRecord> taken = new ArrayList<>(Math.min(queue.records.size(), expected));
-        PendingRecord next;
-        while ((next = queue.records.peekFirst()) != null && !next.held()) {
-            if (aggregator.tryAdd(next.partitionKey, next.explicitHashKey, next.data)) {
-                taken.add(queue.poll());
-            } else if (aggregator.isEmpty()) {
-                return plain(queue, queue.poll()); // larger than an aggregate may be: goes alone
-            } else {
-                break;
-            }
-        }
-        return new PutBatch.Entry(queue, aggregator, taken);
-    }
-
-    /**
-     * One plain record from the queue of records without a known shard. In ordered mode a request may
-     * not carry two records of one hash key (the first could fail and the second be stored).
-     */
-    private PutBatch.Entry takePlain(ShardQueue queue, Set<HashKey128> keysInRequest) {
-        PendingRecord front = queue.records.peekFirst();
-        if (keysInRequest != null && !keysInRequest.add(front.hashKey())) {
-            return null;
-        }
-        return plain(queue, queue.poll());
-    }
-
-    private static PutBatch.Entry plain(ShardQueue queue, PendingRecord record) {
-        KinesisRecord kinesisRecord = new KinesisRecord(record.partitionKey, record.explicitHashKey, record.data, 1, false);
-        return new PutBatch.Entry(queue, kinesisRecord, List.of(record));
-    }
-
-    /** Undoes a take that did not fit into a request. */
-    private void putBack(PutBatch.Entry entry) {
-        entry.queue().addFirst(entry.userRecords());
-    }
-
-    private static boolean sameShards(ShardMap a, ShardMap b) {
-        return a.shards().equals(b.shards());
     }
 }

@@ -1,12 +1,8 @@
 package io.shardwise.producer;
 
-import io.shardwise.aggregation.KinesisRecord;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -16,13 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
-import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
 /**
  * The producer's background thread (plus one thread that hands requests to the client, which marshals
@@ -38,19 +28,18 @@ final class Sender implements Runnable {
     private static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long MAP_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int HOT_KEYS_REPORTED = 5;
+    /** A hot shard is reported at WARN at most once per this interval (every window to metrics). */
+    private static final long HOT_SHARD_WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
-    private final ProducerConfig config;
+    private final SenderConfig config;
     private final RecordAccumulator accumulator;
+    private final ReshardReconciler reshards;
     private final MemoryBudget budget;
-    private final KinesisAsyncClient kinesis;
+    private final PutRecordsTransport transport;
     private final ShardMapLoader mapLoader;
     private final ProducerMetrics metrics;
-    private final Backoff backoff;
-    private final ThrottleBackoff throttleBackoff;
+    private final RetryBackoff backoff;
     private final long ttlNanos;
-    private final AwsRequestOverrideConfiguration requestOverride;
-    /** True when the client carries a {@link PutRecordsBodyInterceptor}: the producer writes PutRecords bodies itself. */
-    private final boolean writesBodies;
     private final ConcurrentLinkedQueue<Runnable> events = new ConcurrentLinkedQueue<>();
     private final CompletableFuture<Void> firstMap = new CompletableFuture<>();
     /** Answers handled this turn whose futures complete once the turn's requests are dispatched. */
@@ -64,24 +53,18 @@ final class Sender implements Runnable {
     private boolean mapRefreshWanted;
     private long nextMapRefreshNanos;
     private long windowStartNanos;
-    /** Aggregates stored on another shard than predicted, waiting for the map that says which sub-records are off. */
-    private final List<Unverified> unverified = new ArrayList<>();
 
-    private record Unverified(PutBatch.Entry entry, PutRecordsResultEntry result, Attempt success) {}
-
-    Sender(ProducerConfig config, RecordAccumulator accumulator, MemoryBudget budget, KinesisAsyncClient kinesis,
-           boolean writesBodies, ProducerMetrics metrics) {
-        this.writesBodies = writesBodies;
+    Sender(SenderConfig config, RecordAccumulator accumulator, ReshardReconciler reshards, MemoryBudget budget,
+           ShardMapLoader mapLoader, PutRecordsTransport transport, ProducerMetrics metrics) {
+        this.reshards = reshards;
         this.config = config;
         this.accumulator = accumulator;
         this.budget = budget;
-        this.kinesis = kinesis;
-        this.mapLoader = new ShardMapLoader(kinesis, config.stream());
+        this.transport = transport;
+        this.mapLoader = mapLoader;
         this.metrics = metrics;
-        this.backoff = new Backoff(config.retryBaseDelay(), config.retryMaxDelay());
-        this.throttleBackoff = new ThrottleBackoff(config.retryBaseDelay(), config.retryMaxDelay());
+        this.backoff = new RetryBackoff(config.retryBaseDelay(), config.retryMaxDelay());
         this.ttlNanos = config.recordTtl().toNanos();
-        this.requestOverride = AwsRequestOverrideConfiguration.builder().apiCallTimeout(config.requestTimeout()).build();
     }
 
     void start(String threadName) {
@@ -119,11 +102,6 @@ final class Sender implements Runnable {
         caller.shutdown();
     }
 
-    void requestMapRefresh() {
-        events.add(() -> mapRefreshWanted = true);
-        wakeUp();
-    }
-
     @Override
     public void run() {
         windowStartNanos = System.nanoTime();
@@ -150,7 +128,7 @@ final class Sender implements Runnable {
             metrics.userRecordsExpired(expired.size());
             fail(expired, record -> new RecordExpiredException(config.recordTtl(), record.attempts()));
         }
-        expireUnverified(now);
+        expireMisplaced(now);
         if (now - windowStartNanos >= WINDOW_NANOS) {
             closeWindow(now);
         }
@@ -166,7 +144,7 @@ final class Sender implements Runnable {
         }
         long nextHousekeeping = Math.min(windowStartNanos + WINDOW_NANOS, nextMapRefreshNanos);
         long wake = Math.min(accumulator.nextWakeNanos(now, Math.max(0, nextHousekeeping - now)),
-                earliestUnverifiedDeadline());
+                reshards.earliestDeadline());
         long sleep = wake - System.nanoTime();
         if (sleep > 0) {
             LockSupport.parkNanos(this, sleep);
@@ -210,121 +188,49 @@ final class Sender implements Runnable {
             log.info("stream {}: shard map now {}", config.stream(), map);
         }
         nextMapRefreshNanos = now + config.shardMapRefreshInterval().toNanos();
-        verifyMisplacedAggregates(map);
+        reconcileMisplacedAggregates(map);
         firstMap.complete(null);
     }
 
-    /**
-     * An aggregate built from a stale map (the shard split or merged after the last refresh) is stored
-     * on the shard that owns its outer hash key; its sub-records whose hash keys that shard does not own
-     * would be skipped by range-aware readers (the KCL and ours drop them). Now that the map is fresh,
-     * those sub-records go back, at the front, to the queue of the shard that owns them; the others are
-     * confirmed. Until then the stale shard's queue was held, so nothing of those keys overtook them.
-     */
-    private void verifyMisplacedAggregates(ShardMap map) {
-        Outcome outcome = new Outcome();
-        long now = System.nanoTime();
-        List<Unverified> waiting = new ArrayList<>();
-        for (Unverified u : unverified) {
-            ShardMap.Shard actual = map.byId(u.result().shardId());
-            if (actual == null) {
-                waiting.add(u); // the map still lags behind Kinesis: look again soon
-                continue;
-            }
-            List<PendingRecord> users = u.entry().userRecords();
-            for (int i = 0; i < users.size(); i++) {
-                PendingRecord record = users.get(i);
-                if (record.done) {
-                    continue; // expired while the map did not know the shard
-                }
-                if (actual.contains(record.hashKey())) {
-                    record.addAttempt(u.success());
-                    outcome.stored.add(record);
-                    outcome.results.add(new SendResult(actual.shardId(), u.result().sequenceNumber(), i, record.attempts()));
-                } else {
-                    record.addAttempt(new Attempt(u.success().startedAt(), u.success().duration(),
-                            "StoredOutsideShardRange", "aggregate landed on " + actual.shardId()
-                            + " after a reshard; this sub-record's hash key belongs to another shard"));
-                    outcome.retry.computeIfAbsent(u.entry().queue(), q -> new ArrayList<>()).add(record);
-                }
-            }
+    /** A fresh map: misplaced aggregates on the shards it lists are confirmed or sent again (see {@link ReshardReconciler}). */
+    private void reconcileMisplacedAggregates(ShardMap map) {
+        if (!reshards.hasMisplaced()) {
+            return;
         }
-        unverified.clear();
-        unverified.addAll(waiting);
-        java.util.Set<ShardQueue> stillHeld = new java.util.HashSet<>();
-        waiting.forEach(u -> stillHeld.add(u.entry().queue()));
-        accumulator.releaseMapHolds(stillHeld);
-        if (!waiting.isEmpty()) {
+        long now = System.nanoTime();
+        ReshardReconciler.Reconciled reconciled = reshards.reconcile(map);
+        accumulator.releaseMapHolds(reconciled.stillHeld());
+        if (reconciled.mapLags()) {
             nextMapRefreshNanos = now + MAP_RETRY_NANOS;
         }
-        outcome.retry.forEach((queue, records) -> {
+        reconciled.resend().forEach((queue, records) -> {
             log.info("stream {}: re-sending {} sub-records of an aggregate stored on a shard that no longer "
                     + "owns their hash keys (built before a reshard); range-aware readers skip the stale copies",
                     config.stream(), records.size());
             metrics.retries(records.size());
             accumulator.requeue(queue, records, now);
         });
-        complete(outcome.stored, outcome.results);
+        complete(reconciled.stored(), reconciled.results());
     }
 
-    /**
-     * Sub-records of a misplaced aggregate keep their time to live while they wait for a map that lists
-     * the shard the aggregate landed on. That shard may have closed before the map reloaded (the map
-     * holds open shards only), so the wait can be endless: past their deadline they expire, like queued
-     * records, and a shard whose misplaced aggregates are all finished sends again.
-     */
-    private void expireUnverified(long now) {
-        if (unverified.isEmpty()) {
+    /** Sub-records of misplaced aggregates past their time to live fail; their queues may send again. */
+    private void expireMisplaced(long now) {
+        if (!reshards.hasMisplaced()) {
             return;
         }
-        List<PendingRecord> expired = new ArrayList<>();
-        for (Unverified u : unverified) {
-            for (PendingRecord record : u.entry().userRecords()) {
-                if (!record.done && now >= record.deadlineNanos(ttlNanos)) {
-                    record.addAttempt(new Attempt(u.success().startedAt(), u.success().duration(), "ShardNotInMap",
-                            "aggregate landed on " + u.result().shardId() + ", which the shard map does not list "
-                            + "(it closed before the map reloaded, or the map lags); whether that shard owns this "
-                            + "sub-record's hash key is unknown"));
-                    expired.add(record);
-                }
-            }
-        }
+        List<PendingRecord> expired = reshards.expire(now);
         if (expired.isEmpty()) {
             return;
         }
         metrics.userRecordsExpired(expired.size());
         fail(expired, record -> new RecordExpiredException(config.recordTtl(), record.attempts()));
-        unverified.removeIf(u -> u.entry().userRecords().stream().allMatch(record -> record.done));
-        java.util.Set<ShardQueue> stillHeld = new java.util.HashSet<>();
-        unverified.forEach(u -> stillHeld.add(u.entry().queue()));
-        accumulator.releaseMapHolds(stillHeld);
-    }
-
-    private long earliestUnverifiedDeadline() {
-        long earliest = Long.MAX_VALUE;
-        for (Unverified u : unverified) {
-            for (PendingRecord record : u.entry().userRecords()) {
-                if (!record.done) {
-                    earliest = Math.min(earliest, record.deadlineNanos(ttlNanos));
-                }
-            }
-        }
-        return earliest;
-    }
-
-    /** Records of misplaced aggregates still unverified when the producer closes. */
-    List<PendingRecord> abandonUnverified() {
-        List<PendingRecord> records = new ArrayList<>();
-        unverified.forEach(u -> records.addAll(u.entry().userRecords()));
-        unverified.clear();
-        return records;
+        accumulator.releaseMapHolds(reshards.forgetFinished());
     }
 
     // ---------------------------------------------------------------- sending
 
     private void dispatch(PutBatch batch) {
-        batch.sentAt = Instant.now();
-        batch.sentAtNanos = System.nanoTime();
+        batch.markSent(Instant.now(), System.nanoTime());
         try {
             // Encoding aggregates, and the SDK's marshalling and signing (a SHA-256 of the body), happen
             // on a second thread while this one prepares the next requests.
@@ -337,9 +243,9 @@ final class Sender implements Runnable {
     private void call(PutBatch batch) {
         CompletableFuture<PutRecordsResponse> call;
         try {
-            call = kinesis.putRecords(writesBodies ? requestWithBody(batch) : request(batch));
+            call = transport.put(batch);
             // The client marshalled the call before returning: the aggregates may be collected now.
-            batch.entries.forEach(PutBatch.Entry::release);
+            batch.entries().forEach(PutBatch.Entry::release);
         } catch (RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
@@ -350,84 +256,18 @@ final class Sender implements Runnable {
         });
     }
 
-    private PutRecordsRequest request(PutBatch batch) {
-        List<PutRecordsRequestEntry> entries = new ArrayList<>(batch.entries.size());
-        for (PutBatch.Entry entry : batch.entries) {
-            entries.add(PutRecordsRequestEntry.builder()
-                    .partitionKey(entry.record().partitionKey())
-                    .explicitHashKey(entry.record().explicitHashKey())
-                    .data(SdkBytes.fromByteArrayUnsafe(entry.record().data()))
-                    .build());
-        }
-        return config.stream().apply(PutRecordsRequest.builder()).records(entries).overrideConfiguration(requestOverride).build();
-    }
-
-    /** The same call with its records in a {@link PutRecordsBody} that the client's interceptor sends as they are. */
-    private PutRecordsRequest requestWithBody(PutBatch batch) {
-        List<PutRecordsBody.Entry> entries = new ArrayList<>(batch.entries.size());
-        for (PutBatch.Entry entry : batch.entries) {
-            KinesisRecord record = entry.record();
-            entries.add(new PutRecordsBody.Entry(record.partitionKey(), record.explicitHashKey(), record.data()));
-        }
-        return config.stream().apply(PutRecordsRequest.builder()).overrideConfiguration(requestOverride.toBuilder()
-                .putExecutionAttribute(PutRecordsBodyInterceptor.BODY, new PutRecordsBody(entries)).build()).build();
-    }
-
     // ---------------------------------------------------------------- answers
 
     private void answered(PutBatch batch, PutRecordsResponse response, Throwable error, long endNanos) {
-        accumulator.completed(batch);
-        Duration took = Duration.ofNanos(endNanos - batch.sentAtNanos);
-        metrics.requestLatency(endNanos - batch.sentAtNanos, error == null);
-        Outcome outcome = new Outcome();
-        if (error == null && response.records().size() != batch.entries.size()) {
-            error = new IllegalStateException("PutRecords answered " + response.records().size()
-                    + " entries for " + batch.entries.size());
+        metrics.requestLatency(endNanos - batch.sentAtNanos(), error == null);
+        AnswerOutcome outcome = AnswerOutcome.read(batch, response, error, endNanos, ttlNanos, metrics);
+        for (AnswerOutcome.Misplaced m : outcome.misplaced) {
+            accumulator.holdUntilMapRefresh(m.entry().queue());
+            reshards.misplaced(m.entry(), m.result(), m.success());
         }
-        if (error != null) {
-            ErrorClassifier.Failure failure = ErrorClassifier.ofCall(error);
-            if (failure.kind() == ErrorClassifier.Kind.FINAL && error instanceof IllegalStateException) {
-                failure = new ErrorClassifier.Failure(ErrorClassifier.Kind.RETRIABLE, "MalformedResponse", error.getMessage());
-            }
-            Attempt attempt = new Attempt(batch.sentAt, took, failure.code(), failure.message());
-            for (ShardQueue queue : batch.queues) {
-                if (failure.kind() == ErrorClassifier.Kind.THROTTLED) {
-                    outcome.throttledEntries.put(queue, 1);
-                    accumulator.throttled(queue, 1, batch.sentAtNanos, endNanos);
-                    metrics.throttled(queue.id());
-                }
-            }
-            for (PutBatch.Entry entry : batch.entries) {
-                outcome.failed(entry, failure, attempt, endNanos, error);
-            }
-        } else {
-            accumulator.roundTrip(endNanos - batch.sentAtNanos);
-            Attempt success = new Attempt(batch.sentAt, took, null, null);
-            List<PutRecordsResultEntry> results = response.records();
-            for (int i = 0; i < results.size(); i++) {
-                PutBatch.Entry entry = batch.entries.get(i);
-                PutRecordsResultEntry result = results.get(i);
-                if (result.errorCode() == null) {
-                    outcome.stored(entry, result, success);
-                } else {
-                    ErrorClassifier.Failure failure = ErrorClassifier.ofEntry(result.errorCode(), result.errorMessage());
-                    if (failure.kind() == ErrorClassifier.Kind.THROTTLED) {
-                        outcome.throttledEntries.merge(entry.queue(), 1, Integer::sum);
-                        metrics.throttled(entry.queue().id());
-                    }
-                    outcome.failed(entry, failure, new Attempt(batch.sentAt, took, failure.code(), failure.message()),
-                            endNanos, null);
-                }
-            }
-            // One answer is one signal: its throttled entries cut a shard's rate once, however many there are.
-            outcome.throttledEntries.forEach((queue, entries) ->
-                    accumulator.throttled(queue, entries, batch.sentAtNanos, endNanos));
-            for (ShardQueue queue : outcome.succeededQueues) {
-                if (!outcome.throttledEntries.containsKey(queue)) {
-                    accumulator.succeeded(queue, endNanos);
-                }
-            }
-        }
+        // The request is no longer in flight; one answer is one signal for each shard's rate.
+        accumulator.answered(batch, error == null ? endNanos - batch.sentAtNanos() : -1, outcome.throttledEntries,
+                outcome.succeededQueues, endNanos);
         outcome.retry.forEach((queue, records) -> {
             int mostAttempts = 0;
             for (PendingRecord record : records) {
@@ -435,7 +275,7 @@ final class Sender implements Runnable {
             }
             metrics.retries(records.size());
             long delay = outcome.throttledEntries.containsKey(queue)
-                    ? throttleBackoff.delayNanos(mostAttempts) : backoff.delayNanos(mostAttempts);
+                    ? backoff.afterThrottleNanos(mostAttempts) : backoff.afterFailureNanos(mostAttempts);
             accumulator.requeue(queue, records, endNanos + delay);
         });
         if (outcome.wrongShard) {
@@ -446,7 +286,7 @@ final class Sender implements Runnable {
         resultsToDeliver.add(() -> deliver(outcome));
     }
 
-    private void deliver(Outcome outcome) {
+    private void deliver(AnswerOutcome outcome) {
         complete(outcome.stored, outcome.results);
         if (!outcome.expired.isEmpty()) {
             metrics.userRecordsExpired(outcome.expired.size());
@@ -460,63 +300,6 @@ final class Sender implements Runnable {
                 return new RecordFailedException("record failed with an error that retrying cannot fix: "
                         + last.errorCode() + " (" + last.errorMessage() + ")", attempts, null);
             });
-        }
-    }
-
-    /** What one answer means for each user record it covered. */
-    private final class Outcome {
-        final List<PendingRecord> stored = new ArrayList<>();
-        final List<SendResult> results = new ArrayList<>();
-        final Map<ShardQueue, List<PendingRecord>> retry = new LinkedHashMap<>();
-        final List<PendingRecord> expired = new ArrayList<>();
-        final List<PendingRecord> finalFailures = new ArrayList<>();
-        final List<ShardQueue> succeededQueues = new ArrayList<>();
-        final Map<ShardQueue, Integer> throttledEntries = new LinkedHashMap<>();
-        boolean wrongShard;
-
-        void stored(PutBatch.Entry entry, PutRecordsResultEntry result, Attempt success) {
-            ShardQueue queue = entry.queue();
-            if (!queue.isUnknown() && !queue.id().equals(result.shardId())) {
-                // Landed elsewhere than predicted: the map is stale (a split or merge). Refresh at once.
-                wrongShard = true;
-                if (entry.aggregated()) {
-                    accumulator.holdUntilMapRefresh(queue);
-                    unverified.add(new Unverified(entry, result, success));
-                    return;
-                }
-            }
-            if (!succeededQueues.contains(queue)) {
-                succeededQueues.add(queue);
-            }
-            metrics.kinesisRecordPut(entry.userRecords().size(), entry.sizeBytes());
-            boolean aggregated = entry.aggregated();
-            List<PendingRecord> users = entry.userRecords();
-            // Records stored at their first attempt share one immutable history (SendResult copies
-            // anything else), instead of one copy per user record.
-            List<Attempt> firstTry = List.of(success);
-            for (int i = 0; i < users.size(); i++) {
-                PendingRecord record = users.get(i);
-                List<Attempt> attempts = firstTry;
-                if (record.attemptCount() > 0) {
-                    record.addAttempt(success);
-                    attempts = record.attempts();
-                }
-                stored.add(record);
-                results.add(new SendResult(result.shardId(), result.sequenceNumber(), aggregated ? i : 0, attempts));
-            }
-        }
-
-        void failed(PutBatch.Entry entry, ErrorClassifier.Failure failure, Attempt attempt, long now, Throwable cause) {
-            for (PendingRecord record : entry.userRecords()) {
-                record.addAttempt(attempt);
-                if (!failure.retriable()) {
-                    finalFailures.add(record);
-                } else if (now >= record.deadlineNanos(ttlNanos)) {
-                    expired.add(record);
-                } else {
-                    retry.computeIfAbsent(entry.queue(), q -> new ArrayList<>()).add(record);
-                }
-            }
         }
     }
 
@@ -550,7 +333,7 @@ final class Sender implements Runnable {
         double seconds = (now - windowStartNanos) / 1e9;
         windowStartNanos = now;
         for (RecordAccumulator.HotShardReport report : accumulator.closeWindow(seconds, now,
-                config.hotShardWarningInterval().toNanos(), HOT_KEYS_REPORTED)) {
+                HOT_SHARD_WARNING_INTERVAL_NANOS, HOT_KEYS_REPORTED)) {
             ShardState state = report.state();
             metrics.hotShard(state.shardId());
             if (report.warn()) {

@@ -142,7 +142,7 @@ class AdaptiveRateLimiterTest {
         static SharedShard simulate(int producers, long seed, int runSeconds) {
             SharedShard shard = new SharedShard(producers);
             Random random = new Random(seed);
-            ThrottleBackoff backoff = new ThrottleBackoff(Duration.ofMillis(100), Duration.ofSeconds(3));
+            RetryBackoff backoff = new RetryBackoff(Duration.ofMillis(100), Duration.ofSeconds(3));
             AdaptiveRateLimiter[] limiters = new AdaptiveRateLimiter[producers];
             long[] answerAt = new long[producers];
             long[] sentAt = new long[producers];
@@ -169,7 +169,7 @@ class AdaptiveRateLimiterTest {
                         answerAt[i] = -1;
                         if (throttledAnswer[i]) {
                             limiters[i].onThrottle(sentAt[i], now);
-                            notBefore[i] = now + backoff.delayNanos(++failures[i]);
+                            notBefore[i] = now + backoff.afterThrottleNanos(++failures[i]);
                         } else {
                             limiters[i].onSuccess(now);
                             failures[i] = 0;

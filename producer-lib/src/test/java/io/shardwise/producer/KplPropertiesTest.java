@@ -34,16 +34,16 @@ class KplPropertiesTest {
         assertThat(builder.region()).isEqualTo(Region.EU_WEST_1);
         assertThat(builder.endpoint()).isEqualTo(URI.create("https://kinesis.example.internal:4567"));
         try (KinesisProducer producer = builder.build()) {
-            ProducerConfig config = producer.config();
+            AccumulatorConfig config = producer.config().accumulator();
             assertThat(config.aggregation()).isFalse();
             assertThat(config.aggregationMaxBytes()).isEqualTo(102_400);
             assertThat(config.maxBufferedTime()).isEqualTo(Duration.ofMillis(250));
             assertThat(config.recordTtl()).isEqualTo(Duration.ofSeconds(60));
-            assertThat(config.requestTimeout()).isEqualTo(Duration.ofSeconds(7));
+            assertThat(producer.config().sender().requestTimeout()).isEqualTo(Duration.ofSeconds(7));
             assertThat(config.maxInFlightRequests()).isEqualTo(48);
             assertThat(config.shardRateLimitFraction()).isEqualTo(0.8);
-            assertThat(config.maxRecordBytes()).isEqualTo(2 * 1024 * 1024);
-            assertThat(config.shardMapRefreshInterval()).isEqualTo(Duration.ofSeconds(30));
+            assertThat(producer.config().maxRecordBytes()).isEqualTo(2 * 1024 * 1024);
+            assertThat(producer.config().sender().shardMapRefreshInterval()).isEqualTo(Duration.ofSeconds(30));
         }
     }
 
@@ -60,7 +60,7 @@ class KplPropertiesTest {
         assertThat(notApplied.get("MetricsLevel")).contains("meterRegistry");
         assertThat(notApplied.get("Colour")).isEqualTo("not a KPL 1.x configuration key");
         try (KinesisProducer producer = builder.build()) {
-            assertThat(producer.config().shardRateLimitFraction()).as("the default adaptive ceiling").isEqualTo(1.0);
+            assertThat(producer.config().accumulator().shardRateLimitFraction()).as("the default adaptive ceiling").isEqualTo(1.0);
         }
     }
 
