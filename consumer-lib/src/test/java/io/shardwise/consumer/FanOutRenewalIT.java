@@ -1,12 +1,13 @@
 package io.shardwise.consumer;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import io.shardwise.kinesis.StreamReference;
 import io.shardwise.testkit.ShardwiseTest;
 import io.shardwise.testkit.StreamShards;
 import io.shardwise.testkit.TestStream;
 import io.shardwise.testkit.engines.LocalEngines;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.shardwise.kinesis.StreamReference;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
