@@ -60,6 +60,7 @@ public final class KinesisProducer implements AutoCloseable {
     private final RecordAccumulator accumulator;
     private final Sender sender;
     private final long blockNanos;
+    private final ProducerMetrics metrics;
     /** Hot keys whose ordered records are spread over buckets, with the barrier of the switch. */
     private final Map<String, CompletableFuture<Void>> spreadKeys = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -79,6 +80,8 @@ public final class KinesisProducer implements AutoCloseable {
         // A client built here carries the interceptor that sends the bodies the producer writes itself.
         this.sender = new Sender(config, accumulator, budget, kinesis, ownsClient, metrics);
         this.blockNanos = config.maxBlockTime().toNanos();
+        this.metrics = metrics;
+        metrics.userRecordsPending(accumulator, RecordAccumulator::outstanding);
         metrics.gauge("shardwise.producer.buffered.bytes", "bytes held by the producer", budget, MemoryBudget::usedBytes);
         metrics.gauge("shardwise.producer.outstanding.records", "user records without a result yet", accumulator,
                 RecordAccumulator::outstanding);
@@ -158,6 +161,7 @@ public final class KinesisProducer implements AutoCloseable {
             budget.release(reserved);
             return CompletableFuture.failedFuture(e);
         }
+        metrics.userRecordReceived();
         if (full) {
             sender.wakeUp();
         }
@@ -313,6 +317,9 @@ public final class KinesisProducer implements AutoCloseable {
         private double hotShardFraction = 0.8;
         private Duration hotShardWarningInterval = Duration.ofMinutes(1);
         private MeterRegistry meterRegistry;
+        private MetricsNames metricsNames = MetricsNames.SHARDWISE;
+        private MetricsLevel metricsLevel = MetricsLevel.DETAILED;
+        private MetricsGranularity metricsGranularity = MetricsGranularity.SHARD;
 
         private Builder() {}
 
@@ -474,9 +481,11 @@ public final class KinesisProducer implements AutoCloseable {
          * Applies a KPL configuration file ({@code default_config.properties} keys of the KPL 1.x):
          * AggregationEnabled, AggregationMaxSize, MaxUserRecordSize, RecordMaxBufferedTime, RecordTtl,
          * RequestTimeout, MaxConnections (concurrent requests), Region, KinesisEndpoint and KinesisPort,
-         * DescribeStreamSummaryIntervalMs (shard map refresh), RateLimit below 100 (percent of a shard's limit). A value outside the KPL's own range is refused with an
+         * DescribeStreamSummaryIntervalMs (shard map refresh), RateLimit below 100 (percent of a shard's limit),
+         * MetricsLevel and MetricsGranularity (these select the KPL's metric names for the registry given with
+         * {@link #meterRegistry}). A value outside the KPL's own range is refused with an
          * {@link IllegalArgumentException} naming key, value and range. Keys with no equivalent (most
-         * belong to the KPL's native daemon or its CloudWatch metrics) are logged at WARN with the
+         * belong to the KPL's native daemon, or configure its CloudWatch upload) are logged at WARN with the
          * reason, once each. Options set after this call override the file.
          */
         public Builder properties(java.util.Properties kplConfiguration) {
@@ -491,8 +500,41 @@ public final class KinesisProducer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The names the metrics are published under: {@link MetricsNames#SHARDWISE} (default) or the KPL's
+         * ({@link MetricsNames#KPL}, with {@link #metricsLevel} and {@link #metricsGranularity}).
+         */
+        public Builder metricsNames(MetricsNames names) {
+            this.metricsNames = java.util.Objects.requireNonNull(names, "metricsNames");
+            return this;
+        }
+
+        /** With KPL names: which metrics, as the KPL's MetricsLevel. Default: DETAILED (all). */
+        public Builder metricsLevel(MetricsLevel level) {
+            this.metricsLevel = java.util.Objects.requireNonNull(level, "metricsLevel");
+            return this;
+        }
+
+        /** With KPL names: the finest breakdown, as the KPL's MetricsGranularity. Default: SHARD. */
+        public Builder metricsGranularity(MetricsGranularity granularity) {
+            this.metricsGranularity = java.util.Objects.requireNonNull(granularity, "metricsGranularity");
+            return this;
+        }
+
         Region region() {
             return region;
+        }
+
+        MetricsNames metricsNames() {
+            return metricsNames;
+        }
+
+        MetricsLevel metricsLevel() {
+            return metricsLevel;
+        }
+
+        MetricsGranularity metricsGranularity() {
+            return metricsGranularity;
         }
 
         URI endpoint() {
@@ -525,10 +567,16 @@ public final class KinesisProducer implements AutoCloseable {
                     maxInFlightRequestsPerShard, retryBaseDelay, retryMaxDelay, requestTimeout, keySpreading,
                     spreadBuckets, hotShardFraction, hotShardWarningInterval);
             ProducerMetrics metrics = meterRegistry == null ? ProducerMetrics.NONE
+                    : metricsNames == MetricsNames.KPL ? kplMetrics(streamId)
                     : new MicrometerProducerMetrics(meterRegistry, streamId.name());
             boolean owns = client == null;
             KinesisAsyncClient kinesis = owns ? buildClient() : client;
             return new KinesisProducer(config, kinesis, owns, metrics);
+        }
+
+        private ProducerMetrics kplMetrics(StreamId streamId) {
+            return metricsLevel == MetricsLevel.NONE ? ProducerMetrics.NONE
+                    : new KplProducerMetrics(meterRegistry, streamId.name(), metricsLevel, metricsGranularity);
         }
 
         private KinesisAsyncClient buildClient() {

@@ -379,6 +379,7 @@ final class Sender implements Runnable {
         accumulator.completed(batch);
         Duration took = Duration.ofNanos(endNanos - batch.sentAtNanos);
         metrics.requestLatency(endNanos - batch.sentAtNanos, error == null);
+        metrics.putRecordsAnswered(batch, response, error, endNanos - batch.sentAtNanos);
         Outcome outcome = new Outcome();
         if (error == null && response.records().size() != batch.entries.size()) {
             error = new IllegalStateException("PutRecords answered " + response.records().size()
@@ -529,6 +530,7 @@ final class Sender implements Runnable {
         List<CompletableFuture<Void>> flushes = new ArrayList<>(0);
         budget.release(accumulator.finish(records, flushes));
         metrics.userRecordsPut(records.size());
+        metrics.userRecordsStored(records, results);
         for (int i = 0; i < records.size(); i++) {
             records.get(i).complete(results.get(i));
         }
@@ -541,6 +543,7 @@ final class Sender implements Runnable {
         for (PendingRecord record : records) {
             record.completeExceptionally(error.apply(record));
         }
+        metrics.userRecordsNotStored(records);
         flushes.forEach(f -> f.complete(null));
     }
 
