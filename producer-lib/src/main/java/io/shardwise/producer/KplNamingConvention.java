@@ -8,9 +8,10 @@ import io.micrometer.core.instrument.config.NamingConvention;
  * KPL-named meters under the KPL's bare names. That registry publishes each meter as several metrics
  * named with a suffix: a counter as {@code UserRecordsPut.count}, a gauge as {@code UserRecordsPending.value},
  * a timer or summary as {@code .sum}, {@code .count}, {@code .avg} and {@code .max}. This convention drops
- * the suffix of a counter and a gauge, and gives a timer's or summary's average the bare name
- * ({@code BufferingTime} is the average; its {@code .max}, {@code .sum} and {@code .count} keep their
- * suffixes). It applies only to names without a dot (the KPL's and the KCL's style); every other name
+ * the suffix of a counter and a gauge, gives a size (a summary in bytes) its total under the bare name
+ * ({@code UserRecordsDataPut} is the bytes put, in Bytes), and gives a time or any other summary its
+ * average ({@code BufferingTime} is the average, in Milliseconds); their other statistics keep their
+ * suffixes. It applies only to names without a dot (the KPL's and the KCL's style); every other name
  * and every tag goes through {@code delegate} unchanged.
  *
  * <pre>{@code
@@ -36,7 +37,8 @@ public final class KplNamingConvention implements NamingConvention {
         boolean keepsBareName = switch (type) {
             case COUNTER -> suffix.equals("count");
             case GAUGE -> suffix.equals("value");
-            case TIMER, DISTRIBUTION_SUMMARY -> suffix.equals("avg");
+            case DISTRIBUTION_SUMMARY -> suffix.equals("bytes".equals(baseUnit) ? "sum" : "avg");
+            case TIMER -> suffix.equals("avg");
             default -> false;
         };
         return keepsBareName ? bare : name;

@@ -17,13 +17,19 @@ class KplNamingConventionTest {
     }
 
     @Test
-    void aTimersAverageHasTheBareNameAndItsOtherStatisticsKeepTheirSuffix() {
+    void aTimesOrRatiosAverageHasTheBareNameAndItsOtherStatisticsKeepTheirSuffix() {
         assertThat(convention.name("BufferingTime.avg", Meter.Type.TIMER, null)).isEqualTo("BufferingTime");
         assertThat(convention.name("BufferingTime.max", Meter.Type.TIMER, null)).isEqualTo("BufferingTime.max");
-        assertThat(convention.name("UserRecordsDataPut.avg", Meter.Type.DISTRIBUTION_SUMMARY, "bytes"))
-                .isEqualTo("UserRecordsDataPut");
+        assertThat(convention.name("RetriesPerRecord.avg", Meter.Type.DISTRIBUTION_SUMMARY, "count"))
+                .isEqualTo("RetriesPerRecord");
+    }
+
+    @Test
+    void aSizeInBytesHasItsTotalUnderTheBareName() {
         assertThat(convention.name("UserRecordsDataPut.sum", Meter.Type.DISTRIBUTION_SUMMARY, "bytes"))
-                .isEqualTo("UserRecordsDataPut.sum");
+                .isEqualTo("UserRecordsDataPut");
+        assertThat(convention.name("UserRecordsDataPut.avg", Meter.Type.DISTRIBUTION_SUMMARY, "bytes"))
+                .isEqualTo("UserRecordsDataPut.avg");
     }
 
     @Test
