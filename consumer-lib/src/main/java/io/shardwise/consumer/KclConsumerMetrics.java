@@ -49,9 +49,9 @@ final class KclConsumerMetrics implements ConsumerMetrics {
         this.renewer = Tags.of(OPERATION, RENEW_ALL_LEASES, WORKER_IDENTIFIER, workerId);
         this.taker = Tags.of(OPERATION, LEASE_TAKER, WORKER_IDENTIFIER, workerId);
         gauge("CurrentLeases", renewer, currentLeases, "leases this worker holds");
-        lostLeases = Counter.builder("LostLeases").tags(renewer).baseUnit("count")
+        lostLeases = Counter.builder("LostLeases").tags(renewer)
                 .description("leases this worker lost to another worker").register(registry);
-        takenLeases = Counter.builder("TakenLeases").tags(taker).baseUnit("count")
+        takenLeases = Counter.builder("TakenLeases").tags(taker)
                 .description("leases this worker took (free or expired)").register(registry);
         gauge("NumWorkers", taker, numWorkers, "workers alive at the last lease round");
         if (level == MetricsLevel.DETAILED) {
@@ -112,7 +112,7 @@ final class KclConsumerMetrics implements ConsumerMetrics {
         final Timer behind;
 
         ShardMeters(MeterRegistry registry, Tags tags) {
-            records = Counter.builder("RecordsProcessed").tags(tags).baseUnit("count")
+            records = Counter.builder("RecordsProcessed").tags(tags)
                     .description("records delivered to the processor").register(registry);
             bytes = DistributionSummary.builder("DataBytesProcessed").tags(tags).baseUnit("bytes")
                     .description("bytes of the records delivered, per batch").register(registry);

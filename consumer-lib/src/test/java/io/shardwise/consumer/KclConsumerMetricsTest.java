@@ -55,6 +55,7 @@ class KclConsumerMetricsTest {
         String[] renewer = {"Operation", "RenewAllLeases", "WorkerIdentifier", "worker-1"};
         String[] taker = {"Operation", "LeaseTaker", "WorkerIdentifier", "worker-1"};
         assertThat(series(registry, "CurrentLeases", Gauge.class, renewer).value()).isEqualTo(2);
+        assertThat(series(registry, "CurrentLeases", Gauge.class, renewer).getId().getBaseUnit()).isEqualTo("count");
         assertThat(series(registry, "LostLeases", Counter.class, renewer).count()).isEqualTo(1);
         assertThat(series(registry, "TakenLeases", Counter.class, taker).count()).isEqualTo(1);
         assertThat(series(registry, "TotalLeases", Gauge.class, taker).value()).isEqualTo(8);

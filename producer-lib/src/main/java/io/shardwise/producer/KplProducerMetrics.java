@@ -32,9 +32,10 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
  *
  * <p>As in the KPL, every observation goes to the series of each granularity up to the chosen one:
  * without dimensions, per StreamName, and per StreamName and ShardId (ErrorCode comes on top for
- * ErrorsByCode). Counts are Counters, sizes DistributionSummaries in bytes, per-record and
- * per-request ratios DistributionSummaries, times Timers (milliseconds in CloudWatch), the pending
- * records a Gauge. A metric above the chosen {@link MetricsLevel} is not registered at all.
+ * ErrorsByCode). Counts are Counters (CloudWatch's unit Count), sizes DistributionSummaries in bytes,
+ * per-record and per-request ratios DistributionSummaries and the pending records a Gauge with the base
+ * unit "count" (so CloudWatch gets Count rather than None), times Timers (milliseconds in CloudWatch). A
+ * Counter has no base unit: CloudWatch counts it in Count anyway, and Prometheus would add it to the name. A metric above the chosen {@link MetricsLevel} is not registered at all.
  */
 final class KplProducerMetrics implements ProducerMetrics {
     static final String STREAM_NAME = "StreamName";
@@ -188,7 +189,7 @@ final class KplProducerMetrics implements ProducerMetrics {
 
     private void count(String name, String shard, String errorCode, double amount) {
         for (Counter counter : meters(counters, name, shard, errorCode,
-                tags -> Counter.builder(name).tags(tags).baseUnit("count").register(registry))) {
+                tags -> Counter.builder(name).tags(tags).register(registry))) {
             counter.increment(amount);
         }
     }

@@ -96,7 +96,7 @@ class KplProducerMetricsTest {
         assertThat(dataPut.getId().getBaseUnit()).isEqualTo("bytes");
         assertThat(dataPut.totalAmount()).isEqualTo(RECORDS * BYTES);
         assertThat(global(registry, "KinesisRecordsDataPut", DistributionSummary.class).getId().getBaseUnit()).isEqualTo("bytes");
-        assertThat(global(registry, "UserRecordsPut", Counter.class).getId().getBaseUnit()).isEqualTo("count");
+        assertThat(global(registry, "RetriesPerRecord", DistributionSummary.class).getId().getBaseUnit()).isEqualTo("count");
         var retries = global(registry, "RetriesPerRecord", DistributionSummary.class);
         assertThat(retries.count()).as("one sample per record").isEqualTo(RECORDS);
         assertThat(retries.totalAmount()).as("throttled records were retried").isPositive();
