@@ -18,7 +18,6 @@ import software.amazon.awssdk.regions.Region;
 final class KplProperties {
     private static final int MIN_AGGREGATE_BYTES = 256;
     private static final String NO_DAEMON = "there is no native daemon (no process, threads or files of its own)";
-    private static final String METRICS = "metrics go to a Micrometer registry: meterRegistry(...)";
     private static final String REGISTRY = "a setting of the Micrometer registry the metrics go to (for CloudWatch,"
             + " of its CloudWatchConfig or its CloudWatchAsyncClient): give it the registry you build";
     private static final String CLIENT = "a setting of the SDK client: build the client yourself and give it with client(...)";
