@@ -50,6 +50,13 @@ interface ConsumerMetrics {
     default void hashKeyRangeHoles(int count) {
     }
 
+    /**
+     * A lease round that read the lease table: the leases it holds, the workers it counts as alive, and
+     * how many leases this worker tries to take or asks for.
+     */
+    default void leaseRound(int totalLeases, int workers, int leasesToTake) {
+    }
+
     ConsumerMetrics NONE = new ConsumerMetrics() {
     };
 }

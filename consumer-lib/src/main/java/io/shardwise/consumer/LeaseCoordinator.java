@@ -256,6 +256,7 @@ final class LeaseCoordinator implements AutoCloseable {
                 l -> !running.containsKey(l.leaseKey()) && !me.equals(l.owner()) && isAvailable(l, snapshot),
                 l -> snapshot.hasWorkerItem(l.owner()), snapshot::throughput,
                 settings.maxStealsPerRound());
+        metrics.leaseRound(snapshot.leases().size(), live.size(), plan.takes().size() + plan.handoffRequests().size());
         for (Lease lease : plan.takes()) {
             table.take(lease, me).ifPresent(taken -> {
                 metrics.leaseTaken();

@@ -98,6 +98,7 @@ public final class ShardwiseConsumer implements AutoCloseable {
         this.dynamo = dynamo;
         this.ownsClients = ownsClients;
         this.metrics = b.meterRegistry == null ? ConsumerMetrics.NONE
+                : b.metricsNames == MetricsNames.KCL ? b.kclMetrics(settings.workerId())
                 : new MicrometerMetrics(b.meterRegistry, settings.applicationName());
         this.processors = b.processors;
         this.streamTracker = b.streamTracker;
@@ -121,6 +122,11 @@ public final class ShardwiseConsumer implements AutoCloseable {
      */
     public static String workerTableNameFor(String leaseTableName) {
         return leaseTableName + WORKER_TABLE_SUFFIX;
+    }
+
+    /** The options this consumer runs with. */
+    ConsumerSettings settings() {
+        return settings;
     }
 
     /** This worker's id in the lease table. */
@@ -264,6 +270,9 @@ public final class ShardwiseConsumer implements AutoCloseable {
         private Duration shutdownTimeout = Duration.ofSeconds(30);
         private boolean deliverOutsideShardRange;
         private MeterRegistry meterRegistry;
+        private MetricsNames metricsNames = MetricsNames.SHARDWISE;
+        private MetricsLevel metricsLevel = MetricsLevel.DETAILED;
+        private int maxRecords = 10_000;
         private StreamTracker streamTracker;
         private Duration streamTrackerPollInterval = Duration.ofSeconds(60);
 
@@ -501,6 +510,71 @@ public final class ShardwiseConsumer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The names the metrics are published under: {@link MetricsNames#SHARDWISE} (default) or the KCL's
+         * ({@link MetricsNames#KCL}, with {@link #metricsLevel}).
+         */
+        public Builder metricsNames(MetricsNames names) {
+            this.metricsNames = Objects.requireNonNull(names, "names");
+            return this;
+        }
+
+        /** With KCL names: which metrics, as the KCL's metricsLevel. Default: DETAILED (all). */
+        public Builder metricsLevel(MetricsLevel level) {
+            this.metricsLevel = Objects.requireNonNull(level, "level");
+            return this;
+        }
+
+        /** Polling: the most records one GetRecords call returns (1 .. 10000, the Kinesis limit; default 10000). */
+        public Builder maxRecords(int max) {
+            if (max < 1 || max > 10_000) {
+                throw new IllegalArgumentException("maxRecords = " + max + " is out of range; allowed: 1 .. 10000");
+            }
+            this.maxRecords = max;
+            return this;
+        }
+
+        /**
+         * Applies a KCL multilang properties file (the keys of the KCL's {@code MultiLangDaemon} configuration):
+         * applicationName, streamName, streamArn, tableName, workerId, initialPositionInStream,
+         * initialPositionInStreamExtended, regionName, kinesisEndpoint, dynamoDBEndpoint, failoverTimeMillis,
+         * shardSyncIntervalMillis, maxRecords, idleTimeBetweenReadsInMillis, maxLeasesToStealAtOneTime,
+         * retrievalMode, shutdownGraceMillis and metricsLevel (which selects the KCL's metric names for the
+         * registry given with {@link #meterRegistry}). A value the KCL would not take, or one outside
+         * Shardwise's range, is refused with an {@link IllegalArgumentException} naming key, value and range.
+         * Keys with no equivalent are logged at WARN with the reason. Options set after this call override the file.
+         */
+        public Builder properties(java.util.Properties kclConfiguration) {
+            KclProperties.apply(kclConfiguration, this).forEach((key, reason) ->
+                    log.warn("KCL property {} is not applied: {}", key, reason));
+            return this;
+        }
+
+        MetricsNames metricsNames() {
+            return metricsNames;
+        }
+
+        Region region() {
+            return region;
+        }
+
+        URI kinesisEndpoint() {
+            return kinesisEndpoint;
+        }
+
+        URI dynamoDbEndpoint() {
+            return dynamoDbEndpoint;
+        }
+
+        MetricsLevel metricsLevel() {
+            return metricsLevel;
+        }
+
+        private ConsumerMetrics kclMetrics(String worker) {
+            return metricsLevel == MetricsLevel.NONE ? ConsumerMetrics.NONE
+                    : new KclConsumerMetrics(meterRegistry, worker, metricsLevel);
+        }
+
         public ShardwiseConsumer build() {
             require(applicationName, "applicationName");
             require(processors, "processorFactory or recordHandler");
@@ -527,7 +601,7 @@ public final class ShardwiseConsumer implements AutoCloseable {
                     streamTracker != null ? null : new StreamReference(streamName, streamArn), worker,
                     initialPosition, retrievalMode, fanOutConsumerName != null ? fanOutConsumerName : applicationName,
                     failoverTime, heartbeat, margin, take, shardSyncInterval, maxStealsPerRound,
-                    new PollingSettings(Duration.ofMillis(200), pollInterval, maxIdlePollInterval, 10_000,
+                    new PollingSettings(Duration.ofMillis(200), pollInterval, maxIdlePollInterval, maxRecords,
                             2L * 1024 * 1024, Duration.ofMillis(200), Duration.ofSeconds(5)),
                     maxProcessingAttempts, failurePolicy, poisonHandler, failureListener, shutdownTimeout,
                     Duration.ofSeconds(5), deliverOutsideShardRange, leaseScanInterval);

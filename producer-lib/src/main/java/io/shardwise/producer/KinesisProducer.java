@@ -60,6 +60,7 @@ public final class KinesisProducer implements AutoCloseable {
     private final long blockNanos;
     /** Null when key spreading is off. */
     private final KeySpreader spreader;
+    private final ProducerMetrics metrics;
     private volatile boolean closed;
 
     /** The options this producer runs with. */
@@ -81,6 +82,8 @@ public final class KinesisProducer implements AutoCloseable {
         this.sender = new Sender(config.sender(), accumulator, reshards, budget, new ShardMapLoader(kinesis, config.stream()),
                 transport, metrics);
         this.blockNanos = config.maxBlockTime().toNanos();
+        this.metrics = metrics;
+        metrics.userRecordsPending(accumulator, RecordAccumulator::outstanding);
         metrics.gauge("shardwise.producer.buffered.bytes", "bytes held by the producer", budget, MemoryBudget::usedBytes);
         metrics.gauge("shardwise.producer.outstanding.records", "user records without a result yet", accumulator,
                 RecordAccumulator::outstanding);
@@ -154,6 +157,7 @@ public final class KinesisProducer implements AutoCloseable {
             budget.release(reserved);
             return CompletableFuture.failedFuture(e);
         }
+        metrics.userRecordReceived();
         if (full) {
             sender.wakeUp();
         }
@@ -285,6 +289,9 @@ public final class KinesisProducer implements AutoCloseable {
         private double hotShardFraction = 0.8;
         private MeterRegistry meterRegistry;
         private Consumer<KinesisAsyncClientBuilder> clientCustomizer;
+        private MetricsNames metricsNames = MetricsNames.SHARDWISE;
+        private MetricsLevel metricsLevel = MetricsLevel.DETAILED;
+        private MetricsGranularity metricsGranularity = MetricsGranularity.SHARD;
 
         private Builder() {}
 
@@ -464,9 +471,11 @@ public final class KinesisProducer implements AutoCloseable {
          * Applies a KPL configuration file ({@code default_config.properties} keys of the KPL 1.x):
          * AggregationEnabled, AggregationMaxSize, MaxUserRecordSize, RecordMaxBufferedTime, RecordTtl,
          * RequestTimeout, MaxConnections (concurrent requests), Region, KinesisEndpoint and KinesisPort,
-         * DescribeStreamSummaryIntervalMs (shard map refresh), RateLimit below 100 (percent of a shard's limit). A value outside the KPL's own range is refused with an
+         * DescribeStreamSummaryIntervalMs (shard map refresh), RateLimit below 100 (percent of a shard's limit),
+         * MetricsLevel and MetricsGranularity (these select the KPL's metric names for the registry given with
+         * {@link #meterRegistry}). A value outside the KPL's own range is refused with an
          * {@link IllegalArgumentException} naming key, value and range. Keys with no equivalent (most
-         * belong to the KPL's native daemon or its CloudWatch metrics) are logged at WARN with the
+         * belong to the KPL's native daemon, or configure its CloudWatch upload) are logged at WARN with the
          * reason, once each. Options set after this call override the file.
          */
         public Builder properties(java.util.Properties kplConfiguration) {
@@ -481,8 +490,41 @@ public final class KinesisProducer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The names the metrics are published under: {@link MetricsNames#SHARDWISE} (default) or the KPL's
+         * ({@link MetricsNames#KPL}, with {@link #metricsLevel} and {@link #metricsGranularity}).
+         */
+        public Builder metricsNames(MetricsNames names) {
+            this.metricsNames = java.util.Objects.requireNonNull(names, "metricsNames");
+            return this;
+        }
+
+        /** With KPL names: which metrics, as the KPL's MetricsLevel. Default: DETAILED (all). */
+        public Builder metricsLevel(MetricsLevel level) {
+            this.metricsLevel = java.util.Objects.requireNonNull(level, "metricsLevel");
+            return this;
+        }
+
+        /** With KPL names: the finest breakdown, as the KPL's MetricsGranularity. Default: SHARD. */
+        public Builder metricsGranularity(MetricsGranularity granularity) {
+            this.metricsGranularity = java.util.Objects.requireNonNull(granularity, "metricsGranularity");
+            return this;
+        }
+
         Region region() {
             return region;
+        }
+
+        MetricsNames metricsNames() {
+            return metricsNames;
+        }
+
+        MetricsLevel metricsLevel() {
+            return metricsLevel;
+        }
+
+        MetricsGranularity metricsGranularity() {
+            return metricsGranularity;
         }
 
         URI endpoint() {
@@ -522,6 +564,7 @@ public final class KinesisProducer implements AutoCloseable {
                     whenFull == WhenFull.FAIL_FAST ? Duration.ZERO : maxBlockTime, accumulation, sending, keySpreading,
                     spreadBuckets);
             ProducerMetrics metrics = meterRegistry == null ? ProducerMetrics.NONE
+                    : metricsNames == MetricsNames.KPL ? kplMetrics(streamId)
                     : new MicrometerProducerMetrics(meterRegistry, streamId.name());
             if (client != null && clientCustomizer != null) {
                 throw new IllegalStateException("client(...) and customizeClient(...) were both set: a customizer "
@@ -536,6 +579,11 @@ public final class KinesisProducer implements AutoCloseable {
             KinesisAsyncClient kinesis = ProducerClient.build(region, endpoint, credentials, maxInFlightRequests, clientCustomizer);
             return new KinesisProducer(config, kinesis, true,
                     PutRecordsTransport.writtenBodies(kinesis, streamId, requestTimeout), metrics);
+        }
+
+        private ProducerMetrics kplMetrics(StreamId streamId) {
+            return metricsLevel == MetricsLevel.NONE ? ProducerMetrics.NONE
+                    : new KplProducerMetrics(meterRegistry, streamId.name(), metricsLevel, metricsGranularity);
         }
 
         private static void require(boolean valid, String option, Object value, String range) {

@@ -18,7 +18,8 @@ import software.amazon.awssdk.regions.Region;
 final class KplProperties {
     private static final int MIN_AGGREGATE_BYTES = 256;
     private static final String NO_DAEMON = "there is no native daemon (no process, threads or files of its own)";
-    private static final String METRICS = "metrics go to a Micrometer registry: meterRegistry(...)";
+    private static final String REGISTRY = "a setting of the Micrometer registry the metrics go to (for CloudWatch,"
+            + " of its CloudWatchConfig or its CloudWatchAsyncClient): give it the registry you build";
     private static final String CLIENT = "a setting of the SDK client: build the client yourself and give it with client(...)";
 
     /** Keys with no equivalent, and why. */
@@ -51,13 +52,13 @@ final class KplProperties {
             Map.entry("ThreadingModel", NO_DAEMON),
             Map.entry("ThreadPoolSize", NO_DAEMON),
             Map.entry("LogLevel", "logging goes through SLF4J: set the level of io.shardwise.producer there"),
-            Map.entry("MetricsCredentials", METRICS),
-            Map.entry("MetricsGranularity", METRICS),
-            Map.entry("MetricsLevel", METRICS),
-            Map.entry("MetricsNamespace", METRICS),
-            Map.entry("MetricsUploadDelay", METRICS),
-            Map.entry("CloudwatchEndpoint", METRICS),
-            Map.entry("CloudwatchPort", METRICS));
+            Map.entry("MetricsCredentials", REGISTRY),
+            Map.entry("MetricsNamespace", "the namespace is the registry's: for CloudWatch set cloudwatch.namespace"
+                    + " (KinesisProducerLibrary, as the KPL) in its CloudWatchConfig"),
+            Map.entry("MetricsUploadDelay", "the registry publishes at its own step: for CloudWatch set cloudwatch.step"
+                    + " in its CloudWatchConfig"),
+            Map.entry("CloudwatchEndpoint", REGISTRY),
+            Map.entry("CloudwatchPort", REGISTRY));
 
     /** The KPL 1.1's ranges for its numeric keys (as its KinesisProducerConfiguration checks them). */
     private static final Map<String, long[]> RANGES = Map.ofEntries(
@@ -111,6 +112,12 @@ final class KplProperties {
                 case "RequestTimeout" -> builder.requestTimeout(Duration.ofMillis(number));
                 case "MaxConnections" -> builder.maxInFlightRequests((int) number);
                 case "Region" -> builder.region(Region.of(value));
+                case "MetricsLevel" -> {
+                    builder.metricsNames(MetricsNames.KPL).metricsLevel(choice(key, value, MetricsLevel.class));
+                }
+                case "MetricsGranularity" -> {
+                    builder.metricsNames(MetricsNames.KPL).metricsGranularity(choice(key, value, MetricsGranularity.class));
+                }
                 case "RateLimit" -> {
                     if (number < 100) {
                         builder.shardRateLimit(number / 100.0);
@@ -156,6 +163,20 @@ final class KplProperties {
 
     private static String range(long[] range) {
         return range[0] + " .. " + (range[1] == Long.MAX_VALUE ? "9223372036854775807" : Long.toString(range[1]));
+    }
+
+    /** The KPL writes these values in lower case (none, summary, detailed; global, stream, shard). */
+    private static <E extends Enum<E>> E choice(String key, String value, Class<E> type) {
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().equalsIgnoreCase(value)) {
+                return constant;
+            }
+        }
+        StringBuilder allowed = new StringBuilder();
+        for (E constant : type.getEnumConstants()) {
+            allowed.append(allowed.length() == 0 ? "" : ", ").append(constant.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        throw new IllegalArgumentException(key + " = '" + value + "' is not allowed; allowed: " + allowed);
     }
 
     private static boolean bool(String key, String value) {

@@ -260,6 +260,7 @@ final class Sender implements Runnable {
 
     private void answered(PutBatch batch, PutRecordsResponse response, Throwable error, long endNanos) {
         metrics.requestLatency(endNanos - batch.sentAtNanos(), error == null);
+        metrics.putRecordsAnswered(batch, response, error, endNanos - batch.sentAtNanos());
         AnswerOutcome outcome = AnswerOutcome.read(batch, response, error, endNanos, ttlNanos, metrics);
         for (AnswerOutcome.Misplaced m : outcome.misplaced) {
             accumulator.holdUntilMapRefresh(m.entry().queue());
@@ -312,6 +313,7 @@ final class Sender implements Runnable {
         List<CompletableFuture<Void>> flushes = new ArrayList<>(0);
         budget.release(accumulator.finish(records, flushes));
         metrics.userRecordsPut(records.size());
+        metrics.userRecordsStored(records, results);
         for (int i = 0; i < records.size(); i++) {
             records.get(i).complete(results.get(i));
         }
@@ -324,6 +326,7 @@ final class Sender implements Runnable {
         for (PendingRecord record : records) {
             record.completeExceptionally(error.apply(record));
         }
+        metrics.userRecordsNotStored(records);
         flushes.forEach(f -> f.complete(null));
     }
 

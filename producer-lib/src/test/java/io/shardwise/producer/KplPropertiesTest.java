@@ -50,18 +50,41 @@ class KplPropertiesTest {
     @Test
     void keysWithNoEquivalentAreReportedWithTheReasonAndChangeNothing() {
         KinesisProducer.Builder builder = KinesisProducer.builder().stream("s").client(new FakeKinesis(1));
-        Map<String, String> notApplied = KplProperties.apply(file("ThreadPoolSize", "8", "MetricsLevel", "none",
+        Map<String, String> notApplied = KplProperties.apply(file("ThreadPoolSize", "8", "MetricsNamespace", "Orders",
                 "VerifyCertificate", "false", "RateLimit", "150", "CollectionMaxCount", "500", "Colour", "blue"),
                 builder);
 
-        assertThat(notApplied).containsOnlyKeys("ThreadPoolSize", "MetricsLevel", "VerifyCertificate", "RateLimit",
+        assertThat(notApplied).containsOnlyKeys("ThreadPoolSize", "MetricsNamespace", "VerifyCertificate", "RateLimit",
                 "CollectionMaxCount", "Colour");
         assertThat(notApplied.get("ThreadPoolSize")).contains("no native daemon");
-        assertThat(notApplied.get("MetricsLevel")).contains("meterRegistry");
+        assertThat(notApplied.get("MetricsNamespace")).contains("cloudwatch.namespace");
         assertThat(notApplied.get("Colour")).isEqualTo("not a KPL 1.x configuration key");
         try (KinesisProducer producer = builder.build()) {
             assertThat(producer.config().accumulator().shardRateLimitFraction()).as("the default adaptive ceiling").isEqualTo(1.0);
         }
+    }
+
+    @Test
+    void metricsLevelAndGranularitySelectTheKplsMetricNames() {
+        KinesisProducer.Builder builder = KinesisProducer.builder().stream("s");
+        assertThat(builder.metricsNames()).isEqualTo(MetricsNames.SHARDWISE);
+        Map<String, String> notApplied = KplProperties.apply(file("MetricsLevel", "summary", "MetricsGranularity", "stream"),
+                builder);
+
+        assertThat(notApplied).isEmpty();
+        assertThat(builder.metricsNames()).isEqualTo(MetricsNames.KPL);
+        assertThat(builder.metricsLevel()).isEqualTo(MetricsLevel.SUMMARY);
+        assertThat(builder.metricsGranularity()).isEqualTo(MetricsGranularity.STREAM);
+    }
+
+    @Test
+    void aMetricsLevelOrGranularityTheKplDoesNotKnowIsRefused() {
+        KinesisProducer.Builder builder = KinesisProducer.builder().stream("s");
+        assertThatThrownBy(() -> KplProperties.apply(file("MetricsLevel", "verbose"), builder))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("MetricsLevel = 'verbose' is not allowed; allowed: none, summary, detailed");
+        assertThatThrownBy(() -> KplProperties.apply(file("MetricsGranularity", "partition"), builder))
+                .hasMessage("MetricsGranularity = 'partition' is not allowed; allowed: global, stream, shard");
     }
 
     @Test
