@@ -12,7 +12,8 @@ import java.util.List;
  */
 final class ConsumerFleet implements AutoCloseable {
     static final List<String> JVM_OPTIONS = List.of("-Xmx1g", "-Xss512k", "-Daws.cborEnabled=false",
-            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+            "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+            "-Dorg.slf4j.simpleLogger.log.software.amazon.kinesis=info", "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
 
     final String kind;
     final String label;
@@ -80,6 +81,10 @@ final class ConsumerFleet implements AutoCloseable {
     void killVictim() throws InterruptedException {
         victim.kill();
         workers.remove(victimWorker());
+    }
+
+    long restarts() {
+        return jvms.stream().mapToLong(FleetJvm::restarts).sum();
     }
 
     long records() {

@@ -48,7 +48,7 @@ final class CountingRelay implements AutoCloseable {
 
     private final URI upstream;
     private final HttpServer server;
-    private final ExecutorService threads = Executors.newFixedThreadPool(24, r -> {
+    private final ExecutorService threads = Executors.newFixedThreadPool(32, r -> {
         Thread t = new Thread(r, "relay");
         t.setDaemon(true);
         return t;
@@ -65,7 +65,7 @@ final class CountingRelay implements AutoCloseable {
         for (int i = 0; i < itemLocks.length; i++) {
             itemLocks[i] = new ReentrantLock();
         }
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(threads)
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
         server.createContext("/", this::handle);

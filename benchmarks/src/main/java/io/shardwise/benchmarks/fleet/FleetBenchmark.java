@@ -140,8 +140,8 @@ public final class FleetBenchmark {
             });
             long now0 = System.currentTimeMillis();
             for (ConsumerFleet fleet : fleets) {
-                log(fleet, "cold start: all processing %s, balanced %s; counts %s", ms(cold.get(fleet)[0]),
-                        ms(cold.get(fleet)[1]), counts(fleet, open, now0));
+                log(fleet, "cold start: all processing %s, balanced %s; counts %s; workers restarted %d",
+                        ms(cold.get(fleet)[0]), ms(cold.get(fleet)[1]), counts(fleet, open, now0), fleet.restarts());
                 if (cold.get(fleet)[1] < 0) {
                     countsAtTimeout.put(fleet, countsSummary(fleet, open, now0));
                 }
@@ -193,7 +193,11 @@ public final class FleetBenchmark {
                 return rebalance.get(fleet) >= 0;
             });
             long now1 = System.currentTimeMillis();
+            Map<ConsumerFleet, String> rebalanceCounts = new HashMap<>();
             for (ConsumerFleet fleet : fleets) {
+                if (rebalance.get(fleet) < 0) {
+                    rebalanceCounts.put(fleet, countsSummary(fleet, open, now1));
+                }
                 log(fleet, "rebalance after adding a worker: %s; counts %s", ms(rebalance.get(fleet)),
                         counts(fleet, open, now1));
             }
@@ -224,7 +228,8 @@ public final class FleetBenchmark {
                 log(fleet, "failover after SIGKILL of %s (%d shards): %s", fleet.victimWorker(), held.get(fleet).size(),
                         ms(failover.get(fleet)));
                 results.add(new PointResult(fleet.label, shards, workers, cold.get(fleet)[0], cold.get(fleet)[1],
-                        countsAtTimeout.getOrDefault(fleet, ""), rebalance.get(fleet), failover.get(fleet),
+                        countsAtTimeout.getOrDefault(fleet, ""), rebalance.get(fleet),
+                        rebalanceCounts.getOrDefault(fleet, ""), failover.get(fleet),
                         held.get(fleet).size(), cpu.get(fleet)[0], cpu.get(fleet)[1], kinds.get(fleet),
                         kinesisCalls.get(fleet)));
             }
@@ -292,7 +297,8 @@ public final class FleetBenchmark {
             OUT.printf(Locale.ROOT, "| %s | %.1f | %.1f | %,.0f | %s | %s | %s | %s (%d shards) | %.1f | %,.0f |%n",
                     r.consumer(), r.readUnits(), r.writeUnits(), r.dollarsPerMonth(), ms(r.allProcessingMillis()),
                     r.balancedMillis() < 0 ? "not reached (" + r.countsAtTimeout() + ")" : ms(r.balancedMillis()),
-                    ms(r.rebalanceMillis()), ms(r.failoverMillis()), r.failoverShards(), r.cpuSecondsPerMillion(),
+                    r.rebalanceMillis() < 0 ? "not reached (" + r.rebalanceCountsAtTimeout() + ")" : ms(r.rebalanceMillis()),
+                    ms(r.failoverMillis()), r.failoverShards(), r.cpuSecondsPerMillion(),
                     r.recordsPerSecond());
         }
         OUT.printf("%nDynamoDB calls by kind (steady window; units as billed; DynamoDB Local's own ConsumedCapacity "

@@ -16,6 +16,7 @@ final class FleetJvm implements AutoCloseable {
     private final Process process;
     private final List<String> workers;
     private final AtomicLong records = new AtomicLong();
+    private final AtomicLong restarts = new AtomicLong();
 
     FleetJvm(List<String> jvmOptions, List<String> args, List<String> workers, FleetState state, Path log)
             throws IOException {
@@ -42,6 +43,8 @@ final class FleetJvm implements AutoCloseable {
             while ((line = in.readLine()) != null) {
                 if (line.startsWith("N ")) {
                     records.set(Long.parseLong(line.substring(2).trim()));
+                } else if (line.startsWith("R ")) {
+                    restarts.incrementAndGet();
                 } else if (line.startsWith("D ")) {
                     String[] f = line.split(" ");
                     if (f.length == 4) {
@@ -56,6 +59,11 @@ final class FleetJvm implements AutoCloseable {
 
     List<String> workers() {
         return workers;
+    }
+
+    /** Workers whose consumer gave up and was restarted. */
+    long restarts() {
+        return restarts.get();
     }
 
     /** User records this JVM received so far. */

@@ -6,6 +6,7 @@ import io.shardwise.consumer.InitialPosition;
 import io.shardwise.consumer.RecordProcessor;
 import io.shardwise.consumer.ShardwiseConsumer;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,9 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -123,9 +126,17 @@ public final class FleetWorkerMain {
     }
 
     private static void startShardwise(URI kinesis, URI dynamo, String stream, String app, String worker) {
+        // The clients the builder would make, except HTTP/1.1 for Kinesis (the SDK's default for Kinesis
+        // is HTTP/2, which the fake does not speak): no SDK retries (the consumer retries), 5 s per DynamoDB call.
+        KinesisAsyncClient kinesisClient = KinesisAsyncClient.builder().endpointOverride(kinesis)
+                .region(Region.US_EAST_1).credentialsProvider(CREDENTIALS)
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1))
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
+        DynamoDbClient dynamoClient = DynamoDbClient.builder().endpointOverride(dynamo).region(Region.US_EAST_1)
+                .credentialsProvider(CREDENTIALS).overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .apiCallTimeout(Duration.ofSeconds(5))).build();
         ShardwiseConsumer consumer = ShardwiseConsumer.builder().applicationName(app).streamName(stream)
-                .region(Region.US_EAST_1).kinesisEndpoint(kinesis).dynamoDbEndpoint(dynamo)
-                .credentialsProvider(CREDENTIALS).workerId(worker).initialPosition(InitialPosition.latest())
+                .kinesisClient(kinesisClient).dynamoDbClient(dynamoClient).workerId(worker).initialPosition(InitialPosition.latest())
                 .processorFactory(shard -> new RecordProcessor() {
                     private long lastCheckpoint = System.nanoTime();
 
@@ -153,7 +164,16 @@ public final class FleetWorkerMain {
                     }
                 })
                 .build();
-        consumer.start();
+        try {
+            consumer.start();
+        } catch (RuntimeException e) {
+            // Start failed (e.g. a DynamoDB call timed out while every JVM of the run was starting on
+            // two cores): start the worker again, as a supervisor would.
+            e.printStackTrace();
+            System.out.println("R " + worker);
+            consumer.close();
+            startShardwise(kinesis, dynamo, stream, app, worker);
+        }
     }
 
     private static void startKcl(URI kinesisEndpoint, URI dynamoEndpoint, String stream, String app, String worker) {
@@ -176,7 +196,13 @@ public final class FleetWorkerMain {
                 configs.metricsConfig().metricsLevel(MetricsLevel.NONE).metricsFactory(new NullMetricsFactory()),
                 configs.processorConfig(),
                 configs.retrievalConfig().retrievalSpecificConfig(new PollingConfig(stream, kinesis)));
-        Thread thread = new Thread(scheduler, "kcl-" + worker);
+        Thread thread = new Thread(() -> {
+            scheduler.run();
+            // The scheduler gave up (e.g. it lost the race to create the KCL 3.x migration state when
+            // workers start together): restart the worker, as a supervisor would.
+            System.out.println("R " + worker);
+            startKcl(kinesisEndpoint, dynamoEndpoint, stream, app, worker);
+        }, "kcl-" + worker);
         thread.setDaemon(true);
         thread.start();
     }
