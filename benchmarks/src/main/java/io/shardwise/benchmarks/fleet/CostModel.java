@@ -20,7 +20,9 @@ import java.util.function.ToDoubleFunction;
  * With two measured points, c is fitted on the smaller one and checked on the larger one (the
  * predicted/measured ratio is printed); when the check misses by more than 1.5x, the form among
  * {@code 1, N, W, N*W, W*W} that predicts the larger point best is used instead and marked "fitted".
- * The projection takes c from the largest point.
+ * Two projections are printed: the a priori form with c from the smallest point (right when the larger
+ * point was held back by the simulator itself, e.g. DynamoDB Local saturated so that scans ran less
+ * often than the consumer asks), and the form used with c from the largest point.
  */
 final class CostModel {
     enum Form {
@@ -65,9 +67,10 @@ final class CostModel {
         out.printf(Locale.ROOT, "%nCost model, %s: units/s = c x f(N, W); projection to (%,d shards, %d workers)%n%n",
                 consumer, n, w);
         out.println("| kind | units | measured " + scale(first) + (points.size() > 1 ? " | measured " + scale(last)
-                + " | form (a priori) | predicted/measured at " + scale(last) : "") + " | form used | c | projected |");
-        out.println("|---|---|---:|" + (points.size() > 1 ? "---:|---|---:|" : "") + "---|---:|---:|");
-        double[] total = new double[2];
+                + " | form (a priori) | predicted/measured at " + scale(last) : "") + " | form used | c | projected |"
+                + " projected, a priori form, c from " + scale(first) + " |");
+        out.println("|---|---|---:|" + (points.size() > 1 ? "---:|---|---:|" : "") + "---|---:|---:|---:|");
+        double[] total = new double[4];
         for (String kind : kinds) {
             for (int unit = 0; unit < 2; unit++) {
                 ToDoubleFunction<PointResult.KindRates> get = unit == 0 ? PointResult.KindRates::readUnits
@@ -97,14 +100,20 @@ final class CostModel {
                 }
                 double c = b / form.at(last.shards(), last.workers());
                 double projected = c * form.at(n, w);
+                double fromFirst = a / apriori(kind).at(first.shards(), first.workers()) * apriori(kind).at(n, w);
                 total[unit] += projected;
-                out.printf(Locale.ROOT, "| %s | %s | %.2f%s | %s | %.3g | %.1f |%n", kind, unit == 0 ? "read" : "write", a,
-                        points.size() > 1 ? String.format(Locale.ROOT, " | %.2f | %s | %s", b, apriori(kind).label, check)
-                                : "", used, c, projected);
+                total[2 + unit] += fromFirst;
+                out.printf(Locale.ROOT, "| %s | %s | %.2f%s | %s | %.3g | %.1f | %.1f |%n", kind, unit == 0 ? "read" : "write",
+                        a, points.size() > 1 ? String.format(Locale.ROOT, " | %.2f | %s | %s", b, apriori(kind).label, check)
+                                : "", used, c, projected, fromFirst);
             }
         }
-        out.printf(Locale.ROOT, "%nProjected %s at (%,d, %d): %.0f read units/s, %.0f write units/s, USD %,.0f per month%n",
-                consumer, n, w, total[0], total[1], Pricing.dollarsPerMonth(total[0], total[1]));
+        out.printf(Locale.ROOT, "%nProjected %s at (%,d, %d), forms used, c from %s: %.0f read units/s, %.0f write units/s, "
+                + "USD %,.0f per month%n", consumer, n, w, scale(last), total[0], total[1],
+                Pricing.dollarsPerMonth(total[0], total[1]));
+        out.printf(Locale.ROOT, "Projected %s at (%,d, %d), a priori forms, c from %s: %.0f read units/s, %.0f write units/s, "
+                + "USD %,.0f per month%n", consumer, n, w, scale(first), total[2], total[3],
+                Pricing.dollarsPerMonth(total[2], total[3]));
         return total;
     }
 

@@ -31,7 +31,8 @@ import java.util.stream.IntStream;
  * {@code fleet.consumers} (shardwise,kcl), {@code fleet.steadySeconds} (60), {@code fleet.settleSeconds}
  * (15), {@code fleet.timeoutSeconds} (240: the longest wait of cold start, rebalance and failover),
  * {@code fleet.periodMillis} (500: one aggregate per shard per period), {@code fleet.usersPerRecord} (5),
- * {@code fleet.projection} (10000x100), {@code fleet.logs} (the workers' stderr).
+ * {@code fleet.projection} (10000x100), {@code fleet.logs} (the workers' stderr), {@code fleet.splitShards} (0:
+ * after failover, split that many shards and time until all their children are processing).
  */
 public final class FleetBenchmark {
     private static final PrintStream OUT = System.out;
@@ -41,6 +42,7 @@ public final class FleetBenchmark {
     private final long timeoutMillis = Integer.getInteger("fleet.timeoutSeconds", 240) * 1000L;
     private final long periodMillis = Integer.getInteger("fleet.periodMillis", 500);
     private final int usersPerRecord = Integer.getInteger("fleet.usersPerRecord", 5);
+    private final int splitShards = Integer.getInteger("fleet.splitShards", 0);
     private final List<String> consumers = List.of(System.getProperty("fleet.consumers", "shardwise,kcl").split(","));
     private final Path logs = Path.of(System.getProperty("fleet.logs",
             System.getProperty("java.io.tmpdir") + "/shardwise-fleet-" + System.currentTimeMillis()));
@@ -100,13 +102,13 @@ public final class FleetBenchmark {
         Map<String, double[]> projected = new HashMap<>();
         results.forEach((consumer, list) -> projected.put(consumer,
                 CostModel.print(OUT, consumer, list, projection[0], projection[1])));
-        if (projected.size() == 2) {
-            double[] ours = projected.get("Shardwise");
-            double[] kcl = projected.get("KCL 3.5.1");
-            if (ours != null && kcl != null) {
-                OUT.printf(Locale.ROOT, "%nProjected cost ratio ours / KCL at (%,d, %d): %.2f%n", projection[0],
-                        projection[1], Pricing.dollarsPerMonth(ours[0], ours[1]) / Pricing.dollarsPerMonth(kcl[0], kcl[1]));
-            }
+        double[] ours = projected.get("Shardwise");
+        double[] kcl = projected.get("KCL 3.5.1");
+        if (ours != null && kcl != null) {
+            OUT.printf(Locale.ROOT, "%nProjected cost ratio ours / KCL at (%,d, %d): %.2f (forms used, c from the largest "
+                    + "point), %.2f (a priori forms, c from the smallest point)%n", projection[0], projection[1],
+                    Pricing.dollarsPerMonth(ours[0], ours[1]) / Pricing.dollarsPerMonth(kcl[0], kcl[1]),
+                    Pricing.dollarsPerMonth(ours[2], ours[3]) / Pricing.dollarsPerMonth(kcl[2], kcl[3]));
         }
     }
 
@@ -217,20 +219,46 @@ public final class FleetBenchmark {
             long killedAt = killAt;
             waitFor(fleets, killedAt, (fleet, now) -> {
                 Set<Integer> shardsHeld = held.get(fleet);
+                if (shardsHeld.isEmpty()) {
+                    return true; // the victim held nothing: no failover to time
+                }
                 if (failover.get(fleet) < 0 && fleet.state.resumed(shardsHeld, fleet.victimWorker(), killedAt)
                         == shardsHeld.size()) {
                     failover.put(fleet, now - killedAt);
                 }
                 return failover.get(fleet) >= 0;
             });
-            List<PointResult> results = new ArrayList<>();
             for (ConsumerFleet fleet : fleets) {
                 log(fleet, "failover after SIGKILL of %s (%d shards): %s", fleet.victimWorker(), held.get(fleet).size(),
                         ms(failover.get(fleet)));
+            }
+
+            // Resharding on command: split the first shards; time until all their children are processing.
+            Map<ConsumerFleet, Long> reshard = new HashMap<>();
+            fleets.forEach(f -> reshard.put(f, -1L));
+            if (splitShards > 0) {
+                Set<Integer> children = new java.util.HashSet<>();
+                long splitAt = System.currentTimeMillis();
+                for (int i = 0; i < Math.min(splitShards, shards); i++) {
+                    stream.split(i).forEach(child -> children.add(child.index));
+                }
+                waitFor(fleets, splitAt, (fleet, now) -> {
+                    if (reshard.get(fleet) < 0 && fleet.state.resumed(children, "", splitAt) == children.size()) {
+                        reshard.put(fleet, now - splitAt);
+                    }
+                    return reshard.get(fleet) >= 0;
+                });
+                for (ConsumerFleet fleet : fleets) {
+                    log(fleet, "reshard: %d shards split, all %d children processing after %s", splitShards,
+                            children.size(), ms(reshard.get(fleet)));
+                }
+            }
+            List<PointResult> results = new ArrayList<>();
+            for (ConsumerFleet fleet : fleets) {
                 results.add(new PointResult(fleet.label, shards, workers, cold.get(fleet)[0], cold.get(fleet)[1],
                         countsAtTimeout.getOrDefault(fleet, ""), rebalance.get(fleet),
                         rebalanceCounts.getOrDefault(fleet, ""), failover.get(fleet),
-                        held.get(fleet).size(), cpu.get(fleet)[0], cpu.get(fleet)[1], kinds.get(fleet),
+                        held.get(fleet).size(), reshard.get(fleet), cpu.get(fleet)[0], cpu.get(fleet)[1], kinds.get(fleet),
                         kinesisCalls.get(fleet)));
             }
             printPoint(results, fleets);
@@ -291,14 +319,15 @@ public final class FleetBenchmark {
 
     private void printPoint(List<PointResult> results, List<ConsumerFleet> fleets) {
         OUT.printf("%n| consumer | read units/s | write units/s | USD/month | cold start: all processing | "
-                + "cold start: balanced | rebalance | failover | CPU s / 1M records | user records/s |%n");
-        OUT.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                + "cold start: balanced | rebalance | failover | reshard | CPU s / 1M records | user records/s |%n");
+        OUT.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (PointResult r : results) {
-            OUT.printf(Locale.ROOT, "| %s | %.1f | %.1f | %,.0f | %s | %s | %s | %s (%d shards) | %.1f | %,.0f |%n",
+            OUT.printf(Locale.ROOT, "| %s | %.1f | %.1f | %,.0f | %s | %s | %s | %s (%d shards) | %s | %.1f | %,.0f |%n",
                     r.consumer(), r.readUnits(), r.writeUnits(), r.dollarsPerMonth(), ms(r.allProcessingMillis()),
                     r.balancedMillis() < 0 ? "not reached (" + r.countsAtTimeout() + ")" : ms(r.balancedMillis()),
                     r.rebalanceMillis() < 0 ? "not reached (" + r.rebalanceCountsAtTimeout() + ")" : ms(r.rebalanceMillis()),
-                    ms(r.failoverMillis()), r.failoverShards(), r.cpuSecondsPerMillion(),
+                    r.failoverShards() == 0 ? "victim held no shards" : ms(r.failoverMillis()), r.failoverShards(), splitShards == 0 ? "not run" : ms(r.reshardMillis()),
+                    r.cpuSecondsPerMillion(),
                     r.recordsPerSecond());
         }
         OUT.printf("%nDynamoDB calls by kind (steady window; units as billed; DynamoDB Local's own ConsumedCapacity "

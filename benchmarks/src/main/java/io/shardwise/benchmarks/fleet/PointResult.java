@@ -7,7 +7,7 @@ import java.util.Map;
  * time-out. Units are per second over the steady window, by (table role, operation).
  */
 record PointResult(String consumer, int shards, int workers, long allProcessingMillis, long balancedMillis,
-                   String countsAtTimeout, long rebalanceMillis, String rebalanceCountsAtTimeout, long failoverMillis, int failoverShards,
+                   String countsAtTimeout, long rebalanceMillis, String rebalanceCountsAtTimeout, long failoverMillis, int failoverShards, long reshardMillis,
                    double cpuSecondsPerMillion, double recordsPerSecond, Map<String, KindRates> kinds,
                    Map<String, Double> kinesisCalls) {
 
