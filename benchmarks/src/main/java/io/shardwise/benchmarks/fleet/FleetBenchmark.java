@@ -172,7 +172,7 @@ public final class FleetBenchmark {
                 for (CallTally.OpTally op : tally.ops().values()) {
                     double s = tally.seconds();
                     long calls = op.calls.sum();
-                    rates.put(fleet.tableRole(op.table) + " " + op.operation, new PointResult.KindRates(calls / s,
+                    rates.put(fleet.tableRole(op.table) + " " + op.operation, new PointResult.KindRates(calls / s, op.errors.sum() / s,
                             op.readUnits.sum() / s, op.writeUnits.sum() / s, op.indexWriteUnits.sum() / s,
                             op.reported.sum() / s, op.estimated.sum(), calls == 0 ? 0 : (double) op.items.sum() / calls));
                 }
@@ -331,13 +331,14 @@ public final class FleetBenchmark {
                     r.recordsPerSecond());
         }
         OUT.printf("%nDynamoDB calls by kind (steady window; units as billed; DynamoDB Local's own ConsumedCapacity "
-                + "beside)%n%n| consumer | table | operation | calls/s | items/call | read units/s | write units/s | "
-                + "of which index | DynamoDB Local's units/s |%n|---|---|---|---:|---:|---:|---:|---:|---:|%n");
+                + "beside)%n%n| consumer | table | operation | calls/s | errors/s | items/call | read units/s | write units/s | "
+                + "of which index | DynamoDB Local's units/s |%n|---|---|---|---:|---:|---:|---:|---:|---:|---:|%n");
         for (PointResult r : results) {
             r.kinds().forEach((kind, k) -> {
                 int split = kind.lastIndexOf(' ');
-                OUT.printf(Locale.ROOT, "| %s | %s | %s | %.2f | %.1f | %.2f | %.2f | %.2f | %.2f%s |%n", r.consumer(),
-                        kind.substring(0, split), kind.substring(split + 1), k.calls(), k.itemsPerCall(), k.readUnits(),
+                OUT.printf(Locale.ROOT, "| %s | %s | %s | %.2f | %.2f | %.1f | %.2f | %.2f | %.2f | %.2f%s |%n",
+                        r.consumer(), kind.substring(0, split), kind.substring(split + 1), k.calls(), k.errors(),
+                        k.itemsPerCall(), k.readUnits(),
                         k.writeUnits(), k.indexWriteUnits(), k.reported(),
                         k.estimatedCalls() > 0 ? " (used for " + k.estimatedCalls() + " calls)" : "");
             });

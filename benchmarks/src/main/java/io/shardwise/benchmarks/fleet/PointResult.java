@@ -11,8 +11,8 @@ record PointResult(String consumer, int shards, int workers, long allProcessingM
                    double cpuSecondsPerMillion, double recordsPerSecond, Map<String, KindRates> kinds,
                    Map<String, Double> kinesisCalls) {
 
-    /** Per (table role, operation): calls/s, read and write units/s as billed, index part, DynamoDB Local's figure. */
-    record KindRates(double calls, double readUnits, double writeUnits, double indexWriteUnits, double reported,
+    /** Per (table role, operation): calls/s, error answers/s (failed conditions among them), read and write units/s as billed, index part, DynamoDB Local's figure. */
+    record KindRates(double calls, double errors, double readUnits, double writeUnits, double indexWriteUnits, double reported,
                      long estimatedCalls, double itemsPerCall) {
     }
 
