@@ -215,8 +215,14 @@ final class FakeKinesisServer implements AutoCloseable {
         if (colon < 0) {
             throw new FakeError("InvalidArgumentException", "malformed ShardIterator " + iterator);
         }
-        FakeStream.Shard shard = stream.shards().get(Integer.parseInt(iterator.substring(0, colon)));
-        long position = Long.parseLong(iterator.substring(colon + 1));
+        FakeStream.Shard shard;
+        long position;
+        try {
+            shard = stream.shards().get(Integer.parseInt(iterator.substring(0, colon)));
+            position = Long.parseLong(iterator.substring(colon + 1));
+        } catch (RuntimeException e) {
+            throw new FakeError("InvalidArgumentException", "malformed ShardIterator " + iterator);
+        }
         int limit = Math.min(10_000, request.path("Limit").asInt(10_000));
         long now = System.currentTimeMillis();
         long available = shard.available(now);
