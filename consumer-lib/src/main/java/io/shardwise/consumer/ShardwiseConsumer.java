@@ -153,6 +153,15 @@ public final class ShardwiseConsumer implements AutoCloseable {
         return multi == null ? Set.of() : multi.trackedStreams();
     }
 
+    /** The clients this consumer uses (for tests of how the builder made them). */
+    KinesisAsyncClient kinesisClient() {
+        return kinesis;
+    }
+
+    DynamoDbClient dynamoDbClient() {
+        return dynamo;
+    }
+
     /** The lease keys this worker processes right now (shard ids; {@code account:stream:epoch:shardId} in multi-stream mode). */
     public Set<String> heldShards() {
         return coordinator == null ? Set.of() : coordinator.heldShards();
@@ -249,6 +258,7 @@ public final class ShardwiseConsumer implements AutoCloseable {
         private Region region;
         private URI kinesisEndpoint;
         private URI dynamoDbEndpoint;
+        private java.util.function.Consumer<KinesisAsyncClientBuilder> kinesisCustomizer = b -> { };
         private AwsCredentialsProvider credentials;
         private String workerId;
         private InitialPosition initialPosition = InitialPosition.latest();
@@ -291,11 +301,27 @@ public final class ShardwiseConsumer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The stream's name, or its ARN ({@code arn:aws:kinesis:REGION:ACCOUNT:stream/NAME}; the clients
+         * the consumer builds then go to that region unless {@link #region} says otherwise). Required
+         * unless a {@link #streamTracker} names the streams.
+         */
+        public Builder stream(String nameOrArn) {
+            StreamReference parsed = StreamReference.parse(nameOrArn);
+            this.streamName = parsed.arn() == null ? parsed.name() : null;
+            this.streamArn = parsed.arn();
+            return this;
+        }
+
+        /** @deprecated use {@link #stream}, which takes a name or an ARN, as the producer's builder does. */
+        @Deprecated
         public Builder streamName(String name) {
             this.streamName = name;
             return this;
         }
 
+        /** @deprecated use {@link #stream}, which takes a name or an ARN, as the producer's builder does. */
+        @Deprecated
         public Builder streamArn(String arn) {
             this.streamArn = arn;
             return this;
@@ -338,6 +364,16 @@ public final class ShardwiseConsumer implements AutoCloseable {
 
         public Builder credentialsProvider(AwsCredentialsProvider provider) {
             this.credentials = provider;
+            return this;
+        }
+
+        /**
+         * Customizes the builder of the Kinesis client the consumer builds (a proxy through an HTTP
+         * client builder, interceptors, a credentials provider), as the producer's builder does. Runs
+         * after region, endpoint and credentials are applied; the SDK's retries are turned off after it.
+         */
+        public Builder customizeKinesisClient(java.util.function.Consumer<KinesisAsyncClientBuilder> customizer) {
+            this.kinesisCustomizer = Objects.requireNonNull(customizer, "customizer");
             return this;
         }
 
@@ -580,8 +616,8 @@ public final class ShardwiseConsumer implements AutoCloseable {
             require(processors, "processorFactory or recordHandler");
             int streamChoices = (streamName != null ? 1 : 0) + (streamArn != null ? 1 : 0) + (streamTracker != null ? 1 : 0);
             if (streamChoices != 1) {
-                throw new IllegalArgumentException("give exactly one of streamName, streamArn and streamTracker, gave "
-                        + streamChoices);
+                throw new IllegalArgumentException("give the stream (stream(nameOrArn)) or a streamTracker, exactly one;"
+                        + " gave " + streamChoices);
             }
             if (failurePolicy == FailurePolicy.POISON_HANDLER && poisonHandler == null) {
                 throw new IllegalArgumentException("failure policy POISON_HANDLER needs a poisonBatchHandler");
@@ -619,10 +655,10 @@ public final class ShardwiseConsumer implements AutoCloseable {
          * consumer's own policy (or loop, for reads), so the SDK's retries never stack under it.
          */
         private KinesisAsyncClient buildKinesis() {
-            KinesisAsyncClientBuilder b = KinesisAsyncClient.builder()
-                    .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
-            if (region != null) {
-                b.region(region);
+            KinesisAsyncClientBuilder b = KinesisAsyncClient.builder();
+            Region clientRegion = clientRegion();
+            if (clientRegion != null) {
+                b.region(clientRegion);
             }
             if (kinesisEndpoint != null) {
                 b.endpointOverride(kinesisEndpoint);
@@ -630,15 +666,27 @@ public final class ShardwiseConsumer implements AutoCloseable {
             if (credentials != null) {
                 b.credentialsProvider(credentials);
             }
-            return b.build();
+            kinesisCustomizer.accept(b);
+            var customized = b.overrideConfiguration();
+            return b.overrideConfiguration(customized.toBuilder().retryStrategy(AwsRetryStrategy.doNotRetry()).build())
+                    .build();
+        }
+
+        /** The region given, else the stream ARN's: a client built for an ARN goes where the stream is. */
+        private Region clientRegion() {
+            if (region != null || streamArn == null) {
+                return region;
+            }
+            return StreamReference.parse(streamArn).region().map(Region::of).orElse(null);
         }
 
         private DynamoDbClient buildDynamo() {
             DynamoDbClientBuilder b = DynamoDbClient.builder()
                     .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())
                             .apiCallTimeout(Duration.ofSeconds(5)));
-            if (region != null) {
-                b.region(region);
+            Region clientRegion = clientRegion();
+            if (clientRegion != null) {
+                b.region(clientRegion);
             }
             if (dynamoDbEndpoint != null) {
                 b.endpointOverride(dynamoDbEndpoint);

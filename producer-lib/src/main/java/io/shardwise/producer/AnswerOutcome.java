@@ -1,5 +1,6 @@
 package io.shardwise.producer;
 
+import io.shardwise.kinesis.AwsErrorClassifier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,13 +47,13 @@ final class AnswerOutcome {
                     + " entries for " + batch.entries().size());
         }
         if (error != null) {
-            ErrorClassifier.Failure failure = ErrorClassifier.ofCall(error);
-            if (failure.kind() == ErrorClassifier.Kind.FINAL && error instanceof IllegalStateException) {
-                failure = new ErrorClassifier.Failure(ErrorClassifier.Kind.RETRIABLE, "MalformedResponse", error.getMessage());
+            AwsErrorClassifier.Failure failure = AwsErrorClassifier.ofCall(error);
+            if (failure.kind() == AwsErrorClassifier.Kind.FINAL && error instanceof IllegalStateException) {
+                failure = new AwsErrorClassifier.Failure(AwsErrorClassifier.Kind.RETRIABLE, "MalformedResponse", error.getMessage());
             }
             Attempt attempt = new Attempt(batch.sentAt(), took, failure.code(), failure.message());
             for (ShardQueue queue : batch.queues()) {
-                if (failure.kind() == ErrorClassifier.Kind.THROTTLED) {
+                if (failure.kind() == AwsErrorClassifier.Kind.THROTTLED) {
                     outcome.throttledEntries.put(queue, 1);
                     metrics.throttled(queue.id());
                 }
@@ -72,8 +73,8 @@ final class AnswerOutcome {
                     metrics.kinesisRecordPut(entry.userRecords().size(), entry.sizeBytes());
                 }
             } else {
-                ErrorClassifier.Failure failure = ErrorClassifier.ofEntry(result.errorCode(), result.errorMessage());
-                if (failure.kind() == ErrorClassifier.Kind.THROTTLED) {
+                AwsErrorClassifier.Failure failure = AwsErrorClassifier.ofEntry(result.errorCode(), result.errorMessage());
+                if (failure.kind() == AwsErrorClassifier.Kind.THROTTLED) {
                     outcome.throttledEntries.merge(entry.queue(), 1, Integer::sum);
                     metrics.throttled(entry.queue().id());
                 }
@@ -115,7 +116,7 @@ final class AnswerOutcome {
         return true;
     }
 
-    private void failed(PutBatch.Entry entry, ErrorClassifier.Failure failure, Attempt attempt, long now) {
+    private void failed(PutBatch.Entry entry, AwsErrorClassifier.Failure failure, Attempt attempt, long now) {
         for (PendingRecord record : entry.userRecords()) {
             record.addAttempt(attempt);
             if (!failure.retriable()) {

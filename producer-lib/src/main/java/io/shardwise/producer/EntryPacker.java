@@ -1,5 +1,6 @@
 package io.shardwise.producer;
 
+import io.shardwise.aggregation.HashKey;
 import io.shardwise.aggregation.KinesisRecord;
 import io.shardwise.aggregation.RecordAggregator;
 import java.util.ArrayList;
@@ -80,7 +81,7 @@ final class EntryPacker {
      * add nothing more to this request ({@code keysInRequest}: in ordered mode a request may not carry two
      * records of one hash key, since the first could fail and the second be stored).
      */
-    PutBatch.Entry next(ShardQueue queue, Set<HashKey128> keysInRequest) {
+    PutBatch.Entry next(ShardQueue queue, Set<HashKey> keysInRequest) {
         if (queue.isUnknown()) {
             PendingRecord front = queue.peek();
             if (keysInRequest != null && !keysInRequest.add(front.hashKey())) {

@@ -1,5 +1,7 @@
 package io.shardwise.producer;
 
+import io.shardwise.kinesis.StreamReference;
+import io.shardwise.aggregation.HashKey;
 import io.shardwise.aggregation.HashKeys;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -37,10 +39,10 @@ final class KeySpreader {
     static final int HOT_KEYS = 5;
 
     /** Where a spread record goes, and what it must wait for (null when nothing). */
-    record Spread(String explicitHashKey, HashKey128 hashKey, CompletableFuture<Void> barrier) {}
+    record Spread(String explicitHashKey, HashKey hashKey, CompletableFuture<Void> barrier) {}
 
     private final RecordAccumulator accumulator;
-    private final StreamId stream;
+    private final StreamReference stream;
     private final boolean ordered;
     private final int buckets;
     /** Hot keys whose ordered records are spread over buckets, with the barrier of the switch. */
@@ -52,7 +54,7 @@ final class KeySpreader {
     private long coldShardsWindow = -1;
     private int spreadCursor;
 
-    KeySpreader(RecordAccumulator accumulator, StreamId stream, boolean ordered, int buckets) {
+    KeySpreader(RecordAccumulator accumulator, StreamReference stream, boolean ordered, int buckets) {
         this.accumulator = accumulator;
         this.stream = stream;
         this.ordered = ordered;
@@ -60,10 +62,10 @@ final class KeySpreader {
     }
 
     /** Where {@code record} (with no explicit hash key of its own) goes instead of its natural shard, or null. */
-    Spread spread(ProducerRecord record, HashKey128 hashKey) {
+    Spread spread(ProducerRecord record, HashKey hashKey) {
         if (record.unordered() || !ordered) {
             String target = spreadTarget(hashKey);
-            return target == null ? null : new Spread(target, HashKey128.of(new BigInteger(target)), null);
+            return target == null ? null : new Spread(target, HashKey.of(new BigInteger(target)), null);
         }
         if (record.orderingSubKey() == null) {
             return null;
@@ -74,7 +76,7 @@ final class KeySpreader {
         }
         int bucket = Math.floorMod(record.orderingSubKey().hashCode(), buckets);
         String target = bucketHashKey(record.partitionKey(), hashKey, bucket);
-        return new Spread(target, HashKey128.of(new BigInteger(target)), barrier);
+        return new Spread(target, HashKey.of(new BigInteger(target)), barrier);
     }
 
     /**
@@ -82,7 +84,7 @@ final class KeySpreader {
      * spread record must wait for. A key is spread once its shard is hot and it is among the shard's
      * heaviest keys, and stays spread.
      */
-    private CompletableFuture<Void> barrier(String partitionKey, HashKey128 hashKey) {
+    private CompletableFuture<Void> barrier(String partitionKey, HashKey hashKey) {
         CompletableFuture<Void> barrier = spreadKeys.get(partitionKey);
         if (barrier != null) {
             return barrier;
@@ -103,7 +105,7 @@ final class KeySpreader {
     }
 
     /** True when the record's natural shard is hot and {@code partitionKey} is among its heavy keys. */
-    private boolean isHotKey(HashKey128 hashKey, String partitionKey) {
+    private boolean isHotKey(HashKey hashKey, String partitionKey) {
         synchronized (accumulator) {
             ShardQueue natural = accumulator.naturalQueue(hashKey);
             return natural != null && natural.isHot() && natural.isHeavyKey(partitionKey, HOT_KEYS);
@@ -128,7 +130,7 @@ final class KeySpreader {
      * For an unordered record whose natural shard is hot: the explicit hash key of a cold shard to send
      * it to instead, or null to leave it where it is.
      */
-    private String spreadTarget(HashKey128 hashKey) {
+    private String spreadTarget(HashKey hashKey) {
         synchronized (accumulator) {
             ShardQueue natural = accumulator.naturalQueue(hashKey);
             if (natural == null || !natural.isHot()) {
@@ -167,7 +169,7 @@ final class KeySpreader {
      * the capacity every other shard has left, instead of wherever a hash of the bucket falls (two buckets
      * on one shard, none on another). Fixed once per key and bucket: a sub-key's records keep one shard.
      */
-    private String bucketHashKey(String partitionKey, HashKey128 hashKey, int bucket) {
+    private String bucketHashKey(String partitionKey, HashKey hashKey, int bucket) {
         synchronized (accumulator) {
             String[] keys = bucketHashKeys.computeIfAbsent(partitionKey, k -> new String[buckets]);
             if (keys[bucket] == null) {

@@ -1,5 +1,7 @@
 package io.shardwise.producer;
 
+import io.shardwise.kinesis.StreamReference;
+import io.shardwise.aggregation.HashKey;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.shardwise.aggregation.RecordAggregator;
 import java.net.URI;
@@ -63,6 +65,11 @@ public final class KinesisProducer implements AutoCloseable {
     private final ProducerMetrics metrics;
     private volatile boolean closed;
 
+    /** The Kinesis client this producer sends through (for tests of how the builder made it). */
+    KinesisAsyncClient kinesisClient() {
+        return kinesis;
+    }
+
     /** The options this producer runs with. */
     ProducerConfig config() {
         return config;
@@ -117,10 +124,10 @@ public final class KinesisProducer implements AutoCloseable {
             return CompletableFuture.failedFuture(new ProducerClosedException("producer is closed; record not accepted"));
         }
         int size;
-        HashKey128 hashKey;
+        HashKey hashKey;
         try {
             size = validator.validate(record.partitionKey(), record.explicitHashKey(), record.data());
-            hashKey = HashKey128.of(record.partitionKey(), record.explicitHashKey());
+            hashKey = HashKey.effective(record.partitionKey(), record.explicitHashKey());
         } catch (InvalidRecordException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -258,7 +265,7 @@ public final class KinesisProducer implements AutoCloseable {
     /**
      * Builds a {@link KinesisProducer}. Every option has a production default; only the stream is
      * required. Without a client, one is built from region / endpoint / credentials (or the default
-     * provider chains) and {@link #customizeClient}, with the Netty HTTP client, and the producer
+     * provider chains) and {@link #customizeKinesisClient}, with the Netty HTTP client, and the producer
      * closes it on close.
      */
     public static final class Builder {
@@ -306,11 +313,17 @@ public final class KinesisProducer implements AutoCloseable {
          * is used as it is, so PutRecords go through the SDK's own marshalling, which copies each request body
          * five to seven times, and its own retry settings apply. Default: the producer builds its client
          * (closed on close), which writes each body once and leaves retrying to the producer; to add a proxy,
-         * credentials or interceptors to that client, use {@link #customizeClient} instead.
+         * credentials or interceptors to that client, use {@link #customizeKinesisClient} instead.
          */
-        public Builder client(KinesisAsyncClient client) {
+        public Builder kinesisClient(KinesisAsyncClient client) {
             this.client = client;
             return this;
+        }
+
+        /** @deprecated the old name of {@link #kinesisClient}, the name both builders use. */
+        @Deprecated
+        public Builder client(KinesisAsyncClient client) {
+            return kinesisClient(client);
         }
 
         /**
@@ -322,9 +335,9 @@ public final class KinesisProducer implements AutoCloseable {
          * I/O threads). Runs after region, endpoint and credentials are applied. Afterwards the producer
          * adds its body-writing interceptor to the override configuration and turns the SDK's retries off
          * ({@code AwsRetryStrategy.doNotRetry()}): it retries each entry itself, in order. Not with
-         * {@link #client}.
+         * {@link #kinesisClient}.
          */
-        public Builder customizeClient(Consumer<KinesisAsyncClientBuilder> customizer) {
+        public Builder customizeKinesisClient(Consumer<KinesisAsyncClientBuilder> customizer) {
             this.clientCustomizer = Objects.requireNonNull(customizer, "customizer");
             return this;
         }
@@ -336,15 +349,27 @@ public final class KinesisProducer implements AutoCloseable {
         }
 
         /** Endpoint of the client the producer builds, e.g. a local engine. Default: the region's. */
-        public Builder endpoint(URI endpoint) {
+        public Builder kinesisEndpoint(URI endpoint) {
             this.endpoint = endpoint;
             return this;
         }
 
+        /** @deprecated the old name of {@link #kinesisEndpoint}, the name both builders use. */
+        @Deprecated
+        public Builder endpoint(URI endpoint) {
+            return kinesisEndpoint(endpoint);
+        }
+
         /** Credentials of the client the producer builds. Default: the SDK's default provider chain. */
-        public Builder credentials(AwsCredentialsProvider credentials) {
+        public Builder credentialsProvider(AwsCredentialsProvider credentials) {
             this.credentials = credentials;
             return this;
+        }
+
+        /** @deprecated the old name of {@link #credentialsProvider}, the name both builders use. */
+        @Deprecated
+        public Builder credentials(AwsCredentialsProvider credentials) {
+            return credentialsProvider(credentials);
         }
 
         /** Whether to pack user records of one shard into KPL aggregates. Default: true. */
@@ -532,7 +557,7 @@ public final class KinesisProducer implements AutoCloseable {
         }
 
         public KinesisProducer build() {
-            StreamId streamId = StreamId.parse(stream);
+            StreamReference streamId = StreamReference.parse(stream);
             require(maxRecordBytes >= 1 && maxRecordBytes <= 10 * 1024 * 1024, "maxRecordBytes", maxRecordBytes,
                     "1 .. 10485760");
             int aggregationMaxBytes = this.aggregationMaxBytes != null ? this.aggregationMaxBytes
@@ -567,21 +592,24 @@ public final class KinesisProducer implements AutoCloseable {
                     : metricsNames == MetricsNames.KPL ? kplMetrics(streamId)
                     : new MicrometerProducerMetrics(meterRegistry, streamId.name());
             if (client != null && clientCustomizer != null) {
-                throw new IllegalStateException("client(...) and customizeClient(...) were both set: a customizer "
+                throw new IllegalStateException("kinesisClient(...) and customizeKinesisClient(...) were both set: a customizer "
                         + "applies to the client the producer builds; give one or the other");
             }
             if (client != null) {
                 log.info("stream {}: PutRecords go through the SDK's marshalling of the given client (the slow path); "
-                        + "customizeClient(...) keeps the producer's fast path", streamId);
+                        + "customizeKinesisClient(...) keeps the producer's fast path", streamId);
                 return new KinesisProducer(config, client, false,
                         PutRecordsTransport.sdkMarshalling(client, streamId, requestTimeout), metrics);
             }
-            KinesisAsyncClient kinesis = ProducerClient.build(region, endpoint, credentials, maxInFlightRequests, clientCustomizer);
+            // A stream ARN names its region: the client the producer builds goes there unless told otherwise.
+            Region clientRegion = region != null ? region : streamId.region().map(Region::of).orElse(null);
+            KinesisAsyncClient kinesis = ProducerClient.build(clientRegion, endpoint, credentials, maxInFlightRequests,
+                    clientCustomizer);
             return new KinesisProducer(config, kinesis, true,
                     PutRecordsTransport.writtenBodies(kinesis, streamId, requestTimeout), metrics);
         }
 
-        private ProducerMetrics kplMetrics(StreamId streamId) {
+        private ProducerMetrics kplMetrics(StreamReference streamId) {
             return metricsLevel == MetricsLevel.NONE ? ProducerMetrics.NONE
                     : new KplProducerMetrics(meterRegistry, streamId.name(), metricsLevel, metricsGranularity);
         }

@@ -1,5 +1,6 @@
 package io.shardwise.producer;
 
+import io.shardwise.kinesis.AwsErrorClassifier;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -117,7 +118,7 @@ final class KplProducerMetrics implements ProducerMetrics {
         }
         if (error != null || response == null) {
             // The whole call failed: one error for the stream, as the KPL counts a failed request.
-            count(ERRORS_BY_CODE, null, ErrorClassifier.ofCall(error).code(), 1);
+            count(ERRORS_BY_CODE, null, AwsErrorClassifier.ofCall(error).code(), 1);
             count(ALL_ERRORS, null, null, 1);
             return;
         }

@@ -1,5 +1,6 @@
 package io.shardwise.producer;
 
+import io.shardwise.aggregation.HashKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -38,7 +39,7 @@ final class PendingRecord extends CompletableFuture<SendResult> {
      */
     CompletableFuture<Void> barrier;
 
-    PendingRecord(String partitionKey, String explicitHashKey, byte[] data, HashKey128 hashKey,
+    PendingRecord(String partitionKey, String explicitHashKey, byte[] data, HashKey hashKey,
                   int kinesisBytes, boolean unordered, long createdNanos) {
         this.partitionKey = partitionKey;
         this.explicitHashKey = explicitHashKey;
@@ -50,8 +51,8 @@ final class PendingRecord extends CompletableFuture<SendResult> {
         this.createdNanos = createdNanos;
     }
 
-    HashKey128 hashKey() {
-        return new HashKey128(hashHigh, hashLow);
+    HashKey hashKey() {
+        return new HashKey(hashHigh, hashLow);
     }
 
     int budgetBytes() {

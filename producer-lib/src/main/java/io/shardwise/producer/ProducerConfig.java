@@ -1,5 +1,6 @@
 package io.shardwise.producer;
 
+import io.shardwise.kinesis.StreamReference;
 import java.time.Duration;
 
 /**
@@ -10,7 +11,7 @@ import java.time.Duration;
  * @param spreadBuckets the sub-key buckets of a spread ordered hot key; meaningful with {@code keySpreading}
  */
 record ProducerConfig(
-        StreamId stream,
+        StreamReference stream,
         int maxRecordBytes,
         long maxBufferedBytes,
         Duration maxBlockTime,

@@ -1,5 +1,7 @@
 package io.shardwise.producer;
 
+import io.shardwise.kinesis.StreamReference;
+import io.shardwise.kinesis.StreamRequests;
 import io.shardwise.aggregation.KinesisRecord;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,21 +29,21 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
  */
 abstract sealed class PutRecordsTransport {
     private final KinesisAsyncClient client;
-    private final StreamId stream;
+    private final StreamReference stream;
     private final AwsRequestOverrideConfiguration override;
 
-    private PutRecordsTransport(KinesisAsyncClient client, StreamId stream, Duration requestTimeout) {
+    private PutRecordsTransport(KinesisAsyncClient client, StreamReference stream, Duration requestTimeout) {
         this.client = client;
         this.stream = stream;
         this.override = AwsRequestOverrideConfiguration.builder().apiCallTimeout(requestTimeout).build();
     }
 
     /** Requires a client carrying a {@link PutRecordsBodyInterceptor}. */
-    static PutRecordsTransport writtenBodies(KinesisAsyncClient client, StreamId stream, Duration requestTimeout) {
+    static PutRecordsTransport writtenBodies(KinesisAsyncClient client, StreamReference stream, Duration requestTimeout) {
         return new WrittenBodies(client, stream, requestTimeout);
     }
 
-    static PutRecordsTransport sdkMarshalling(KinesisAsyncClient client, StreamId stream, Duration requestTimeout) {
+    static PutRecordsTransport sdkMarshalling(KinesisAsyncClient client, StreamReference stream, Duration requestTimeout) {
         return new SdkMarshalling(client, stream, requestTimeout);
     }
 
@@ -50,13 +52,13 @@ abstract sealed class PutRecordsTransport {
      * when this returns, so the entries' records may be released.
      */
     final CompletableFuture<PutRecordsResponse> put(PutBatch batch) {
-        return client.putRecords(request(batch, stream.apply(PutRecordsRequest.builder()), override));
+        return client.putRecords(request(batch, StreamRequests.apply(stream, PutRecordsRequest.builder()), override));
     }
 
     abstract PutRecordsRequest request(PutBatch batch, PutRecordsRequest.Builder request, AwsRequestOverrideConfiguration override);
 
     private static final class WrittenBodies extends PutRecordsTransport {
-        WrittenBodies(KinesisAsyncClient client, StreamId stream, Duration requestTimeout) {
+        WrittenBodies(KinesisAsyncClient client, StreamReference stream, Duration requestTimeout) {
             super(client, stream, requestTimeout);
         }
 
@@ -74,7 +76,7 @@ abstract sealed class PutRecordsTransport {
     }
 
     private static final class SdkMarshalling extends PutRecordsTransport {
-        SdkMarshalling(KinesisAsyncClient client, StreamId stream, Duration requestTimeout) {
+        SdkMarshalling(KinesisAsyncClient client, StreamReference stream, Duration requestTimeout) {
             super(client, stream, requestTimeout);
         }
 

@@ -1,5 +1,6 @@
 package io.shardwise.producer;
 
+import io.shardwise.aggregation.HashKey;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -109,7 +110,7 @@ final class RecordAccumulator {
         candidates:
         for (int k = 0; k < candidates.size(); k++) {
             ShardQueue queue = candidates.get((start + k) % candidates.size());
-            Set<HashKey128> keysInRequest = queue.isUnknown() && config.ordered() ? new HashSet<>() : null;
+            Set<HashKey> keysInRequest = queue.isUnknown() && config.ordered() ? new HashSet<>() : null;
             while (sendable(queue, current, now)) {
                 PutBatch.Entry entry = packer.next(queue, keysInRequest);
                 if (entry == null) {
@@ -303,7 +304,7 @@ final class RecordAccumulator {
     }
 
     /** The queue of the shard that owns {@code hashKey} by the current map; null while the map is unknown. */
-    synchronized ShardQueue naturalQueue(HashKey128 hashKey) {
+    synchronized ShardQueue naturalQueue(HashKey hashKey) {
         return queues.map().isKnown() ? queues.route(hashKey) : null;
     }
 

@@ -1,5 +1,6 @@
 package io.shardwise.producer;
 
+import io.shardwise.kinesis.AwsErrorClassifier;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -175,9 +176,9 @@ final class Sender implements Runnable {
         mapLoading = false;
         long now = System.nanoTime();
         if (error != null || !map.isKnown()) {
-            ErrorClassifier.Failure failure = error == null
-                    ? new ErrorClassifier.Failure(ErrorClassifier.Kind.RETRIABLE, "NoOpenShards", "ListShards returned no open shard")
-                    : ErrorClassifier.ofCall(error);
+            AwsErrorClassifier.Failure failure = error == null
+                    ? new AwsErrorClassifier.Failure(AwsErrorClassifier.Kind.RETRIABLE, "NoOpenShards", "ListShards returned no open shard")
+                    : AwsErrorClassifier.ofCall(error);
             log.warn("could not load the shard map of stream {}: {} {}; records go unaggregated until it loads",
                     config.stream(), failure.code(), failure.message());
             nextMapRefreshNanos = now + MAP_RETRY_NANOS;

@@ -1,5 +1,6 @@
 package io.shardwise.producer;
 
+import io.shardwise.kinesis.StreamReference;
 import java.time.Duration;
 
 /**
@@ -11,7 +12,7 @@ import java.time.Duration;
  * @param requestTimeout bound on one PutRecords call
  */
 record SenderConfig(
-        StreamId stream,
+        StreamReference stream,
         Duration recordTtl,
         Duration shardMapRefreshInterval,
         Duration retryBaseDelay,

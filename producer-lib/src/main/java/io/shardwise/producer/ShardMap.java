@@ -1,5 +1,6 @@
 package io.shardwise.producer;
 
+import io.shardwise.aggregation.HashKey;
 import io.shardwise.aggregation.HashKeyRange;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -11,13 +12,13 @@ import java.util.List;
  * record's shard is a binary search. Immutable: a refresh builds a new map.
  */
 final class ShardMap {
-    /** One open shard; its bounds are also kept as {@link HashKey128}s, so routing compares two longs. */
-    record Shard(String shardId, HashKeyRange range, HashKey128 start, HashKey128 end) {
+    /** One open shard; its bounds are also kept as {@link HashKey}s, so routing compares two longs. */
+    record Shard(String shardId, HashKeyRange range, HashKey start, HashKey end) {
         Shard(String shardId, HashKeyRange range) {
-            this(shardId, range, HashKey128.of(range.start()), HashKey128.of(range.end()));
+            this(shardId, range, HashKey.of(range.start()), HashKey.of(range.end()));
         }
 
-        boolean contains(HashKey128 hashKey) {
+        boolean contains(HashKey hashKey) {
             return start.compareTo(hashKey) <= 0 && hashKey.compareTo(end) <= 0;
         }
     }
@@ -46,17 +47,17 @@ final class ShardMap {
 
     /** The shard whose range holds the hash key, or null when the map is unknown or has a gap there. */
     Shard shardFor(BigInteger hashKey) {
-        return shardFor(HashKey128.of(hashKey));
+        return shardFor(HashKey.of(hashKey));
     }
 
     /** The shard whose range holds the hash key, or null when the map is unknown or has a gap there. */
-    Shard shardFor(HashKey128 hashKey) {
+    Shard shardFor(HashKey hashKey) {
         int index = indexFor(hashKey);
         return index < 0 ? null : shards.get(index);
     }
 
     /** The position in {@link #shards()} of the shard whose range holds the hash key, or -1. */
-    int indexFor(HashKey128 hashKey) {
+    int indexFor(HashKey hashKey) {
         int low = 0;
         int high = shards.size() - 1;
         while (low <= high) {

@@ -1,12 +1,10 @@
 package io.shardwise.producer;
 
 import io.shardwise.aggregation.HashKeyRange;
-import java.util.ArrayList;
-import java.util.List;
+import io.shardwise.kinesis.ListShardsPager;
+import io.shardwise.kinesis.StreamReference;
 import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
-import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
-import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 
 /**
  * Reads the stream's open shards with ListShards, following every page. A shard is open when its
@@ -15,31 +13,18 @@ import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
  */
 final class ShardMapLoader {
     private final KinesisAsyncClient kinesis;
-    private final StreamId stream;
+    private final ListShardsPager pager;
 
-    ShardMapLoader(KinesisAsyncClient kinesis, StreamId stream) {
+    ShardMapLoader(KinesisAsyncClient kinesis, StreamReference stream) {
         this.kinesis = kinesis;
-        this.stream = stream;
+        this.pager = new ListShardsPager(stream);
     }
 
     CompletableFuture<ShardMap> load() {
-        List<ShardMap.Shard> open = new ArrayList<>();
-        return page(stream.apply(ListShardsRequest.builder()).build(), open).thenApply(done -> ShardMap.of(open));
-    }
-
-    private CompletableFuture<Void> page(ListShardsRequest request, List<ShardMap.Shard> open) {
-        return kinesis.listShards(request).thenCompose((ListShardsResponse response) -> {
-            response.shards().forEach(shard -> {
-                if (shard.sequenceNumberRange() == null || shard.sequenceNumberRange().endingSequenceNumber() == null) {
-                    open.add(new ShardMap.Shard(shard.shardId(), HashKeyRange.of(
-                            shard.hashKeyRange().startingHashKey(), shard.hashKeyRange().endingHashKey())));
-                }
-            });
-            if (response.nextToken() == null) {
-                return CompletableFuture.completedFuture(null);
-            }
-            // With a next token, ListShards rejects the stream name: the token alone names the listing.
-            return page(ListShardsRequest.builder().nextToken(response.nextToken()).build(), open);
-        });
+        return pager.listAllAsync(kinesis::listShards).thenApply(shards -> ShardMap.of(shards.stream()
+                .filter(s -> s.sequenceNumberRange() == null || s.sequenceNumberRange().endingSequenceNumber() == null)
+                .map(s -> new ShardMap.Shard(s.shardId(), HashKeyRange.of(s.hashKeyRange().startingHashKey(),
+                        s.hashKeyRange().endingHashKey())))
+                .toList()));
     }
 }

@@ -1,5 +1,6 @@
 package io.shardwise.producer;
 
+import io.shardwise.aggregation.HashKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +29,7 @@ final class ShardQueues {
     }
 
     /** The queue of the shard that owns {@code hashKey}, or the queue without a shard. */
-    ShardQueue route(HashKey128 hashKey) {
+    ShardQueue route(HashKey hashKey) {
         int index = map.indexFor(hashKey);
         if (index < 0) {
             if (unknown == null) {

@@ -46,8 +46,8 @@ class ProducerClientTest {
     @Test
     void aCustomizerAndAFinishedClientTogetherAreRefused() {
         try (FakeKinesis kinesis = new FakeKinesis(1)) {
-            assertThatThrownBy(() -> KinesisProducer.builder().stream("s").client(kinesis).customizeClient(b -> {}).build())
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("customizeClient");
+            assertThatThrownBy(() -> KinesisProducer.builder().stream("s").client(kinesis).customizeKinesisClient(b -> {}).build())
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("customizeKinesisClient");
         }
     }
 }

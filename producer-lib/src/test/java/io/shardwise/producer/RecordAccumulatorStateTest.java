@@ -1,5 +1,6 @@
 package io.shardwise.producer;
 
+import io.shardwise.aggregation.HashKey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardwise.aggregation.HashKeyRange;
@@ -190,7 +191,7 @@ class RecordAccumulatorStateTest {
             String partitionKey = "key-" + key;
             byte[] data = new byte[size];
             int seq = appendedPerKey.merge(partitionKey, 1, Integer::sum);
-            PendingRecord record = new PendingRecord(partitionKey, null, data, HashKey128.of(partitionKey, null),
+            PendingRecord record = new PendingRecord(partitionKey, null, data, HashKey.effective(partitionKey, null),
                     partitionKey.getBytes(StandardCharsets.UTF_8).length + size, !ordered, now);
             appended.add(record);
             seqInKey.put(record, seq);
