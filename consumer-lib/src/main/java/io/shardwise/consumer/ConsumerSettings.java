@@ -4,25 +4,16 @@ import io.shardwise.kinesis.StreamReference;
 import java.time.Duration;
 
 /**
- * Every knob of one consumer, filled by the builder with production defaults.
- *
- * <p>Timing: a worker writes its liveness item every {@code heartbeatInterval}; others treat it as
- * dead when its counter has not moved for {@code failoverTime} on their clocks; it stops its own
- * shards when it has not written one for {@code failoverTime - selfFenceMargin}, before anyone can
- * take them. {@code takeInterval} is the period of the coordinator's rounds, which read the small
- * worker table; the lease table is scanned when the worker table shows a change, and at least every
- * {@code leaseScanInterval}.
+ * Every knob of one consumer, filled by the builder with production defaults, in one value per
+ * stage: {@link LeaseTiming} for the lease rounds and the heartbeat, {@link ShardPolicy} for the
+ * shard workers, {@link PollingSettings} for the readers; the rest is what the consumer needs to
+ * build them ({@code stream} is null for a multi-stream consumer).
  */
-record ConsumerSettings(String applicationName, String tableName, StreamReference stream, String workerId,
+record ConsumerSettings(String applicationName, String tableName, StreamReference stream,
                         InitialPosition initialPosition, RetrievalMode retrievalMode, String fanOutConsumerName,
-                        Duration failoverTime, Duration heartbeatInterval, Duration selfFenceMargin,
-                        Duration takeInterval, Duration shardSyncInterval, int maxStealsPerRound,
-                        PollingSettings polling, int maxProcessingAttempts, FailurePolicy failurePolicy,
-                        PoisonBatchHandler poisonHandler, ShardFailureListener failureListener,
-                        Duration shutdownTimeout, Duration dynamoCallTimeout, boolean deliverOutsideShardRange,
-                        Duration leaseScanInterval) {
+                        LeaseTiming leases, ShardPolicy shards, PollingSettings polling, Duration dynamoCallTimeout) {
 
-    long selfFenceNanos() {
-        return failoverTime.minus(selfFenceMargin).toNanos();
+    String workerId() {
+        return leases.workerId();
     }
 }

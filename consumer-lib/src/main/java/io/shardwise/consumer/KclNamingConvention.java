@@ -1,7 +1,7 @@
 package io.shardwise.consumer;
 
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.NamingConvention;
+import io.shardwise.kinesis.BareStatisticNamingConvention;
 
 /**
  * A naming convention for a CloudWatch registry ({@code micrometer-registry-cloudwatch2}) that publishes
@@ -18,39 +18,10 @@ import io.micrometer.core.instrument.config.NamingConvention;
  * cloudWatch.config().namingConvention(new KclNamingConvention(NamingConvention.identity));
  * }</pre>
  */
-public final class KclNamingConvention implements NamingConvention {
-    private final NamingConvention delegate;
+public final class KclNamingConvention extends BareStatisticNamingConvention {
 
     /** @param delegate the convention for every other meter name and for tag keys and values */
     public KclNamingConvention(NamingConvention delegate) {
-        this.delegate = delegate;
-    }
-
-    @Override
-    public String name(String name, Meter.Type type, String baseUnit) {
-        int dot = name.indexOf('.');
-        if (dot < 0 || dot != name.lastIndexOf('.')) {
-            return delegate.name(name, type, baseUnit);
-        }
-        String bare = name.substring(0, dot);
-        String suffix = name.substring(dot + 1);
-        boolean keepsBareName = switch (type) {
-            case COUNTER -> suffix.equals("count");
-            case GAUGE -> suffix.equals("value");
-            case DISTRIBUTION_SUMMARY -> suffix.equals("bytes".equals(baseUnit) ? "sum" : "avg");
-            case TIMER -> suffix.equals("avg");
-            default -> false;
-        };
-        return keepsBareName ? bare : name;
-    }
-
-    @Override
-    public String tagKey(String key) {
-        return delegate.tagKey(key);
-    }
-
-    @Override
-    public String tagValue(String value) {
-        return delegate.tagValue(value);
+        super(delegate);
     }
 }

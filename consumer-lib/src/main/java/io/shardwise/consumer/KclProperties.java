@@ -1,5 +1,6 @@
 package io.shardwise.consumer;
 
+import io.shardwise.kinesis.PropertyValues;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -85,7 +86,7 @@ final class KclProperties {
         for (String key : new TreeSet<>(file.stringPropertyNames())) {
             String value = file.getProperty(key).trim();
             long[] range = RANGES.get(key);
-            long number = range == null ? 0 : number(key, value, range);
+            long number = range == null ? 0 : PropertyValues.number(key, value, range);
             switch (key) {
                 case "applicationName" -> builder.applicationName(value);
                 case "streamName" -> builder.streamName(value);
@@ -123,9 +124,9 @@ final class KclProperties {
                                 + "' is not allowed; allowed: FANOUT, POLLING, DEFAULT");
                     }
                 }
-                case "metricsLevel" -> builder.metricsNames(MetricsNames.KCL).metricsLevel(level(key, value));
+                case "metricsLevel" -> builder.metricsNames(MetricsNames.KCL).metricsLevel(PropertyValues.choice(key, value, MetricsLevel.class, false));
                 case "callProcessRecordsEvenForEmptyRecordList" -> {
-                    if (bool(key, value)) {
+                    if (PropertyValues.bool(key, value)) {
                         notApplied.put(key, "processRecords is called with records only; a processor that must act"
                                 + " while its shard is idle keeps its own timer");
                     }
@@ -135,15 +136,6 @@ final class KclProperties {
             }
         }
         return notApplied;
-    }
-
-    private static MetricsLevel level(String key, String value) {
-        for (MetricsLevel level : MetricsLevel.values()) {
-            if (level.name().equalsIgnoreCase(value)) {
-                return level;
-            }
-        }
-        throw new IllegalArgumentException(key + " = '" + value + "' is not allowed; allowed: NONE, SUMMARY, DETAILED");
     }
 
     /** The SDK needs a scheme; the KCL hands the value to it as it is. */
@@ -159,32 +151,5 @@ final class KclProperties {
                     + " or http://host[:port]");
         }
         return uri;
-    }
-
-    private static long number(String key, String value, long[] range) {
-        long number;
-        try {
-            number = Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " = '" + value + "' is not an integer; allowed: " + range(range));
-        }
-        if (number < range[0] || number > range[1]) {
-            throw new IllegalArgumentException(key + " = " + number + " is out of range; allowed: " + range(range));
-        }
-        return number;
-    }
-
-    private static String range(long[] range) {
-        return range[0] + " .. " + range[1];
-    }
-
-    private static boolean bool(String key, String value) {
-        if (value.equalsIgnoreCase("true")) {
-            return true;
-        }
-        if (value.equalsIgnoreCase("false")) {
-            return false;
-        }
-        throw new IllegalArgumentException(key + " = '" + value + "' is not a boolean; allowed: true, false");
     }
 }

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 final class LeaseCoordinator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LeaseCoordinator.class);
 
-    private final ConsumerSettings settings;
+    private final LeaseTiming settings;
+    private final ShardPolicy shardPolicy;
     private final LeaseStore table;
     private final WorkerStore workers;
     private final LeaseSync shardSync;
@@ -55,16 +56,18 @@ final class LeaseCoordinator implements AutoCloseable {
     /** Leases this worker asked for, with the time it stops watching for their arrival. */
     private final Map<String, Long> awaitedHandoffs = new HashMap<>();
 
-    LeaseCoordinator(ConsumerSettings settings, LeaseStore table, WorkerStore workers, LeaseSync shardSync,
-                     ConsumerMetrics metrics, RecordProcessorFactory processors) {
-        this(settings, table, workers, shardSync, metrics, processors, System::nanoTime);
+    LeaseCoordinator(LeaseTiming settings, ShardPolicy shardPolicy, LeaseStore table, WorkerStore workers,
+                     LeaseSync shardSync, ConsumerMetrics metrics, RecordProcessorFactory processors) {
+        this(settings, shardPolicy, table, workers, shardSync, metrics, processors, System::nanoTime);
     }
 
     /** @param clock the monotonic clock expiry and scan decisions read (a test's virtual clock) */
-    LeaseCoordinator(ConsumerSettings settings, LeaseStore table, WorkerStore workers, LeaseSync shardSync,
-                     ConsumerMetrics metrics, RecordProcessorFactory processors, LongSupplier clock) {
+    LeaseCoordinator(LeaseTiming settings, ShardPolicy shardPolicy, LeaseStore table, WorkerStore workers,
+                     LeaseSync shardSync, ConsumerMetrics metrics, RecordProcessorFactory processors,
+                     LongSupplier clock) {
         this.clock = clock;
         this.settings = settings;
+        this.shardPolicy = shardPolicy;
         this.table = table;
         this.workers = workers;
         this.shardSync = shardSync;
@@ -394,7 +397,7 @@ final class LeaseCoordinator implements AutoCloseable {
             return;
         }
         HeldLease held = new HeldLease(settings.workerId(), lease);
-        ShardWorker worker = new ShardWorker(held, settings, table, metrics, processors,
+        ShardWorker worker = new ShardWorker(held, shardPolicy, table, metrics, processors,
                 shardSync.scopeOf(lease.leaseKey()),
                 w -> {
                     running.remove(w.shardId(), w);

@@ -27,7 +27,7 @@ final class ShardWorker implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ShardWorker.class);
 
     private final HeldLease held;
-    private final ConsumerSettings settings;
+    private final ShardPolicy settings;
     private final LeaseStore table;
     private final ConsumerMetrics metrics;
     private final RecordProcessorFactory processors;
@@ -45,12 +45,12 @@ final class ShardWorker implements Runnable {
     ShardWorker(HeldLease held, ConsumerSettings settings, LeaseStore table, ConsumerMetrics metrics,
                 RecordProcessorFactory processors, RetrieverFactory retrievers, Consumer<ShardWorker> onFinished,
                 Runnable onShardEnded) {
-        this(held, settings, table, metrics, processors,
+        this(held, settings.shards(), table, metrics, processors,
                 StreamScope.single(settings.stream(), settings.initialPosition(), retrievers), onFinished, onShardEnded);
     }
 
     /** A worker of a lease of the stream {@code scope} (which reads the shard and names the stream). */
-    ShardWorker(HeldLease held, ConsumerSettings settings, LeaseStore table, ConsumerMetrics metrics,
+    ShardWorker(HeldLease held, ShardPolicy settings, LeaseStore table, ConsumerMetrics metrics,
                 RecordProcessorFactory processors, StreamScope scope, Consumer<ShardWorker> onFinished,
                 Runnable onShardEnded) {
         this.held = held;

@@ -189,8 +189,10 @@ public final class ShardwiseConsumer implements AutoCloseable {
                     retrievers(settings.stream(), settings.initialPosition())), table, metrics);
         }
         shardSync = sync;
-        coordinator = new LeaseCoordinator(settings, table, workers, sync, metrics, processors);
-        liveness = new WorkerLiveness(workers, settings, coordinator::stopAllShards, coordinator::recentThroughput);
+        coordinator = new LeaseCoordinator(settings.leases(), settings.shards(), table, workers, sync, metrics,
+                processors);
+        liveness = new WorkerLiveness(workers, settings.leases(), coordinator::stopAllShards,
+                coordinator::recentThroughput);
         liveness.start();
         coordinator.start(liveness);
         if (multiStream != null) {
@@ -634,13 +636,15 @@ public final class ShardwiseConsumer implements AutoCloseable {
             String worker = workerId != null ? workerId : defaultWorkerId();
             ConsumerSettings settings = new ConsumerSettings(applicationName,
                     tableName != null ? tableName : applicationName,
-                    streamTracker != null ? null : new StreamReference(streamName, streamArn), worker,
+                    streamTracker != null ? null : new StreamReference(streamName, streamArn),
                     initialPosition, retrievalMode, fanOutConsumerName != null ? fanOutConsumerName : applicationName,
-                    failoverTime, heartbeat, margin, take, shardSyncInterval, maxStealsPerRound,
+                    new LeaseTiming(worker, failoverTime, heartbeat, margin, take, shardSyncInterval, leaseScanInterval,
+                            maxStealsPerRound, shutdownTimeout),
+                    new ShardPolicy(worker, maxProcessingAttempts, failurePolicy, poisonHandler, failureListener,
+                            deliverOutsideShardRange),
                     new PollingSettings(Duration.ofMillis(200), pollInterval, maxIdlePollInterval, maxRecords,
                             2L * 1024 * 1024, Duration.ofMillis(200), Duration.ofSeconds(5)),
-                    maxProcessingAttempts, failurePolicy, poisonHandler, failureListener, shutdownTimeout,
-                    Duration.ofSeconds(5), deliverOutsideShardRange, leaseScanInterval);
+                    Duration.ofSeconds(5));
             boolean owns = kinesis == null || dynamo == null;
             if (owns && (kinesis != null || dynamo != null)) {
                 throw new IllegalArgumentException("give both kinesisClient and dynamoDbClient, or neither");

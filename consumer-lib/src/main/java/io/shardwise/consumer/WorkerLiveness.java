@@ -35,7 +35,7 @@ final class WorkerLiveness implements Liveness, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerLiveness.class);
 
     private final WorkerStore table;
-    private final ConsumerSettings settings;
+    private final LeaseTiming settings;
     private final Runnable onFenced;
     private final Supplier<Map<String, Long>> throughput;
     private final ScheduledExecutorService timer;
@@ -43,12 +43,12 @@ final class WorkerLiveness implements Liveness, AutoCloseable {
     private volatile boolean fenced;
     private long counter;
 
-    WorkerLiveness(WorkerStore table, ConsumerSettings settings, Runnable onFenced) {
+    WorkerLiveness(WorkerStore table, LeaseTiming settings, Runnable onFenced) {
         this(table, settings, onFenced, Map::of);
     }
 
     /** @param throughput recent bytes per second of each held lease, published with every heartbeat */
-    WorkerLiveness(WorkerStore table, ConsumerSettings settings, Runnable onFenced,
+    WorkerLiveness(WorkerStore table, LeaseTiming settings, Runnable onFenced,
                    Supplier<Map<String, Long>> throughput) {
         this.throughput = throughput;
         this.table = table;

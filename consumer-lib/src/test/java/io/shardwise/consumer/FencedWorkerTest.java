@@ -35,11 +35,12 @@ class FencedWorkerTest {
     }
 
     static ConsumerSettings settings(String worker) {
-        return new ConsumerSettings("app", "t", new StreamReference("s", null), worker, InitialPosition.trimHorizon(),
-                RetrievalMode.POLLING, "app", Duration.ofMillis(1600), Duration.ofMillis(400),
-                Duration.ofMillis(200), Duration.ofMillis(200), Duration.ofSeconds(60), 1, PollingSettings.defaults(),
-                Integer.MAX_VALUE, FailurePolicy.RETRY_FOREVER, null, (s, e) -> { }, Duration.ofSeconds(10),
-                Duration.ofSeconds(30), false, Duration.ofSeconds(30));
+        return new ConsumerSettings("app", "t", new StreamReference("s", null), InitialPosition.trimHorizon(),
+                RetrievalMode.POLLING, "app",
+                new LeaseTiming(worker, Duration.ofMillis(1600), Duration.ofMillis(400), Duration.ofMillis(200),
+                        Duration.ofMillis(200), Duration.ofSeconds(60), Duration.ofSeconds(30), 1, Duration.ofSeconds(10)),
+                new ShardPolicy(worker, Integer.MAX_VALUE, FailurePolicy.RETRY_FOREVER, null, (s, e) -> { }, false),
+                PollingSettings.defaults(), Duration.ofSeconds(30));
     }
 
     private static HeldLease hold(LeaseTable table, String shard) {
@@ -147,7 +148,7 @@ class FencedWorkerTest {
                 Duration.ofSeconds(30), ConsumerMetrics.NONE);
         workers.createIfMissing();
         AtomicInteger fenced = new AtomicInteger();
-        try (WorkerLiveness liveness = new WorkerLiveness(workers, settings("w1"), fenced::incrementAndGet)) {
+        try (WorkerLiveness liveness = new WorkerLiveness(workers, settings("w1").leases(), fenced::incrementAndGet)) {
             liveness.start();
             dynamo.fail(GatedDynamoDb.worker("w1"));
             await().atMost(Duration.ofSeconds(10)).until(() -> fenced.get() >= 1);

@@ -58,12 +58,12 @@ class KclPropertiesTest {
         assertThat(settings.tableName()).isEqualTo("orders-leases");
         assertThat(settings.workerId()).isEqualTo("worker-7");
         assertThat(settings.initialPosition()).isEqualTo(InitialPosition.trimHorizon());
-        assertThat(settings.failoverTime()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(settings.shardSyncInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(settings.leases().failoverTime()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(settings.leases().shardSyncInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(settings.polling().maxRecords()).isEqualTo(500);
         assertThat(settings.polling().idleInterval()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(settings.maxStealsPerRound()).isEqualTo(2);
-        assertThat(settings.shutdownTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(settings.leases().maxStealsPerRound()).isEqualTo(2);
+        assertThat(settings.leases().shutdownTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(settings.retrievalMode()).isEqualTo(RetrievalMode.POLLING);
     }
 

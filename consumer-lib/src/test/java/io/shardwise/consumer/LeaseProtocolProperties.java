@@ -96,7 +96,7 @@ class LeaseProtocolProperties {
 
             Member(String id) {
                 this.id = id;
-                this.coordinator = new LeaseCoordinator(settings(id), leases, workers, new NoShards(),
+                this.coordinator = new LeaseCoordinator(timing(id), policy(id), leases, workers, new NoShards(),
                         ConsumerMetrics.NONE, shard -> new IdleProcessor(), clock::get);
                 this.counter = workers.counter(id);
             }
@@ -246,12 +246,13 @@ class LeaseProtocolProperties {
         }
     }
 
-    private static ConsumerSettings settings(String worker) {
-        return new ConsumerSettings("app", "t", new StreamReference("s", null), worker, InitialPosition.trimHorizon(),
-                RetrievalMode.POLLING, "app", FAILOVER, FAILOVER.multipliedBy(2).dividedBy(3),
-                FAILOVER.dividedBy(8), FAILOVER.dividedBy(6), Duration.ofSeconds(60), 1, PollingSettings.defaults(),
-                Integer.MAX_VALUE, FailurePolicy.RETRY_FOREVER, null, (s, e) -> { }, Duration.ofSeconds(10),
-                Duration.ofSeconds(5), false, Duration.ofSeconds(15));
+    private static LeaseTiming timing(String worker) {
+        return new LeaseTiming(worker, FAILOVER, FAILOVER.multipliedBy(2).dividedBy(3), FAILOVER.dividedBy(8),
+                FAILOVER.dividedBy(6), Duration.ofSeconds(60), Duration.ofSeconds(15), 1, Duration.ofSeconds(10));
+    }
+
+    private static ShardPolicy policy(String worker) {
+        return new ShardPolicy(worker, Integer.MAX_VALUE, FailurePolicy.RETRY_FOREVER, null, (s, e) -> { }, false);
     }
 
     /** A processor with nothing to do; it checkpoints when asked to hand over, as a careful one would. */

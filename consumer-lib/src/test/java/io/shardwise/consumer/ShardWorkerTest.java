@@ -45,10 +45,12 @@ class ShardWorkerTest {
 
     private static ConsumerSettings settings(FailurePolicy policy, int attempts, PoisonBatchHandler poison,
                                              ShardFailureListener listener, boolean deliverOutsideRange) {
-        return new ConsumerSettings("app", "t", new StreamReference("s", null), "w1", InitialPosition.trimHorizon(),
-                RetrievalMode.POLLING, "app", Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(1),
-                Duration.ofMillis(500), Duration.ofSeconds(60), 1, PollingSettings.defaults(), attempts, policy,
-                poison, listener, Duration.ofSeconds(10), Duration.ofSeconds(5), deliverOutsideRange, Duration.ofSeconds(30));
+        return new ConsumerSettings("app", "t", new StreamReference("s", null), InitialPosition.trimHorizon(),
+                RetrievalMode.POLLING, "app",
+                new LeaseTiming("w1", Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofSeconds(1),
+                        Duration.ofMillis(500), Duration.ofSeconds(60), Duration.ofSeconds(30), 1, Duration.ofSeconds(10)),
+                new ShardPolicy("w1", attempts, policy, poison, listener, deliverOutsideRange),
+                PollingSettings.defaults(), Duration.ofSeconds(5));
     }
 
     private static Record record(long seq) {

@@ -1,5 +1,6 @@
 package io.shardwise.producer;
 
+import io.shardwise.kinesis.PropertyValues;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -96,9 +97,9 @@ final class KplProperties {
         for (String key : new TreeSet<>(file.stringPropertyNames())) {
             String value = file.getProperty(key).trim();
             long[] range = RANGES.get(key);
-            long number = range == null ? 0 : number(key, value, range);
+            long number = range == null ? 0 : PropertyValues.number(key, value, range);
             switch (key) {
-                case "AggregationEnabled" -> builder.aggregation(bool(key, value));
+                case "AggregationEnabled" -> builder.aggregation(PropertyValues.bool(key, value));
                 case "AggregationMaxSize" -> {
                     builder.aggregationMaxBytes((int) Math.max(MIN_AGGREGATE_BYTES, number));
                     if (number < MIN_AGGREGATE_BYTES) {
@@ -113,10 +114,10 @@ final class KplProperties {
                 case "MaxConnections" -> builder.maxInFlightRequests((int) number);
                 case "Region" -> builder.region(Region.of(value));
                 case "MetricsLevel" -> {
-                    builder.metricsNames(MetricsNames.KPL).metricsLevel(choice(key, value, MetricsLevel.class));
+                    builder.metricsNames(MetricsNames.KPL).metricsLevel(PropertyValues.choice(key, value, MetricsLevel.class, true));
                 }
                 case "MetricsGranularity" -> {
-                    builder.metricsNames(MetricsNames.KPL).metricsGranularity(choice(key, value, MetricsGranularity.class));
+                    builder.metricsNames(MetricsNames.KPL).metricsGranularity(PropertyValues.choice(key, value, MetricsGranularity.class, true));
                 }
                 case "RateLimit" -> {
                     if (number < 100) {
@@ -130,7 +131,7 @@ final class KplProperties {
                     // Applied once both are read: the endpoint is https://KinesisEndpoint:KinesisPort.
                 }
                 case "VerifyCertificate" -> {
-                    if (!bool(key, value)) {
+                    if (!PropertyValues.bool(key, value)) {
                         notApplied.put(key, "certificates are always verified: give the endpoint a trusted"
                                 + " certificate, or use its plain HTTP port with endpoint(URI)");
                     }
@@ -146,46 +147,5 @@ final class KplProperties {
             notApplied.put("KinesisPort", "used only with KinesisEndpoint");
         }
         return notApplied;
-    }
-
-    private static long number(String key, String value, long[] range) {
-        long number;
-        try {
-            number = Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " = '" + value + "' is not an integer; allowed: " + range(range));
-        }
-        if (number < range[0] || number > range[1]) {
-            throw new IllegalArgumentException(key + " = " + number + " is out of range; allowed: " + range(range));
-        }
-        return number;
-    }
-
-    private static String range(long[] range) {
-        return range[0] + " .. " + (range[1] == Long.MAX_VALUE ? "9223372036854775807" : Long.toString(range[1]));
-    }
-
-    /** The KPL writes these values in lower case (none, summary, detailed; global, stream, shard). */
-    private static <E extends Enum<E>> E choice(String key, String value, Class<E> type) {
-        for (E constant : type.getEnumConstants()) {
-            if (constant.name().equalsIgnoreCase(value)) {
-                return constant;
-            }
-        }
-        StringBuilder allowed = new StringBuilder();
-        for (E constant : type.getEnumConstants()) {
-            allowed.append(allowed.length() == 0 ? "" : ", ").append(constant.name().toLowerCase(java.util.Locale.ROOT));
-        }
-        throw new IllegalArgumentException(key + " = '" + value + "' is not allowed; allowed: " + allowed);
-    }
-
-    private static boolean bool(String key, String value) {
-        if (value.equalsIgnoreCase("true")) {
-            return true;
-        }
-        if (value.equalsIgnoreCase("false")) {
-            return false;
-        }
-        throw new IllegalArgumentException(key + " = '" + value + "' is not a boolean; allowed: true, false");
     }
 }
