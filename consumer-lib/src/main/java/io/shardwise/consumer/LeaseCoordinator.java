@@ -53,8 +53,7 @@ final class LeaseCoordinator implements AutoCloseable {
     private volatile boolean closing;
     private long lastSyncNanos;
     private boolean synced;
-    /** Leases this worker asked for, with the time it stops watching for their arrival. */
-    private final Map<String, Long> awaitedHandoffs = new HashMap<>();
+    private final Handoffs handoffs;
 
     LeaseCoordinator(LeaseTiming settings, ShardPolicy shardPolicy, LeaseStore table, WorkerStore workers,
                      LeaseSync shardSync, ConsumerMetrics metrics, RecordProcessorFactory processors) {
@@ -75,6 +74,7 @@ final class LeaseCoordinator implements AutoCloseable {
         this.processors = processors;
         this.expiry = new ExpiryTracker(settings.failoverTime().toNanos(), clock);
         this.lineage = new ShardLineage(table);
+        this.handoffs = new Handoffs(settings.workerId(), table, workers, clock, 2 * settings.failoverTime().toNanos());
         this.scanPolicy = new LeaseScanPolicy(settings.workerId(), settings.leaseScanInterval(), clock);
         this.rounds = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "shardwise-leases-"
                 + settings.workerId()));
@@ -118,6 +118,25 @@ final class LeaseCoordinator implements AutoCloseable {
         shardThreads.shutdownNow();
     }
 
+    /**
+     * Starts a requested lease as soon as its owner hands it over (see {@link Handoffs}); runs every
+     * 100 ms on the round thread, and reads nothing while no handoff is awaited.
+     */
+    void watchHandoffs() {
+        if (!handoffs.awaiting() || closing) {
+            return;
+        }
+        try {
+            handoffs.watch(lease -> {
+                if (!running.containsKey(lease.leaseKey()) && liveness.isAlive()) {
+                    table.take(lease, settings.workerId()).ifPresent(taken -> startWorker(taken, "handed over"));
+                }
+            });
+        } catch (RuntimeException e) {
+            log.debug("Watching handoffs failed: {}", e.toString());
+        }
+    }
+
     /** Self-fencing: stop every shard at once (called by the heartbeat when it fell behind). */
     void stopAllShards() {
         running.values().forEach(ShardWorker::leaseLost);
@@ -157,7 +176,7 @@ final class LeaseCoordinator implements AutoCloseable {
         }
         WorkerStore.Workers current = workers.scan();
         current.items().forEach((worker, item) -> expiry.observe("worker:" + worker, item.counter()));
-        answerHandoffRequests(current);
+        handoffs.answer(current, running::get);
         if (!liveness.isAlive()) {
             // Fenced: the shards are stopped; once the heartbeat is back, a scan adopts what is still ours.
             scanPolicy.requestScan();
@@ -187,25 +206,6 @@ final class LeaseCoordinator implements AutoCloseable {
     /** One worker syncs shards on schedule: the live worker with the least id (a sync is idempotent). */
     private boolean isSyncer(Set<String> live) {
         return live.stream().min(String::compareTo).orElseThrow().equals(settings.workerId());
-    }
-
-    /**
-     * Other workers ring this worker's doorbell when they write a handoff request on one of its
-     * leases: only those leases are read, and their shards asked to hand over.
-     */
-    private void answerHandoffRequests(WorkerStore.Workers current) {
-        WorkerStore.WorkerItem mine = current.items().get(settings.workerId());
-        if (mine == null || mine.handoffRequests().isEmpty()) {
-            return;
-        }
-        for (String leaseKey : mine.handoffRequests()) {
-            ShardWorker worker = running.get(leaseKey);
-            if (worker != null) {
-                table.get(leaseKey).filter(l -> settings.workerId().equals(l.owner()) && l.handoffTo() != null)
-                        .ifPresent(l -> worker.requestShutdown(l.handoffTo()));
-            }
-        }
-        workers.clearHandoffRequests(settings.workerId(), mine.handoffRequests());
     }
 
     private void fullRound(WorkerStore.Workers current, Set<String> liveWithItems) {
@@ -267,10 +267,8 @@ final class LeaseCoordinator implements AutoCloseable {
             });
         }
         for (Lease lease : plan.handoffRequests()) {
-            if (table.requestHandoff(lease, me)) {
+            if (handoffs.request(lease)) {
                 metrics.leaseStolen();
-                awaitedHandoffs.put(lease.leaseKey(), clock.getAsLong() + 2 * settings.failoverTime().toNanos());
-                workers.requestHandoff(lease.owner(), lease.leaseKey());
                 log.info("Worker {} asked {} to hand over {}", me, lease.owner(), lease.leaseKey());
             }
         }
@@ -288,35 +286,6 @@ final class LeaseCoordinator implements AutoCloseable {
         if (!plan.takes().isEmpty() || !plan.handoffRequests().isEmpty()) {
             // Balancing is under way: look again next round until it settles.
             scanPolicy.requestScan();
-        }
-    }
-
-    /**
-     * A requested lease is watched with cheap reads of its item, so it starts here a moment after its
-     * owner hands it over rather than at the next round: the handoff gap stays short.
-     */
-    void watchHandoffs() {
-        if (awaitedHandoffs.isEmpty() || closing) {
-            return;
-        }
-        try {
-            long now = clock.getAsLong();
-            for (var it = awaitedHandoffs.entrySet().iterator(); it.hasNext(); ) {
-                var awaited = it.next();
-                var lease = table.get(awaited.getKey());
-                if (lease.isEmpty() || now > awaited.getValue()) {
-                    it.remove();
-                } else if (settings.workerId().equals(lease.get().owner())) {
-                    it.remove();
-                    if (!running.containsKey(awaited.getKey()) && liveness.isAlive()) {
-                        table.take(lease.get(), settings.workerId()).ifPresent(taken -> startWorker(taken, "handed over"));
-                    }
-                } else if (!settings.workerId().equals(lease.get().handoffTo())) {
-                    it.remove();
-                }
-            }
-        } catch (RuntimeException e) {
-            log.debug("Watching handoffs failed: {}", e.toString());
         }
     }
 

@@ -70,6 +70,10 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
  * during rebalancing; the KCL ignores it. Liveness items also carry {@code throughput} (recent
  * bytes per second per held lease) for throughput-weighted balancing.</li>
  * </ul>
+ *
+ * <p>This file is over 400 lines for one reason: its public {@link Builder}, whose documented
+ * options are most of it (as {@code KinesisProducer}'s). The work happens in {@link LeaseCoordinator},
+ * {@link ShardWorker} and {@link WorkerLiveness}.
  */
 public final class ShardwiseConsumer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ShardwiseConsumer.class);
