@@ -69,7 +69,14 @@ class StalledOwnerIT {
                 .as("deliveries to the old owner after the new owner's first")
                 .allSatisfy(d -> assertThat(d.atNanos()).isLessThan(firstOfB));
         assertThat(received.payloads()).as("nothing lost").containsAll(written);
-        ConsumerDeliveryIT.assertPerKeyOrder(received);
+        // Per key, each owner delivers in order. Across the two the order may restart once at the
+        // handover: a batch A delivered just before its table turned slow has a checkpoint that lands
+        // (or fails) after the lease moved, and B resumes from the stored checkpoint (at-least-once).
+        for (String worker : List.of("a", "b")) {
+            Received own = new Received();
+            received.all().stream().filter(d -> d.worker().equals(worker)).forEach(d -> own.add(worker, d.record(), d.atNanos()));
+            ConsumerDeliveryIT.assertPerKeyOrder(own);
+        }
     }
 
     private static long countBy(Received received, String worker) {
