@@ -20,17 +20,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.arns.Arn;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.kinesis.common.InitialPositionInStream;
-import software.amazon.kinesis.common.InitialPositionInStreamExtended;
 import software.amazon.kinesis.lifecycle.events.InitializationInput;
 import software.amazon.kinesis.lifecycle.events.LeaseLostInput;
 import software.amazon.kinesis.lifecycle.events.ProcessRecordsInput;
 import software.amazon.kinesis.lifecycle.events.ShardEndedInput;
 import software.amazon.kinesis.lifecycle.events.ShutdownRequestedInput;
-import software.amazon.kinesis.processor.FormerStreamsLeasesDeletionStrategy;
-import software.amazon.kinesis.processor.MultiStreamTracker;
 import software.amazon.kinesis.processor.ShardRecordProcessor;
 import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
 
@@ -74,7 +69,7 @@ class KclAfterShardwiseMultiStreamIT {
                     .allSatisfy(item -> assertThat(item.get("parentShardId").ss()).allMatch(p -> p.startsWith("shardId-")));
 
             Map<String, Set<String>> seenByKcl = new ConcurrentHashMap<>();
-            try (KclWorker kcl = new KclWorker(engines, kclTracker(configs), app.value(), "kcl-worker",
+            try (KclWorker kcl = new KclWorker(engines, KclWorker.multiStreamTracker(configs), app.value(), "kcl-worker",
                     new CollectingFactory(seenByKcl))) {
                 List<String> afterA = StreamDeliveries.write(kinesis, first.name(), 100, 140);
                 List<String> afterB = StreamDeliveries.write(kinesis, second, 100, 140);
@@ -94,26 +89,6 @@ class KclAfterShardwiseMultiStreamIT {
 
     private static Set<String> seen(Map<String, Set<String>> seenByKcl, StreamConfig config) {
         return seenByKcl.getOrDefault(config.streamIdentifier().serialize(), Set.of());
-    }
-
-    private static MultiStreamTracker kclTracker(List<StreamConfig> configs) {
-        List<software.amazon.kinesis.common.StreamConfig> kclConfigs = configs.stream()
-                .map(c -> new software.amazon.kinesis.common.StreamConfig(
-                        software.amazon.kinesis.common.StreamIdentifier.multiStreamInstance(
-                                Arn.fromString(c.streamArn()), c.streamIdentifier().creationEpoch()),
-                        InitialPositionInStreamExtended.newInitialPosition(InitialPositionInStream.TRIM_HORIZON)))
-                .toList();
-        return new MultiStreamTracker() {
-            @Override
-            public List<software.amazon.kinesis.common.StreamConfig> streamConfigList() {
-                return kclConfigs;
-            }
-
-            @Override
-            public FormerStreamsLeasesDeletionStrategy formerStreamsLeasesDeletionStrategy() {
-                return new FormerStreamsLeasesDeletionStrategy.NoLeaseDeletionStrategy();
-            }
-        };
     }
 
     private record CollectingFactory(Map<String, Set<String>> seen) implements ShardRecordProcessorFactory {

@@ -23,18 +23,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.arns.Arn;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.kinesis.common.InitialPositionInStream;
-import software.amazon.kinesis.common.InitialPositionInStreamExtended;
 import software.amazon.kinesis.exceptions.KinesisClientLibException;
 import software.amazon.kinesis.lifecycle.events.InitializationInput;
 import software.amazon.kinesis.lifecycle.events.LeaseLostInput;
 import software.amazon.kinesis.lifecycle.events.ProcessRecordsInput;
 import software.amazon.kinesis.lifecycle.events.ShardEndedInput;
 import software.amazon.kinesis.lifecycle.events.ShutdownRequestedInput;
-import software.amazon.kinesis.processor.FormerStreamsLeasesDeletionStrategy;
-import software.amazon.kinesis.processor.MultiStreamTracker;
 import software.amazon.kinesis.processor.ShardRecordProcessor;
 import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
 import software.amazon.kinesis.retrieval.KinesisClientRecord;
@@ -67,7 +62,7 @@ class KclMultiStreamMigrationIT {
 
             Map<String, String> kclCheckpoints = new ConcurrentHashMap<>();
             Map<String, List<Integer>> seenByKcl = new ConcurrentHashMap<>();
-            try (KclWorker kcl = new KclWorker(engines, kclTracker(configs), app.value(), "kcl-worker",
+            try (KclWorker kcl = new KclWorker(engines, KclWorker.multiStreamTracker(configs), app.value(), "kcl-worker",
                     new CheckpointOnceFactory(seenByKcl, kclCheckpoints))) {
                 await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).until(() -> configs.stream()
                         .allMatch(c -> kclCheckpoints.containsKey(c.streamIdentifier().serialize())
@@ -107,27 +102,6 @@ class KclMultiStreamMigrationIT {
         } finally {
             kinesis.deleteStream(r -> r.streamName(second).enforceConsumerDeletion(true));
         }
-    }
-
-    /** The KCL's own multi-stream tracker over the same streams (identified by ARN and creation epoch). */
-    private static MultiStreamTracker kclTracker(List<StreamConfig> configs) {
-        List<software.amazon.kinesis.common.StreamConfig> kclConfigs = configs.stream()
-                .map(c -> new software.amazon.kinesis.common.StreamConfig(
-                        software.amazon.kinesis.common.StreamIdentifier.multiStreamInstance(
-                                Arn.fromString(c.streamArn()), c.streamIdentifier().creationEpoch()),
-                        InitialPositionInStreamExtended.newInitialPosition(InitialPositionInStream.TRIM_HORIZON)))
-                .toList();
-        return new MultiStreamTracker() {
-            @Override
-            public List<software.amazon.kinesis.common.StreamConfig> streamConfigList() {
-                return kclConfigs;
-            }
-
-            @Override
-            public FormerStreamsLeasesDeletionStrategy formerStreamsLeasesDeletionStrategy() {
-                return new FormerStreamsLeasesDeletionStrategy.NoLeaseDeletionStrategy();
-            }
-        };
     }
 
     private static int number(String payload) {

@@ -2,9 +2,12 @@ package io.shardwise.it.support;
 
 import io.shardwise.testkit.engines.LocalEngines;
 
+import io.shardwise.consumer.StreamConfig;
 import java.net.URI;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import software.amazon.awssdk.arns.Arn;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.kinesis.common.ConfigsBuilder;
 import software.amazon.kinesis.common.InitialPositionInStream;
@@ -12,6 +15,8 @@ import software.amazon.kinesis.common.InitialPositionInStreamExtended;
 import software.amazon.kinesis.common.StreamIdentifier;
 import software.amazon.kinesis.coordinator.Scheduler;
 import software.amazon.kinesis.metrics.MetricsLevel;
+import software.amazon.kinesis.processor.FormerStreamsLeasesDeletionStrategy;
+import software.amazon.kinesis.processor.MultiStreamTracker;
 import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
 import software.amazon.kinesis.processor.SingleStreamTracker;
 import software.amazon.kinesis.processor.StreamTracker;
@@ -74,5 +79,26 @@ public final class KclWorker implements AutoCloseable {
             thread.join(10_000);
             cloudWatch.close();
         }
+    }
+
+    /** The KCL's own multi-stream tracker over Shardwise stream configs (by ARN and creation epoch), from TRIM_HORIZON. */
+    public static MultiStreamTracker multiStreamTracker(List<StreamConfig> configs) {
+        List<software.amazon.kinesis.common.StreamConfig> kclConfigs = configs.stream()
+                .map(c -> new software.amazon.kinesis.common.StreamConfig(
+                        software.amazon.kinesis.common.StreamIdentifier.multiStreamInstance(
+                                Arn.fromString(c.streamArn()), c.streamIdentifier().creationEpoch()),
+                        InitialPositionInStreamExtended.newInitialPosition(InitialPositionInStream.TRIM_HORIZON)))
+                .toList();
+        return new MultiStreamTracker() {
+            @Override
+            public List<software.amazon.kinesis.common.StreamConfig> streamConfigList() {
+                return kclConfigs;
+            }
+
+            @Override
+            public FormerStreamsLeasesDeletionStrategy formerStreamsLeasesDeletionStrategy() {
+                return new FormerStreamsLeasesDeletionStrategy.NoLeaseDeletionStrategy();
+            }
+        };
     }
 }
