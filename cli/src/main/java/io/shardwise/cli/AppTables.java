@@ -1,6 +1,23 @@
 package io.shardwise.cli;
 
+import static io.shardwise.consumer.LeaseSchema.CHECKPOINT;
+import static io.shardwise.consumer.LeaseSchema.CHECKPOINTED_AT;
+import static io.shardwise.consumer.LeaseSchema.CHECKPOINT_SUB;
+import static io.shardwise.consumer.LeaseSchema.CHILDREN;
+import static io.shardwise.consumer.LeaseSchema.COUNTER;
+import static io.shardwise.consumer.LeaseSchema.ENDING_HASH_KEY;
+import static io.shardwise.consumer.LeaseSchema.ENTITY_TYPE;
+import static io.shardwise.consumer.LeaseSchema.LEASE_ENTITY;
+import static io.shardwise.consumer.LeaseSchema.LEASE_KEY;
+import static io.shardwise.consumer.LeaseSchema.LEGACY_THROUGHPUT;
+import static io.shardwise.consumer.LeaseSchema.LEGACY_WORKER_PREFIX;
+import static io.shardwise.consumer.LeaseSchema.MILLIS_BEHIND;
+import static io.shardwise.consumer.LeaseSchema.OWNER;
+import static io.shardwise.consumer.LeaseSchema.PARENTS;
+import static io.shardwise.consumer.LeaseSchema.STARTING_HASH_KEY;
+
 import io.shardwise.consumer.ShardwiseConsumer;
+import io.shardwise.consumer.WorkerSchema;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -27,34 +44,6 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
  */
 final class AppTables {
 
-    static final String LEASE_KEY = "leaseKey";
-    static final String OWNER = "leaseOwner";
-    static final String COUNTER = "leaseCounter";
-    static final String CHECKPOINT = "checkpoint";
-    static final String CHECKPOINT_SUB = "checkpointSubSequenceNumber";
-    static final String OWNER_SWITCHES = "ownerSwitchesSinceCheckpoint";
-    static final String PARENTS = "parentShardId";
-    static final String CHILDREN = "childShardIds";
-    static final String STARTING_HASH_KEY = "startingHashKey";
-    static final String ENDING_HASH_KEY = "endingHashKey";
-    static final String PENDING = "pendingCheckpoint";
-    static final String PENDING_SUB = "pendingCheckpointSubSequenceNumber";
-    static final String PENDING_STATE = "pendingCheckpointState";
-    /** The KCL 3.x's graceful hand-off marker: the worker that must checkpoint before the lease moves. */
-    static final String CHECKPOINT_OWNER = "checkpointOwner";
-    static final String HANDOFF_TO = "shardwiseHandoffTo";
-    static final String CHECKPOINTED_AT = "shardwiseCheckpointedAt";
-    static final String MILLIS_BEHIND = "shardwiseMillisBehindLatest";
-    static final String ENTITY_TYPE = "entityType";
-    static final String LEASE_ENTITY = "LEASE";
-    static final String LEGACY_WORKER_PREFIX = "__worker__#";
-    static final String LEGACY_THROUGHPUT = "shardwiseThroughput";
-
-    static final String WORKER_ID = "workerId";
-    static final String WORKER_COUNTER = "counter";
-    static final String WORKER_HEARTBEAT_AT = "heartbeatAt";
-    static final String WORKER_LEASE_COUNT = "leaseCount";
-    static final String WORKER_THROUGHPUT = "throughput";
     static final String KCL_METRICS_SUFFIX = "-WorkerMetricStats";
     static final String KCL_LAST_UPDATE = "lut";
     /** The KCL 3.x also keeps worker metrics in the lease table itself, keyed by worker id, with this entity type. */
@@ -94,11 +83,11 @@ final class AppTables {
                     + " does not exist)");
         }
         scanIfExists(ShardwiseConsumer.workerTableNameFor(application), item -> {
-            String id = string(item, WORKER_ID);
+            String id = string(item, WorkerSchema.WORKER_ID);
             if (id != null && !id.startsWith("#")) {
-                workers.add(new WorkerRow(id, WorkerRow.Kind.SHARDWISE, number(item, WORKER_COUNTER),
-                        number(item, WORKER_HEARTBEAT_AT), number(item, WORKER_LEASE_COUNT),
-                        rates(item.get(WORKER_THROUGHPUT))));
+                workers.add(new WorkerRow(id, WorkerRow.Kind.SHARDWISE, number(item, WorkerSchema.COUNTER),
+                        number(item, WorkerSchema.HEARTBEAT_AT), number(item, WorkerSchema.LEASE_COUNT),
+                        rates(item.get(WorkerSchema.THROUGHPUT))));
             }
         });
         String metricsTable = application + KCL_METRICS_SUFFIX;

@@ -1,5 +1,6 @@
 package io.shardwise.cli;
 
+import io.shardwise.consumer.LeaseSchema;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -59,12 +60,12 @@ final class ResetWrites {
         AppCheckpoint after = change.after();
         if (change.lease() == null) {
             Map<String, AttributeValue> item = new HashMap<>();
-            item.put(AppTables.LEASE_KEY, s(change.shardId()));
-            item.put(AppTables.COUNTER, n(0));
-            item.put(AppTables.CHECKPOINT, s(after.sequenceNumber()));
-            item.put(AppTables.CHECKPOINT_SUB, n(after.subSequenceNumber()));
-            item.put(AppTables.OWNER_SWITCHES, n(0));
-            item.put(AppTables.ENTITY_TYPE, s(AppTables.LEASE_ENTITY));
+            item.put(LeaseSchema.LEASE_KEY, s(change.shardId()));
+            item.put(LeaseSchema.COUNTER, n(0));
+            item.put(LeaseSchema.CHECKPOINT, s(after.sequenceNumber()));
+            item.put(LeaseSchema.CHECKPOINT_SUB, n(after.subSequenceNumber()));
+            item.put(LeaseSchema.OWNER_SWITCHES, n(0));
+            item.put(LeaseSchema.ENTITY_TYPE, s(LeaseSchema.LEASE_ENTITY));
             List<String> parents = new ArrayList<>();
             if (change.shard().parentShardId() != null) {
                 parents.add(change.shard().parentShardId());
@@ -73,33 +74,33 @@ final class ResetWrites {
                 parents.add(change.shard().adjacentParentShardId());
             }
             if (!parents.isEmpty()) {
-                item.put(AppTables.PARENTS, AttributeValue.builder().ss(parents).build());
+                item.put(LeaseSchema.PARENTS, AttributeValue.builder().ss(parents).build());
             }
-            item.put(AppTables.STARTING_HASH_KEY, s(change.shard().hashKeyRange().startingHashKey()));
-            item.put(AppTables.ENDING_HASH_KEY, s(change.shard().hashKeyRange().endingHashKey()));
-            item.put(AppTables.CHECKPOINTED_AT, n(System.currentTimeMillis()));
+            item.put(LeaseSchema.STARTING_HASH_KEY, s(change.shard().hashKeyRange().startingHashKey()));
+            item.put(LeaseSchema.ENDING_HASH_KEY, s(change.shard().hashKeyRange().endingHashKey()));
+            item.put(LeaseSchema.CHECKPOINTED_AT, n(System.currentTimeMillis()));
             return TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
                     .conditionExpression("attribute_not_exists(#k)")
-                    .expressionAttributeNames(Map.of("#k", AppTables.LEASE_KEY)).build()).build();
+                    .expressionAttributeNames(Map.of("#k", LeaseSchema.LEASE_KEY)).build()).build();
         }
         Map<String, String> names = new HashMap<>();
-        names.put("#cp", AppTables.CHECKPOINT);
-        names.put("#sub", AppTables.CHECKPOINT_SUB);
-        names.put("#c", AppTables.COUNTER);
-        names.put("#sw", AppTables.OWNER_SWITCHES);
-        names.put("#at", AppTables.CHECKPOINTED_AT);
-        names.put("#o", AppTables.OWNER);
-        names.put("#p", AppTables.PENDING);
-        names.put("#ps", AppTables.PENDING_SUB);
-        names.put("#pst", AppTables.PENDING_STATE);
-        names.put("#h", AppTables.HANDOFF_TO);
-        names.put("#co", AppTables.CHECKPOINT_OWNER);
-        names.put("#mbl", AppTables.MILLIS_BEHIND);
+        names.put("#cp", LeaseSchema.CHECKPOINT);
+        names.put("#sub", LeaseSchema.CHECKPOINT_SUB);
+        names.put("#c", LeaseSchema.COUNTER);
+        names.put("#sw", LeaseSchema.OWNER_SWITCHES);
+        names.put("#at", LeaseSchema.CHECKPOINTED_AT);
+        names.put("#o", LeaseSchema.OWNER);
+        names.put("#p", LeaseSchema.PENDING);
+        names.put("#ps", LeaseSchema.PENDING_SUB);
+        names.put("#pst", LeaseSchema.PENDING_STATE);
+        names.put("#h", LeaseSchema.HANDOFF_TO);
+        names.put("#co", LeaseSchema.CHECKPOINT_OWNER);
+        names.put("#mbl", LeaseSchema.MILLIS_BEHIND);
         Map<String, AttributeValue> values = Map.of(":cp", s(after.sequenceNumber()), ":sub", n(after.subSequenceNumber()),
                 ":c", n(change.lease().counter()), ":next", n(change.lease().counter() + 1), ":zero", n(0),
                 ":at", n(System.currentTimeMillis()));
         return TransactWriteItem.builder().update(Update.builder().tableName(table)
-                .key(Map.of(AppTables.LEASE_KEY, s(change.shardId())))
+                .key(Map.of(LeaseSchema.LEASE_KEY, s(change.shardId())))
                 .updateExpression("SET #cp = :cp, #sub = :sub, #c = :next, #sw = :zero, #at = :at"
                         + " REMOVE #o, #p, #ps, #pst, #h, #co, #mbl")
                 .conditionExpression("#c = :c")

@@ -15,22 +15,12 @@ import java.util.function.Predicate;
  * for tests of the coordinator and the lease protocol that need many rounds and no engine. Every
  * method is atomic (one lock); reads are consistent.
  */
-final class InMemoryLeaseStore implements LeaseStore {
-    private final String name;
+final class InMemoryLeaseStore extends InMemoryTable implements LeaseStore {
     private final Map<String, Lease> leases = new TreeMap<>();
     private Predicate<Lease> visible = lease -> true;
 
     InMemoryLeaseStore(String name) {
-        this.name = name;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public void createIfMissing() {
+        super(name);
     }
 
     @Override

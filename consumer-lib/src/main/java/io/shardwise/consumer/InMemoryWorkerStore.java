@@ -8,22 +8,12 @@ import java.util.Optional;
 import java.util.Set;
 
 /** Worker items in memory, with the contract of the DynamoDB {@link WorkerTable}; for tests. */
-final class InMemoryWorkerStore implements WorkerStore {
-    private final String name;
+final class InMemoryWorkerStore extends InMemoryTable implements WorkerStore {
     private final Map<String, WorkerItem> items = new HashMap<>();
     private long leaseChanges;
 
     InMemoryWorkerStore(String name) {
-        this.name = name;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public void createIfMissing() {
+        super(name);
     }
 
     @Override

@@ -15,11 +15,7 @@ import java.util.function.Predicate;
  * counter; a failed condition is an empty result (or false), never an exception. A write whose
  * outcome was lost in transit is resolved before returning: it either landed (a result) or did not.
  */
-interface LeaseStore {
-
-    String name();
-
-    void createIfMissing();
+interface LeaseStore extends StoredTable {
 
     /** Every shard lease {@link #showOnly} lets through (and, from a DynamoDB table, the liveness items of earlier versions). */
     TableSnapshot scan();

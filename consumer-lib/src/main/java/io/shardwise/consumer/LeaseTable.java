@@ -1,5 +1,28 @@
 package io.shardwise.consumer;
 
+import static io.shardwise.consumer.LeaseSchema.CHECKPOINT;
+import static io.shardwise.consumer.LeaseSchema.CHECKPOINTED_AT;
+import static io.shardwise.consumer.LeaseSchema.CHECKPOINT_SUB;
+import static io.shardwise.consumer.LeaseSchema.CHILDREN;
+import static io.shardwise.consumer.LeaseSchema.COUNTER;
+import static io.shardwise.consumer.LeaseSchema.ENDING_HASH_KEY;
+import static io.shardwise.consumer.LeaseSchema.ENTITY_TYPE;
+import static io.shardwise.consumer.LeaseSchema.HANDOFF_TO;
+import static io.shardwise.consumer.LeaseSchema.LEASE_ENTITY;
+import static io.shardwise.consumer.LeaseSchema.LEASE_KEY;
+import static io.shardwise.consumer.LeaseSchema.LEGACY_THROUGHPUT;
+import static io.shardwise.consumer.LeaseSchema.LEGACY_WORKER_PREFIX;
+import static io.shardwise.consumer.LeaseSchema.MILLIS_BEHIND;
+import static io.shardwise.consumer.LeaseSchema.OWNER;
+import static io.shardwise.consumer.LeaseSchema.OWNER_SWITCHES;
+import static io.shardwise.consumer.LeaseSchema.PARENTS;
+import static io.shardwise.consumer.LeaseSchema.PENDING;
+import static io.shardwise.consumer.LeaseSchema.PENDING_STATE;
+import static io.shardwise.consumer.LeaseSchema.PENDING_SUB;
+import static io.shardwise.consumer.LeaseSchema.SHARD_ID;
+import static io.shardwise.consumer.LeaseSchema.STARTING_HASH_KEY;
+import static io.shardwise.consumer.LeaseSchema.STREAM_ID;
+
 import io.shardwise.kinesis.AwsErrorClassifier;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,37 +53,6 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * next write fails with {@link ConditionalCheckFailedException}, reported here as an empty result.
  */
 final class LeaseTable implements LeaseStore {
-    static final String LEASE_KEY = "leaseKey";
-    static final String OWNER = "leaseOwner";
-    static final String COUNTER = "leaseCounter";
-    static final String CHECKPOINT = "checkpoint";
-    static final String CHECKPOINT_SUB = "checkpointSubSequenceNumber";
-    static final String OWNER_SWITCHES = "ownerSwitchesSinceCheckpoint";
-    static final String PARENTS = "parentShardId";
-    static final String CHILDREN = "childShardIds";
-    static final String STARTING_HASH_KEY = "startingHashKey";
-    static final String ENDING_HASH_KEY = "endingHashKey";
-    static final String PENDING = "pendingCheckpoint";
-    static final String PENDING_SUB = "pendingCheckpointSubSequenceNumber";
-    static final String PENDING_STATE = "pendingCheckpointState";
-    /** Shardwise's own attribute: the worker a rebalancing steal asked the owner to hand the lease to. */
-    static final String HANDOFF_TO = "shardwiseHandoffTo";
-    /** Key prefix of the liveness items earlier Shardwise versions kept in the lease table. */
-    static final String WORKER_PREFIX = "__worker__#";
-    /** On a legacy liveness item: lease key -> recent bytes per second. */
-    static final String THROUGHPUT = "shardwiseThroughput";
-    /** The KCL 3.x keeps other entities in the lease table too (worker metrics, version migration). */
-    /** When the last checkpoint was written (epoch millis); a Shardwise attribute the KCL ignores. */
-    static final String CHECKPOINTED_AT = "shardwiseCheckpointedAt";
-    /** The owner's millisBehindLatest when it wrote the last checkpoint; a Shardwise attribute. */
-    static final String MILLIS_BEHIND = "shardwiseMillisBehindLatest";
-    static final String ENTITY_TYPE = "entityType";
-    /** On a multi-stream lease: the serialized stream identifier (the KCL's name, kept for its legacy reasons). */
-    static final String STREAM_ID = "streamName";
-    /** On a multi-stream lease: the bare shard id. */
-    static final String SHARD_ID = "shardId";
-    static final String LEASE_ENTITY = "LEASE";
-
     private final DynamoDbClient dynamo;
     private final String tableName;
     private final Duration callTimeout;
@@ -131,13 +123,13 @@ final class LeaseTable implements LeaseStore {
         Map<String, WorkerStore.WorkerItem> workers = new HashMap<>();
         DynamoTables.scanAll(dynamo, tableName, callTimeout, retry, item -> {
             String key = item.get(LEASE_KEY).s();
-            if (key.startsWith(WORKER_PREFIX)) {
+            if (key.startsWith(LEGACY_WORKER_PREFIX)) {
                 Map<String, Long> rates = new HashMap<>();
-                if (item.containsKey(THROUGHPUT) && item.get(THROUGHPUT).hasM()) {
-                    item.get(THROUGHPUT).m().forEach((lease, rate) -> rates.put(lease, Long.parseLong(rate.n())));
+                if (item.containsKey(LEGACY_THROUGHPUT) && item.get(LEGACY_THROUGHPUT).hasM()) {
+                    item.get(LEGACY_THROUGHPUT).m().forEach((lease, rate) -> rates.put(lease, Long.parseLong(rate.n())));
                 }
                 long load = rates.values().stream().mapToLong(Long::longValue).sum();
-                workers.put(key.substring(WORKER_PREFIX.length()),
+                workers.put(key.substring(LEGACY_WORKER_PREFIX.length()),
                         new WorkerStore.WorkerItem(number(item, COUNTER, 0), rates.size(), load, rates, Set.of()));
             } else if (isShardLease(item)) {
                 Lease lease = toLease(item);
@@ -302,7 +294,7 @@ final class LeaseTable implements LeaseStore {
     @Override
     public void deleteLegacyWorker(String workerId) {
         retry.call(() -> dynamo.deleteItem(b -> b.tableName(tableName)
-                .key(Map.of(LEASE_KEY, s(WORKER_PREFIX + workerId))).overrideConfiguration(this::timeout)));
+                .key(Map.of(LEASE_KEY, s(LEGACY_WORKER_PREFIX + workerId))).overrideConfiguration(this::timeout)));
         metrics.leaseTableWrite();
     }
 

@@ -11,7 +11,7 @@ import java.util.Set;
  * (DynamoDB) in production, {@link InMemoryWorkerStore} in fast tests. See {@link WorkerTable}
  * for what an item holds.
  */
-interface WorkerStore {
+interface WorkerStore extends StoredTable {
 
     /** One worker's item as last read. */
     record WorkerItem(long counter, int leaseCount, long load, Map<String, Long> hotLeases,
@@ -38,10 +38,6 @@ interface WorkerStore {
             return counters;
         }
     }
-
-    String name();
-
-    void createIfMissing();
 
     /** A strongly consistent read of every worker's item. */
     Workers scan();

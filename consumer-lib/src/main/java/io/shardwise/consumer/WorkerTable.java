@@ -1,5 +1,15 @@
 package io.shardwise.consumer;
 
+import static io.shardwise.consumer.WorkerSchema.CHANGES;
+import static io.shardwise.consumer.WorkerSchema.COUNTER;
+import static io.shardwise.consumer.WorkerSchema.HANDOFF_REQUESTS;
+import static io.shardwise.consumer.WorkerSchema.HEARTBEAT_AT;
+import static io.shardwise.consumer.WorkerSchema.LEASE_CHANGES_ITEM;
+import static io.shardwise.consumer.WorkerSchema.LEASE_COUNT;
+import static io.shardwise.consumer.WorkerSchema.LOAD;
+import static io.shardwise.consumer.WorkerSchema.THROUGHPUT;
+import static io.shardwise.consumer.WorkerSchema.WORKER_ID;
+
 import io.shardwise.kinesis.AwsErrorClassifier;
 import java.time.Duration;
 import java.util.HashMap;
@@ -25,25 +35,12 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  * so the item stays small whatever the number of leases); and {@code handoffRequests}, lease keys
  * other workers asked it to hand over (a doorbell: the request itself is written on the lease).
  *
- * <p>One more item, {@link #LEASE_CHANGES_ITEM}, counts changes to the set of workable leases
+ * <p>One more item, {@link WorkerSchema#LEASE_CHANGES_ITEM}, counts changes to the set of workable leases
  * (leases created or deleted, shards finished): a worker scans the lease table when the count moved,
  * and otherwise only at a slow cadence. Reading this table costs one scan of as many small items as
  * there are workers, whatever the number of leases.
  */
 final class WorkerTable implements WorkerStore {
-    static final String WORKER_ID = "workerId";
-    static final String COUNTER = "counter";
-    static final String THROUGHPUT = "throughput";
-    /** Wall-clock time of the last heartbeat (epoch millis), for operators; liveness never reads clocks. */
-    static final String HEARTBEAT_AT = "heartbeatAt";
-    /** How many leases the worker held at its last heartbeat. */
-    static final String LEASE_COUNT = "leaseCount";
-    /** Recent bytes per second of all the worker's leases together. */
-    static final String LOAD = "load";
-    static final String HANDOFF_REQUESTS = "handoffRequests";
-    /** The reserved item counting lease-set changes; worker ids starting with '#' are refused. */
-    static final String LEASE_CHANGES_ITEM = "#lease-changes";
-    static final String CHANGES = "changes";
     /** How many per-lease rates a heartbeat publishes: the hottest leases, which the balancer moves. */
     static final int HOT_LEASES = 8;
 

@@ -84,11 +84,11 @@ final class GatedDynamoDb implements DynamoDbClient {
     }
 
     static Predicate<UpdateItemRequest> item(String leaseKey) {
-        return r -> r.key().containsKey(LeaseTable.LEASE_KEY) && leaseKey.equals(r.key().get(LeaseTable.LEASE_KEY).s());
+        return r -> r.key().containsKey(LeaseSchema.LEASE_KEY) && leaseKey.equals(r.key().get(LeaseSchema.LEASE_KEY).s());
     }
 
     static Predicate<UpdateItemRequest> worker(String workerId) {
-        return r -> r.key().containsKey(WorkerTable.WORKER_ID) && workerId.equals(r.key().get(WorkerTable.WORKER_ID).s());
+        return r -> r.key().containsKey(WorkerSchema.WORKER_ID) && workerId.equals(r.key().get(WorkerSchema.WORKER_ID).s());
     }
 
     @Override
