@@ -1,7 +1,6 @@
 package io.shardwise.consumer;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -18,7 +17,6 @@ import software.amazon.awssdk.services.kinesis.model.StartingPosition;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEvent;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEventStream;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHandler;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /**
  * Enhanced fan-out reading of one shard: SubscribeToShard over HTTP/2, events pushed by the stream.
@@ -46,9 +44,7 @@ final class FanOutRetriever implements Retriever {
 
     private final KinesisAsyncClient kinesis;
     private final FanOutRegistration registration;
-    private final String shardId;
-    private final Checkpoint start;
-    private final Instant atTimestamp;
+    private final ReadStart start;
     private final StopSignal stop;
     private final Duration renewAfter;
     private final AtomicInteger subscriptions = new AtomicInteger();
@@ -62,20 +58,17 @@ final class FanOutRetriever implements Retriever {
     private long subscribedAtNanos;
     private boolean awaitingFirstEvent;
 
-    FanOutRetriever(KinesisAsyncClient kinesis, FanOutRegistration registration, String shardId, Checkpoint start,
-                    Instant atTimestamp, StopSignal stop) {
-        this(kinesis, registration, shardId, start, atTimestamp, stop, RENEW_AFTER);
+    FanOutRetriever(KinesisAsyncClient kinesis, FanOutRegistration registration, ReadStart start, StopSignal stop) {
+        this(kinesis, registration, start, stop, RENEW_AFTER);
     }
 
     /** {@code renewAfter}: how long a subscription is used before it is renewed (tests shorten it). */
-    FanOutRetriever(KinesisAsyncClient kinesis, FanOutRegistration registration, String shardId, Checkpoint start,
-                    Instant atTimestamp, StopSignal stop, Duration renewAfter) {
+    FanOutRetriever(KinesisAsyncClient kinesis, FanOutRegistration registration, ReadStart start, StopSignal stop,
+                    Duration renewAfter) {
         this.renewAfter = renewAfter;
         this.kinesis = kinesis;
         this.registration = registration;
-        this.shardId = shardId;
         this.start = start;
-        this.atTimestamp = atTimestamp;
         this.stop = stop;
     }
 
@@ -138,10 +131,10 @@ final class FanOutRetriever implements Retriever {
         if (isResourceInUse(error) && System.nanoTime() - lastCancelNanos < IN_USE_AFTER_CANCEL.toNanos()) {
             // Expected right after a renewal: the service keeps the previous subscription of this
             // consumer and shard for a few seconds after it ends.
-            log.info("Subscription to {} is still in use ({}); re-subscribing in {} ms", shardId, error.toString(),
+            log.info("Subscription to {} is still in use ({}); re-subscribing in {} ms", start.shardId(), error.toString(),
                     delay);
         } else {
-            log.warn("Subscription to {} failed ({}); re-subscribing in {} ms", shardId, error.toString(), delay);
+            log.warn("Subscription to {} failed ({}); re-subscribing in {} ms", start.shardId(), error.toString(), delay);
         }
         stop.sleep(delay);
     }
@@ -178,7 +171,7 @@ final class FanOutRetriever implements Retriever {
         signals = queue;
         subscribedAtNanos = System.nanoTime();
         awaitingFirstEvent = true;
-        kinesis.subscribeToShard(b -> b.consumerARN(consumerArn).shardId(shardId).startingPosition(position), handler)
+        kinesis.subscribeToShard(b -> b.consumerARN(consumerArn).shardId(start.shardId()).startingPosition(position), handler)
                 .whenComplete((ok, error) -> {
                     if (error != null) {
                         queue.offer(new Failed(error));
@@ -187,21 +180,8 @@ final class FanOutRetriever implements Retriever {
     }
 
     private StartingPosition startingPosition() {
-        if (continuation != null) {
-            return StartingPosition.builder().type(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
-                    .sequenceNumber(continuation).build();
-        }
-        if (start.isPosition()) {
-            return StartingPosition.builder().type(ShardIteratorType.AT_SEQUENCE_NUMBER)
-                    .sequenceNumber(start.sequenceNumber()).build();
-        }
-        if (start.equals(Checkpoint.LATEST)) {
-            return StartingPosition.builder().type(ShardIteratorType.LATEST).build();
-        }
-        if (start.equals(Checkpoint.AT_TIMESTAMP) && atTimestamp != null) {
-            return StartingPosition.builder().type(ShardIteratorType.AT_TIMESTAMP).timestamp(atTimestamp).build();
-        }
-        return StartingPosition.builder().type(ShardIteratorType.TRIM_HORIZON).build();
+        return StartingPosition.builder().type(start.iteratorType(continuation))
+                .sequenceNumber(start.sequenceNumber(continuation)).timestamp(start.timestamp(continuation)).build();
     }
 
     private void cancel() {

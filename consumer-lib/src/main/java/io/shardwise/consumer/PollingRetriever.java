@@ -2,7 +2,6 @@ package io.shardwise.consumer;
 
 import io.shardwise.kinesis.StreamReference;
 import io.shardwise.kinesis.StreamRequests;
-import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -14,7 +13,6 @@ import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
 import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /**
  * GetRecords polling of one shard. Re-polls at once (after the minimum spacing) while the shard is
@@ -26,9 +24,7 @@ final class PollingRetriever implements Retriever {
 
     private final KinesisAsyncClient kinesis;
     private final StreamReference stream;
-    private final String shardId;
-    private final Checkpoint start;
-    private final Instant atTimestamp;
+    private final ReadStart start;
     private final PollingSettings settings;
     private final StopSignal stop;
     private final Backoff errorBackoff;
@@ -37,13 +33,11 @@ final class PollingRetriever implements Retriever {
     private long nextCallNanos;
     private long idleMillis;
 
-    PollingRetriever(KinesisAsyncClient kinesis, StreamReference stream, String shardId, Checkpoint start,
-                     Instant atTimestamp, PollingSettings settings, StopSignal stop) {
+    PollingRetriever(KinesisAsyncClient kinesis, StreamReference stream, ReadStart start, PollingSettings settings,
+                     StopSignal stop) {
         this.kinesis = kinesis;
         this.stream = stream;
-        this.shardId = shardId;
         this.start = start;
-        this.atTimestamp = atTimestamp;
         this.settings = settings;
         this.stop = stop;
         this.errorBackoff = new Backoff(settings.throttleBackoffBase(), settings.throttleBackoffCap());
@@ -88,15 +82,15 @@ final class PollingRetriever implements Retriever {
                 // As the KCL does: a shard that no longer exists has ended; its lease is finished.
                 return RecordBatch.shardGone();
             } catch (ExpiredIteratorException expired) {
-                log.info("Iterator of {} expired; resuming after {}", shardId, lastSequenceNumber);
+                log.info("Iterator of {} expired; resuming after {}", start.shardId(), lastSequenceNumber);
                 iterator = null;
             } catch (ProvisionedThroughputExceededException | LimitExceededException | KmsThrottlingException throttled) {
                 long delay = errorBackoff.nextDelayMillis();
-                log.debug("Reads of {} throttled; backing off {} ms", shardId, delay);
+                log.debug("Reads of {} throttled; backing off {} ms", start.shardId(), delay);
                 nextCallNanos = System.nanoTime() + delay * 1_000_000L;
             } catch (RuntimeException error) {
                 long delay = errorBackoff.nextDelayMillis();
-                log.warn("Reading {} failed ({}); retrying in {} ms", shardId, error.toString(), delay);
+                log.warn("Reading {} failed ({}); retrying in {} ms", start.shardId(), error.toString(), delay);
                 nextCallNanos = System.nanoTime() + delay * 1_000_000L;
                 if (errorBackoff.attempts() > 3) {
                     iterator = null;
@@ -125,23 +119,10 @@ final class PollingRetriever implements Retriever {
     }
 
     private GetShardIteratorRequest iteratorRequest() {
-        GetShardIteratorRequest.Builder b = StreamRequests.apply(stream, GetShardIteratorRequest.builder()).shardId(shardId)
+        GetShardIteratorRequest.Builder b = StreamRequests.apply(stream, GetShardIteratorRequest.builder()).shardId(start.shardId())
                 .overrideConfiguration(KinesisCalls::timeout);
-        if (lastSequenceNumber != null) {
-            return b.shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER)
-                    .startingSequenceNumber(lastSequenceNumber).build();
-        }
-        if (start.isPosition()) {
-            // AT, not AFTER: a checkpoint may sit inside an aggregate; the worker skips what is done.
-            return b.shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER)
-                    .startingSequenceNumber(start.sequenceNumber()).build();
-        }
-        if (start.equals(Checkpoint.LATEST)) {
-            return b.shardIteratorType(ShardIteratorType.LATEST).build();
-        }
-        if (start.equals(Checkpoint.AT_TIMESTAMP) && atTimestamp != null) {
-            return b.shardIteratorType(ShardIteratorType.AT_TIMESTAMP).timestamp(atTimestamp).build();
-        }
-        return b.shardIteratorType(ShardIteratorType.TRIM_HORIZON).build();
+        return b.shardIteratorType(start.iteratorType(lastSequenceNumber))
+                .startingSequenceNumber(start.sequenceNumber(lastSequenceNumber))
+                .timestamp(start.timestamp(lastSequenceNumber)).build();
     }
 }

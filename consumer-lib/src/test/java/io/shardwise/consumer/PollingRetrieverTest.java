@@ -85,8 +85,8 @@ class PollingRetrieverTest {
         FakeShard shard = new FakeShard(RECORDS, 4);
         shard.stallCalls(1);
         StopSignal stop = new StopSignal();
-        PollingRetriever retriever = new PollingRetriever(shard, new StreamReference("stream", null), "shardId-000000000000",
-                Checkpoint.TRIM_HORIZON, null, PollingSettings.defaults(), stop);
+        PollingRetriever retriever = new PollingRetriever(shard, new StreamReference("stream", null),
+                new ReadStart("shardId-000000000000", Checkpoint.TRIM_HORIZON, null), PollingSettings.defaults(), stop);
         CompletableFuture<RecordBatch> read = CompletableFuture.supplyAsync(retriever::next);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> shard.calls() == 1);
         stop.leaseLost();
@@ -109,8 +109,8 @@ class PollingRetrieverTest {
         PollingSettings settings = new PollingSettings(Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofMillis(2),
                 shard.pageSize(), 2L * 1024 * 1024, Duration.ofMillis(BACKOFF_BASE_MILLIS),
                 Duration.ofMillis(BACKOFF_CAP_MILLIS));
-        PollingRetriever retriever = new PollingRetriever(shard, new StreamReference("stream", null), "shardId-000000000000",
-                Checkpoint.TRIM_HORIZON, null, settings, new StopSignal());
+        PollingRetriever retriever = new PollingRetriever(shard, new StreamReference("stream", null),
+                new ReadStart("shardId-000000000000", Checkpoint.TRIM_HORIZON, null), settings, new StopSignal());
         List<String> read = new ArrayList<>();
         for (int batches = 0; batches < 1000; batches++) {
             RecordBatch batch = retriever.next();

@@ -348,7 +348,7 @@ class ShardWorkerTest {
         ShardWorker worker = new ShardWorker(hold("s-1", Checkpoint.at("5", 0)),
                 settings(FailurePolicy.RETRY_FOREVER, Integer.MAX_VALUE, null, (s, e) -> { }), table,
                 ConsumerMetrics.NONE, shard -> processor,
-                (shard, start, stop) -> new PollingRetriever(trimmed, new StreamReference("s", null), shard, start, null,
+                (shard, start, stop) -> new PollingRetriever(trimmed, new StreamReference("s", null), new ReadStart(shard, start, null),
                         PollingSettings.defaults(), stop),
                 w -> finished.set(true), () -> ended.set(true));
         Thread thread = new Thread(worker);
