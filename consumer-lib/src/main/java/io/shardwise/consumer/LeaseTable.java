@@ -1,5 +1,11 @@
 package io.shardwise.consumer;
 
+import static io.shardwise.consumer.DynamoTable.n;
+import static io.shardwise.consumer.DynamoTable.number;
+import static io.shardwise.consumer.DynamoTable.numberMap;
+import static io.shardwise.consumer.DynamoTable.s;
+import static io.shardwise.consumer.DynamoTable.string;
+import static io.shardwise.consumer.DynamoTable.stringSet;
 import static io.shardwise.consumer.LeaseSchema.CHECKPOINT;
 import static io.shardwise.consumer.LeaseSchema.CHECKPOINTED_AT;
 import static io.shardwise.consumer.LeaseSchema.CHECKPOINT_SUB;
@@ -23,7 +29,6 @@ import static io.shardwise.consumer.LeaseSchema.SHARD_ID;
 import static io.shardwise.consumer.LeaseSchema.STARTING_HASH_KEY;
 import static io.shardwise.consumer.LeaseSchema.STREAM_ID;
 
-import io.shardwise.kinesis.AwsErrorClassifier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,7 +39,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
-import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -53,28 +57,17 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * next write fails with {@link ConditionalCheckFailedException}, reported here as an empty result.
  */
 final class LeaseTable implements LeaseStore {
-    private final DynamoDbClient dynamo;
-    private final String tableName;
-    private final Duration callTimeout;
-    private final ConsumerMetrics metrics;
-    private final CallRetry retry = new CallRetry("lease-table", 4);
+    private final DynamoTable table;
     /** Which leases a scan returns; all by default (a multi-stream consumer hides untracked streams). */
     private volatile java.util.function.Predicate<Lease> visible = lease -> true;
 
     LeaseTable(DynamoDbClient dynamo, String tableName, Duration callTimeout, ConsumerMetrics metrics) {
-        this.dynamo = dynamo;
-        this.tableName = tableName;
-        this.callTimeout = callTimeout;
-        this.metrics = metrics;
-    }
-
-    private void timeout(AwsRequestOverrideConfiguration.Builder config) {
-        config.apiCallTimeout(callTimeout);
+        this.table = new DynamoTable(dynamo, tableName, callTimeout, metrics, "lease-table");
     }
 
     @Override
     public String name() {
-        return tableName;
+        return table.name();
     }
 
     /**
@@ -90,7 +83,7 @@ final class LeaseTable implements LeaseStore {
     @Override
     public List<String> allLeaseKeys() {
         List<String> keys = new ArrayList<>();
-        DynamoTables.scanAll(dynamo, tableName, callTimeout, retry, item -> {
+        table.scanAll(item -> {
             if (isShardLease(item)) {
                 keys.add(item.get(LEASE_KEY).s());
             }
@@ -101,15 +94,13 @@ final class LeaseTable implements LeaseStore {
     /** Deletes a lease whatever its state (the leases of a former stream, after the wait period). */
     @Override
     public void deleteLease(String leaseKey) {
-        retry.call(() -> dynamo.deleteItem(b -> b.tableName(tableName).key(Map.of(LEASE_KEY, s(leaseKey)))
-                .overrideConfiguration(this::timeout)));
-        metrics.leaseTableWrite();
+        table.delete(LEASE_KEY, leaseKey);
     }
 
     /** Creates the table (hash key leaseKey, on-demand) when missing and waits until it is active. */
     @Override
     public void createIfMissing() {
-        DynamoTables.createIfMissing(dynamo, tableName, LEASE_KEY);
+        table.createIfMissing(LEASE_KEY);
     }
 
     /**
@@ -121,13 +112,10 @@ final class LeaseTable implements LeaseStore {
     public TableSnapshot scan() {
         List<Lease> leases = new ArrayList<>();
         Map<String, WorkerStore.WorkerItem> workers = new HashMap<>();
-        DynamoTables.scanAll(dynamo, tableName, callTimeout, retry, item -> {
+        table.scanAll(item -> {
             String key = item.get(LEASE_KEY).s();
             if (key.startsWith(LEGACY_WORKER_PREFIX)) {
-                Map<String, Long> rates = new HashMap<>();
-                if (item.containsKey(LEGACY_THROUGHPUT) && item.get(LEGACY_THROUGHPUT).hasM()) {
-                    item.get(LEGACY_THROUGHPUT).m().forEach((lease, rate) -> rates.put(lease, Long.parseLong(rate.n())));
-                }
+                Map<String, Long> rates = numberMap(item, LEGACY_THROUGHPUT);
                 long load = rates.values().stream().mapToLong(Long::longValue).sum();
                 workers.put(key.substring(LEGACY_WORKER_PREFIX.length()),
                         new WorkerStore.WorkerItem(number(item, COUNTER, 0), rates.size(), load, rates, Set.of()));
@@ -143,9 +131,8 @@ final class LeaseTable implements LeaseStore {
 
     @Override
     public Optional<Lease> get(String leaseKey) {
-        Map<String, AttributeValue> item = retry.call(() -> dynamo.getItem(b -> b.tableName(tableName)
-                .consistentRead(true).key(Map.of(LEASE_KEY, s(leaseKey))).overrideConfiguration(this::timeout))).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toLease(item));
+        Map<String, AttributeValue> item = table.get(LEASE_KEY, leaseKey);
+        return item.isEmpty() ? Optional.empty() : Optional.of(toLease(item));
     }
 
     @Override
@@ -169,15 +156,8 @@ final class LeaseTable implements LeaseStore {
             item.put(STARTING_HASH_KEY, s(startingHashKey));
             item.put(ENDING_HASH_KEY, s(endingHashKey));
         }
-        try {
-            retry.call(() -> dynamo.putItem(b -> b.tableName(tableName).item(item)
-                    .conditionExpression("attribute_not_exists(#k)").expressionAttributeNames(Map.of("#k", LEASE_KEY))
-                    .overrideConfiguration(this::timeout)));
-            metrics.leaseTableWrite();
-            return true;
-        } catch (ConditionalCheckFailedException exists) {
-            return false;
-        }
+        return table.putIf(b -> b.item(item)
+                .conditionExpression("attribute_not_exists(#k)").expressionAttributeNames(Map.of("#k", LEASE_KEY)));
     }
 
     /** Takes a free or expired lease: conditional on the counter this worker observed. */
@@ -211,19 +191,12 @@ final class LeaseTable implements LeaseStore {
      */
     @Override
     public boolean requestHandoff(Lease observed, String requester) {
-        try {
-            retry.call(() -> dynamo.updateItem(b -> b.tableName(tableName).key(Map.of(LEASE_KEY, s(observed.leaseKey())))
-                    .updateExpression("SET #h = :h")
-                    .conditionExpression("#c = :c AND #o = :o")
-                    .expressionAttributeNames(Map.of("#h", HANDOFF_TO, "#c", COUNTER, "#o", OWNER))
-                    .expressionAttributeValues(Map.of(":h", s(requester), ":c", n(observed.counter()),
-                            ":o", s(observed.owner())))
-                    .overrideConfiguration(this::timeout)));
-            metrics.leaseTableWrite();
-            return true;
-        } catch (ConditionalCheckFailedException changed) {
-            return false;
-        }
+        return table.updateIf(b -> b.key(Map.of(LEASE_KEY, s(observed.leaseKey())))
+                .updateExpression("SET #h = :h")
+                .conditionExpression("#c = :c AND #o = :o")
+                .expressionAttributeNames(Map.of("#h", HANDOFF_TO, "#c", COUNTER, "#o", OWNER))
+                .expressionAttributeValues(Map.of(":h", s(requester), ":c", n(observed.counter()),
+                        ":o", s(observed.owner()))));
     }
 
     /**
@@ -277,33 +250,23 @@ final class LeaseTable implements LeaseStore {
     /** Deletes a finished parent lease (only while it still says SHARD_END). */
     @Override
     public boolean deleteFinished(String leaseKey) {
-        try {
-            retry.call(() -> dynamo.deleteItem(b -> b.tableName(tableName).key(Map.of(LEASE_KEY, s(leaseKey)))
-                    .conditionExpression("#cp = :end")
-                    .expressionAttributeNames(Map.of("#cp", CHECKPOINT))
-                    .expressionAttributeValues(Map.of(":end", s(Checkpoint.SHARD_END.sequenceNumber())))
-                    .overrideConfiguration(this::timeout)));
-            metrics.leaseTableWrite();
-            return true;
-        } catch (ConditionalCheckFailedException notFinished) {
-            return false;
-        }
+        return table.deleteIf(b -> b.key(Map.of(LEASE_KEY, s(leaseKey)))
+                .conditionExpression("#cp = :end")
+                .expressionAttributeNames(Map.of("#cp", CHECKPOINT))
+                .expressionAttributeValues(Map.of(":end", s(Checkpoint.SHARD_END.sequenceNumber()))));
     }
 
     /** Deletes the liveness item an earlier Shardwise version kept in the lease table for a worker. */
     @Override
     public void deleteLegacyWorker(String workerId) {
-        retry.call(() -> dynamo.deleteItem(b -> b.tableName(tableName)
-                .key(Map.of(LEASE_KEY, s(LEGACY_WORKER_PREFIX + workerId))).overrideConfiguration(this::timeout)));
-        metrics.leaseTableWrite();
+        table.delete(LEASE_KEY, LEGACY_WORKER_PREFIX + workerId);
     }
 
     /**
      * One conditional update of a lease, retried a few times, or for as long as {@code leaseHeld}
-     * says so when it is given (checkpoints). When an attempt's answer was
-     * lost (a timeout, a dropped connection) it may have landed, and the retry then fails its
-     * condition; the item is read to tell the two apart: our write left the counter at
-     * {@code counter + 1} with {@code resultingOwner}, and no other writer can leave exactly that.
+     * says so when it is given (checkpoints). An attempt whose answer was lost is told apart from a
+     * lost race by reading the lease: our write left the counter at {@code counter + 1} with
+     * {@code resultingOwner}, and no other writer can leave exactly that.
      */
     private Optional<Lease> update(String leaseKey, long counter, String owner, String resultingOwner,
                                    BooleanSupplier leaseHeld, String expression, Map<String, AttributeValue> extraValues,
@@ -319,29 +282,17 @@ final class LeaseTable implements LeaseStore {
             values.put(":own", s(owner));
             condition += " AND #own = :own";
         }
-        UpdateItemRequest request = UpdateItemRequest.builder().tableName(tableName)
+        UpdateItemRequest request = UpdateItemRequest.builder().tableName(table.name())
                 .key(Map.of(LEASE_KEY, s(leaseKey)))
                 .updateExpression(expression)
                 .conditionExpression(condition)
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values)
                 .returnValues(ReturnValue.ALL_NEW)
-                .overrideConfiguration(this::timeout)
+                .overrideConfiguration(table::timeout)
                 .build();
-        boolean[] ambiguous = {false};
-        java.util.function.Supplier<Optional<Lease>> attempt = () -> {
-            try {
-                Map<String, AttributeValue> attributes = dynamo.updateItem(request).attributes();
-                metrics.leaseTableWrite();
-                return Optional.of(toLease(attributes));
-            } catch (ConditionalCheckFailedException fenced) {
-                return ambiguous[0] ? landedEarlier(leaseKey, counter, resultingOwner) : Optional.<Lease>empty();
-            } catch (RuntimeException e) {
-                ambiguous[0] |= AwsErrorClassifier.retriable(e);
-                throw e;
-            }
-        };
-        return leaseHeld == null ? retry.call(attempt) : retry.callWhile(leaseHeld, attempt);
+        return table.resolvedWrite(leaseHeld, () -> toLease(table.client().updateItem(request).attributes()),
+                () -> landedEarlier(leaseKey, counter, resultingOwner));
     }
 
     private Optional<Lease> landedEarlier(String leaseKey, long counter, String resultingOwner) {
@@ -379,28 +330,5 @@ final class LeaseTable implements LeaseStore {
         Set<String> keys = new HashSet<>();
         shardIds.forEach(id -> keys.add(id.contains(":") ? id : streamId + ":" + id));
         return keys;
-    }
-
-    private static String string(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null ? null : v.s();
-    }
-
-    private static long number(Map<String, AttributeValue> item, String name, long whenMissing) {
-        AttributeValue v = item.get(name);
-        return v == null || v.n() == null ? whenMissing : Long.parseLong(v.n());
-    }
-
-    private static Set<String> stringSet(Map<String, AttributeValue> item, String name) {
-        AttributeValue v = item.get(name);
-        return v == null || !v.hasSs() ? Set.of() : new HashSet<>(v.ss());
-    }
-
-    private static AttributeValue s(String value) {
-        return AttributeValue.builder().s(value).build();
-    }
-
-    private static AttributeValue n(long value) {
-        return AttributeValue.builder().n(Long.toString(value)).build();
     }
 }

@@ -1,5 +1,10 @@
 package io.shardwise.consumer;
 
+import static io.shardwise.consumer.DynamoTable.n;
+import static io.shardwise.consumer.DynamoTable.number;
+import static io.shardwise.consumer.DynamoTable.numberMap;
+import static io.shardwise.consumer.DynamoTable.s;
+import static io.shardwise.consumer.DynamoTable.stringSet;
 import static io.shardwise.consumer.WorkerSchema.CHANGES;
 import static io.shardwise.consumer.WorkerSchema.COUNTER;
 import static io.shardwise.consumer.WorkerSchema.HANDOFF_REQUESTS;
@@ -10,17 +15,14 @@ import static io.shardwise.consumer.WorkerSchema.LOAD;
 import static io.shardwise.consumer.WorkerSchema.THROUGHPUT;
 import static io.shardwise.consumer.WorkerSchema.WORKER_ID;
 
-import io.shardwise.kinesis.AwsErrorClassifier;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
@@ -44,31 +46,20 @@ final class WorkerTable implements WorkerStore {
     /** How many per-lease rates a heartbeat publishes: the hottest leases, which the balancer moves. */
     static final int HOT_LEASES = 8;
 
-    private final DynamoDbClient dynamo;
-    private final String tableName;
-    private final Duration callTimeout;
-    private final ConsumerMetrics metrics;
-    private final CallRetry retry = new CallRetry("worker-table", 4);
+    private final DynamoTable table;
 
     WorkerTable(DynamoDbClient dynamo, String tableName, Duration callTimeout, ConsumerMetrics metrics) {
-        this.dynamo = dynamo;
-        this.tableName = tableName;
-        this.callTimeout = callTimeout;
-        this.metrics = metrics;
+        this.table = new DynamoTable(dynamo, tableName, callTimeout, metrics, "worker-table");
     }
 
     @Override
     public String name() {
-        return tableName;
+        return table.name();
     }
 
     @Override
     public void createIfMissing() {
-        DynamoTables.createIfMissing(dynamo, tableName, WORKER_ID);
-    }
-
-    private void timeout(AwsRequestOverrideConfiguration.Builder config) {
-        config.apiCallTimeout(callTimeout);
+        table.createIfMissing(WORKER_ID);
     }
 
     /** A consistent scan of every worker's item. */
@@ -76,13 +67,13 @@ final class WorkerTable implements WorkerStore {
     public Workers scan() {
         Map<String, WorkerItem> items = new HashMap<>();
         long[] changes = {0};
-        DynamoTables.scanAll(dynamo, tableName, callTimeout, retry, item -> {
+        table.scanAll(item -> {
             String worker = item.get(WORKER_ID).s();
             if (worker.equals(LEASE_CHANGES_ITEM)) {
-                changes[0] = number(item.get(CHANGES), 0);
+                changes[0] = number(item, CHANGES, 0);
             } else if (!worker.startsWith("#")) {
-                items.put(worker, new WorkerItem(number(item.get(COUNTER), 0), (int) number(item.get(LEASE_COUNT), 0),
-                        number(item.get(LOAD), 0), rates(item.get(THROUGHPUT)), strings(item.get(HANDOFF_REQUESTS))));
+                items.put(worker, new WorkerItem(number(item, COUNTER, 0), (int) number(item, LEASE_COUNT, 0),
+                        number(item, LOAD, 0), numberMap(item, THROUGHPUT), Set.copyOf(stringSet(item, HANDOFF_REQUESTS))));
             }
         });
         return new Workers(items, changes[0]);
@@ -91,10 +82,9 @@ final class WorkerTable implements WorkerStore {
     /** Tells every worker that the set of workable leases changed (they scan the lease table next round). */
     @Override
     public void announceLeaseChange() {
-        retry.call(() -> dynamo.updateItem(b -> b.tableName(tableName).key(Map.of(WORKER_ID, s(LEASE_CHANGES_ITEM)))
+        table.update(b -> b.key(Map.of(WORKER_ID, s(LEASE_CHANGES_ITEM)))
                 .updateExpression("ADD #n :one").expressionAttributeNames(Map.of("#n", CHANGES))
-                .expressionAttributeValues(Map.of(":one", n(1))).overrideConfiguration(this::timeout)));
-        metrics.leaseTableWrite();
+                .expressionAttributeValues(Map.of(":one", n(1))));
     }
 
     /**
@@ -103,28 +93,19 @@ final class WorkerTable implements WorkerStore {
      */
     @Override
     public boolean requestHandoff(String owner, String leaseKey) {
-        try {
-            retry.call(() -> dynamo.updateItem(b -> b.tableName(tableName).key(Map.of(WORKER_ID, s(owner)))
-                    .updateExpression("ADD #h :k").conditionExpression("attribute_exists(#w)")
-                    .expressionAttributeNames(Map.of("#h", HANDOFF_REQUESTS, "#w", WORKER_ID))
-                    .expressionAttributeValues(Map.of(":k", AttributeValue.fromSs(List.of(leaseKey))))
-                    .overrideConfiguration(this::timeout)));
-            metrics.leaseTableWrite();
-            return true;
-        } catch (ConditionalCheckFailedException noItem) {
-            return false;
-        }
+        return table.updateIf(b -> b.key(Map.of(WORKER_ID, s(owner)))
+                .updateExpression("ADD #h :k").conditionExpression("attribute_exists(#w)")
+                .expressionAttributeNames(Map.of("#h", HANDOFF_REQUESTS, "#w", WORKER_ID))
+                .expressionAttributeValues(Map.of(":k", AttributeValue.fromSs(List.of(leaseKey)))));
     }
 
     /** Removes answered handoff requests from this worker's doorbell (requests rung since stay). */
     @Override
     public void clearHandoffRequests(String workerId, Set<String> leaseKeys) {
-        retry.call(() -> dynamo.updateItem(b -> b.tableName(tableName).key(Map.of(WORKER_ID, s(workerId)))
+        table.update(b -> b.key(Map.of(WORKER_ID, s(workerId)))
                 .updateExpression("DELETE #h :k").conditionExpression("attribute_exists(#w)")
                 .expressionAttributeNames(Map.of("#h", HANDOFF_REQUESTS, "#w", WORKER_ID))
-                .expressionAttributeValues(Map.of(":k", AttributeValue.fromSs(List.copyOf(leaseKeys))))
-                .overrideConfiguration(this::timeout)));
-        metrics.leaseTableWrite();
+                .expressionAttributeValues(Map.of(":k", AttributeValue.fromSs(List.copyOf(leaseKeys)))));
     }
 
     /**
@@ -140,73 +121,31 @@ final class WorkerTable implements WorkerStore {
                 .limit(HOT_LEASES).forEach(e -> rates.put(e.getKey(), n(e.getValue())));
         long load = throughput.values().stream().mapToLong(Long::longValue).sum();
         long deadline = System.nanoTime() + timeout.toNanos();
-        boolean[] ambiguous = {false};
-        return retry.callWhile(() -> System.nanoTime() < deadline, () -> {
+        return table.resolvedWrite(() -> System.nanoTime() < deadline, () -> {
             Duration left = Duration.ofNanos(Math.max(1_000_000L, deadline - System.nanoTime()));
-            try {
-                Map<String, AttributeValue> attributes = dynamo.updateItem(b -> b.tableName(tableName)
-                        .key(Map.of(WORKER_ID, s(workerId)))
-                        .updateExpression("SET #c = :next, #t = :t, #at = :at, #n = :n, #l = :l")
-                        .conditionExpression("attribute_not_exists(#c) OR #c = :c")
-                        .expressionAttributeNames(Map.of("#c", COUNTER, "#t", THROUGHPUT, "#at", HEARTBEAT_AT,
-                                "#n", LEASE_COUNT, "#l", LOAD))
-                        .expressionAttributeValues(Map.of(":next", n(expected + 1), ":c", n(expected),
-                                ":t", AttributeValue.fromM(rates), ":at", n(System.currentTimeMillis()),
-                                ":n", n(throughput.size()), ":l", n(load)))
-                        .returnValues(ReturnValue.ALL_NEW)
-                        .overrideConfiguration(c -> c.apiCallTimeout(left))).attributes();
-                metrics.leaseTableWrite();
-                return Optional.of(number(attributes.get(COUNTER), expected + 1));
-            } catch (ConditionalCheckFailedException otherWriter) {
-                // After an attempt whose answer was lost, the item at expected + 1 is that attempt's write.
-                if (ambiguous[0] && counter(workerId) == expected + 1) {
-                    return Optional.of(expected + 1);
-                }
-                return Optional.<Long>empty();
-            } catch (RuntimeException e) {
-                ambiguous[0] |= AwsErrorClassifier.retriable(e);
-                throw e;
-            }
-        });
+            Map<String, AttributeValue> attributes = table.client().updateItem(b -> b.tableName(table.name())
+                    .key(Map.of(WORKER_ID, s(workerId)))
+                    .updateExpression("SET #c = :next, #t = :t, #at = :at, #n = :n, #l = :l")
+                    .conditionExpression("attribute_not_exists(#c) OR #c = :c")
+                    .expressionAttributeNames(Map.of("#c", COUNTER, "#t", THROUGHPUT, "#at", HEARTBEAT_AT,
+                            "#n", LEASE_COUNT, "#l", LOAD))
+                    .expressionAttributeValues(Map.of(":next", n(expected + 1), ":c", n(expected),
+                            ":t", AttributeValue.fromM(rates), ":at", n(System.currentTimeMillis()),
+                            ":n", n(throughput.size()), ":l", n(load)))
+                    .returnValues(ReturnValue.ALL_NEW)
+                    .overrideConfiguration(c -> c.apiCallTimeout(left))).attributes();
+            return number(attributes, COUNTER, expected + 1);
+        }, () -> counter(workerId) == expected + 1 ? Optional.of(expected + 1) : Optional.empty());
     }
 
     /** A worker's counter (0 when it has no item). */
     @Override
     public long counter(String workerId) {
-        Map<String, AttributeValue> item = retry.call(() -> dynamo.getItem(b -> b.tableName(tableName)
-                .consistentRead(true).key(Map.of(WORKER_ID, s(workerId))).overrideConfiguration(this::timeout)))
-                .item();
-        return item == null ? 0 : number(item.get(COUNTER), 0);
+        return number(table.get(WORKER_ID, workerId), COUNTER, 0);
     }
 
     @Override
     public void delete(String workerId) {
-        retry.call(() -> dynamo.deleteItem(b -> b.tableName(tableName).key(Map.of(WORKER_ID, s(workerId)))
-                .overrideConfiguration(this::timeout)));
-        metrics.leaseTableWrite();
-    }
-
-    private static Map<String, Long> rates(AttributeValue map) {
-        Map<String, Long> rates = new HashMap<>();
-        if (map != null && map.hasM()) {
-            map.m().forEach((lease, rate) -> rates.put(lease, Long.parseLong(rate.n())));
-        }
-        return rates;
-    }
-
-    private static Set<String> strings(AttributeValue set) {
-        return set == null || !set.hasSs() ? Set.of() : Set.copyOf(set.ss());
-    }
-
-    private static long number(AttributeValue value, long whenMissing) {
-        return value == null || value.n() == null ? whenMissing : Long.parseLong(value.n());
-    }
-
-    private static AttributeValue s(String value) {
-        return AttributeValue.builder().s(value).build();
-    }
-
-    private static AttributeValue n(long value) {
-        return AttributeValue.builder().n(Long.toString(value)).build();
+        table.delete(WORKER_ID, workerId);
     }
 }
