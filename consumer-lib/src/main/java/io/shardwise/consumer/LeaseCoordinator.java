@@ -10,7 +10,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -42,17 +41,13 @@ final class LeaseCoordinator implements AutoCloseable {
     private final Map<String, ShardWorker> running = new ConcurrentHashMap<>();
     private final ScheduledExecutorService rounds;
     private final ExecutorService shardThreads;
-    /** Set when a shard here ended: a sync creates its children's leases if missing. */
-    private final AtomicBoolean syncNeeded = new AtomicBoolean();
-    private final AtomicBoolean shardEnded = new AtomicBoolean();
+    private final SyncSchedule syncs;
     private final LeaseScanPolicy scanPolicy;
     private final LongSupplier clock;
     private final ShardLineage lineage;
     private final AtomicInteger threadNumber = new AtomicInteger();
     private volatile Liveness liveness;
     private volatile boolean closing;
-    private long lastSyncNanos;
-    private boolean synced;
     private final Handoffs handoffs;
 
     LeaseCoordinator(LeaseTiming settings, ShardPolicy shardPolicy, LeaseStore table, WorkerStore workers,
@@ -75,6 +70,7 @@ final class LeaseCoordinator implements AutoCloseable {
         this.expiry = new ExpiryTracker(settings.failoverTime().toNanos(), clock);
         this.lineage = new ShardLineage(table);
         this.handoffs = new Handoffs(settings.workerId(), table, workers, clock, 2 * settings.failoverTime().toNanos());
+        this.syncs = new SyncSchedule(settings.workerId(), settings.shardSyncInterval(), clock, shardSync);
         this.scanPolicy = new LeaseScanPolicy(settings.workerId(), settings.leaseScanInterval(), clock);
         this.rounds = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "shardwise-leases-"
                 + settings.workerId()));
@@ -184,8 +180,7 @@ final class LeaseCoordinator implements AutoCloseable {
         }
         Set<String> live = liveWorkers(current);
         long myLoad = recentThroughput().values().stream().mapToLong(Long::longValue).sum();
-        if (scanPolicy.scanDue(current, live, running.size(), myLoad, isSyncer(live),
-                syncNeeded.get() || syncDue(live))) {
+        if (scanPolicy.scanDue(current, live, running.size(), myLoad, syncs.isSyncer(live), syncs.due(live))) {
             fullRound(current, live);
         }
         metrics.leasesHeld(running.size());
@@ -197,15 +192,6 @@ final class LeaseCoordinator implements AutoCloseable {
         live.add(settings.workerId());
         current.items().keySet().stream().filter(w -> !expiry.isExpired("worker:" + w)).forEach(live::add);
         return live;
-    }
-
-    private boolean syncDue(Set<String> live) {
-        return isSyncer(live) && (!synced || clock.getAsLong() - lastSyncNanos >= settings.shardSyncInterval().toNanos());
-    }
-
-    /** One worker syncs shards on schedule: the live worker with the least id (a sync is idempotent). */
-    private boolean isSyncer(Set<String> live) {
-        return live.stream().min(String::compareTo).orElseThrow().equals(settings.workerId());
     }
 
     private void fullRound(WorkerStore.Workers current, Set<String> liveWithItems) {
@@ -231,7 +217,7 @@ final class LeaseCoordinator implements AutoCloseable {
             scanPolicy.requestScan();
             return;
         }
-        boolean leaseSetChanged = syncShardsIfDue(snapshot, liveWithItems);
+        boolean leaseSetChanged = syncs.syncIfDue(snapshot, liveWithItems);
 
         Set<String> live = new HashSet<>(liveWithItems);
         snapshot.workerCounters().keySet().stream().filter(w -> !expiry.isExpired("worker:" + w)).forEach(live::add);
@@ -276,7 +262,7 @@ final class LeaseCoordinator implements AutoCloseable {
         removeDeadWorkers(snapshot);
         // The syncer's scans are the others' safety net: a free lease nobody announced (written by
         // another tool, or an announcement that failed) makes every worker look.
-        boolean unannouncedFree = isSyncer(liveWithItems)
+        boolean unannouncedFree = syncs.isSyncer(liveWithItems)
                 && workable.stream().anyMatch(l -> l.owner() == null && !plan.takes().contains(l));
         if (leaseSetChanged || unannouncedFree) {
             workers.announceLeaseChange();
@@ -320,28 +306,6 @@ final class LeaseCoordinator implements AutoCloseable {
         }
     }
 
-    /**
-     * Syncs shards when a shard here ended (its children may need leases), or on schedule when this
-     * worker is the syncer (at once when it becomes the syncer). Returns true when the lease set changed:
-     * leases created or removed, or a shard finished here (its children became workable).
-     */
-    private boolean syncShardsIfDue(TableSnapshot snapshot, Set<String> live) {
-        long now = clock.getAsLong();
-        boolean ended = shardEnded.getAndSet(false);
-        if (!syncNeeded.getAndSet(false) && !syncDue(live)) {
-            return ended;
-        }
-        lastSyncNanos = now;
-        synced = true;
-        try {
-            return shardSync.sync(snapshot) > 0 || ended;
-        } catch (RuntimeException e) {
-            syncNeeded.set(true);
-            log.warn("Shard sync failed: {}", e.toString());
-            return ended;
-        }
-    }
-
     /** Deletes liveness items of workers dead for 20 failover times that own no lease any more. */
     private void removeDeadWorkers(TableSnapshot snapshot) {
         long limit = 20 * settings.failoverTime().toNanos();
@@ -372,10 +336,7 @@ final class LeaseCoordinator implements AutoCloseable {
                     running.remove(w.shardId(), w);
                     // Whatever stopped it (a lost lease, a failure, a handoff), the next round looks at the table.
                     scanPolicy.requestScan();
-                }, () -> {
-                    shardEnded.set(true);
-                    syncNeeded.set(true);
-                });
+                }, syncs::shardEnded);
         running.put(lease.leaseKey(), worker);
         log.info("Worker {} took {} ({}) at {}", settings.workerId(), lease.leaseKey(), how, lease.checkpoint());
         shardThreads.execute(worker);
@@ -383,7 +344,7 @@ final class LeaseCoordinator implements AutoCloseable {
 
     /** The next round syncs shards (a multi-stream consumer found a new stream). */
     void requestShardSync() {
-        syncNeeded.set(true);
+        syncs.request();
     }
 
     /**

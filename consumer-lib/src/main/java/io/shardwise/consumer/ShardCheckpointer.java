@@ -82,17 +82,7 @@ final class ShardCheckpointer implements Checkpointer {
         validate(position);
         write(counter -> table.prepare(held.shardId(), counter, workerId, position, applicationState,
                 this::leaseHeld), "prepare checkpoint");
-        return new PreparedCheckpoint() {
-            @Override
-            public Checkpoint position() {
-                return position;
-            }
-
-            @Override
-            public void commit() {
-                checkpoint(position);
-            }
-        };
+        return new Prepared(position, this);
     }
 
     private boolean leaseHeld() {
@@ -139,6 +129,14 @@ final class ShardCheckpointer implements Checkpointer {
         if (position.compareTo(stored) < 0) {
             throw new CheckpointException("checkpoint " + position + " for " + held.shardId()
                     + " is behind the stored checkpoint " + stored + ": checkpoints only move forward");
+        }
+    }
+
+    /** A prepared checkpoint; committing it checkpoints its position, with the same checks as any checkpoint. */
+    private record Prepared(Checkpoint position, ShardCheckpointer checkpointer) implements PreparedCheckpoint {
+        @Override
+        public void commit() {
+            checkpointer.checkpoint(position);
         }
     }
 }
