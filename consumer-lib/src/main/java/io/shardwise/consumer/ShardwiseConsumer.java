@@ -1,6 +1,7 @@
 package io.shardwise.consumer;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.shardwise.kinesis.AwsClients;
 import io.shardwise.kinesis.StreamReference;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -209,11 +210,11 @@ public final class ShardwiseConsumer implements AutoCloseable {
     private RetrieverFactory retrievers(StreamReference stream, InitialPosition initialPosition) {
         if (settings.retrievalMode() == RetrievalMode.FAN_OUT) {
             FanOutRegistration registration = new FanOutRegistration(kinesis, stream, settings.fanOutConsumerName());
-            return (shardId, start, stop) -> new FanOutRetriever(kinesis, registration, shardId, start,
-                    initialPosition.timestamp(), stop);
+            return (shardId, start, stop) -> new FanOutRetriever(kinesis, registration,
+                    new ReadStart(shardId, start, initialPosition.timestamp()), stop);
         }
-        return (shardId, start, stop) -> new PollingRetriever(kinesis, stream, shardId, start,
-                initialPosition.timestamp(), settings.polling(), stop);
+        return (shardId, start, stop) -> new PollingRetriever(kinesis, stream,
+                new ReadStart(shardId, start, initialPosition.timestamp()), settings.polling(), stop);
     }
 
     /**
@@ -663,21 +664,10 @@ public final class ShardwiseConsumer implements AutoCloseable {
          * consumer's own policy (or loop, for reads), so the SDK's retries never stack under it.
          */
         private KinesisAsyncClient buildKinesis() {
-            KinesisAsyncClientBuilder b = KinesisAsyncClient.builder();
-            Region clientRegion = clientRegion();
-            if (clientRegion != null) {
-                b.region(clientRegion);
-            }
-            if (kinesisEndpoint != null) {
-                b.endpointOverride(kinesisEndpoint);
-            }
-            if (credentials != null) {
-                b.credentialsProvider(credentials);
-            }
+            KinesisAsyncClientBuilder b = AwsClients.target(KinesisAsyncClient.builder(), clientRegion(), kinesisEndpoint,
+                    credentials);
             kinesisCustomizer.accept(b);
-            var customized = b.overrideConfiguration();
-            return b.overrideConfiguration(customized.toBuilder().retryStrategy(AwsRetryStrategy.doNotRetry()).build())
-                    .build();
+            return AwsClients.withoutSdkRetries(b).build();
         }
 
         /** The region given, else the stream ARN's: a client built for an ARN goes where the stream is. */
@@ -690,19 +680,8 @@ public final class ShardwiseConsumer implements AutoCloseable {
 
         private DynamoDbClient buildDynamo() {
             DynamoDbClientBuilder b = DynamoDbClient.builder()
-                    .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())
-                            .apiCallTimeout(Duration.ofSeconds(5)));
-            Region clientRegion = clientRegion();
-            if (clientRegion != null) {
-                b.region(clientRegion);
-            }
-            if (dynamoDbEndpoint != null) {
-                b.endpointOverride(dynamoDbEndpoint);
-            }
-            if (credentials != null) {
-                b.credentialsProvider(credentials);
-            }
-            return b.build();
+                    .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(5)));
+            return AwsClients.withoutSdkRetries(AwsClients.target(b, clientRegion(), dynamoDbEndpoint, credentials)).build();
         }
 
         private static String defaultWorkerId() {

@@ -287,28 +287,27 @@ public final class ShardwiseKplProducer implements IKinesisProducer {
 
     /** Settings shared by the producers of every stream. */
     public static final class Builder {
-        private Region region;
-        private URI endpoint;
-        private AwsCredentialsProvider credentials;
+        /** Where and as whom every stream's producer connects; applied after {@link #producerOptions}. */
+        private Consumer<KinesisProducer.Builder> connection = producer -> {};
         private Consumer<KinesisProducer.Builder> options = options -> {};
 
         private Builder() {}
 
         /** The region. Default: the SDK's region provider chain. */
         public Builder region(Region region) {
-            this.region = region;
+            connection = connection.andThen(producer -> producer.region(region));
             return this;
         }
 
         /** The Kinesis endpoint, e.g. a local engine. Default: the region's. */
         public Builder endpoint(URI endpoint) {
-            this.endpoint = endpoint;
+            connection = connection.andThen(producer -> producer.kinesisEndpoint(endpoint));
             return this;
         }
 
         /** The credentials. Default: the SDK's default provider chain. */
         public Builder credentials(AwsCredentialsProvider credentials) {
-            this.credentials = credentials;
+            connection = connection.andThen(producer -> producer.credentialsProvider(credentials));
             return this;
         }
 
@@ -323,23 +322,13 @@ public final class ShardwiseKplProducer implements IKinesisProducer {
         }
 
         public ShardwiseKplProducer build() {
-            Region region = this.region;
-            URI endpoint = this.endpoint;
-            AwsCredentialsProvider credentials = this.credentials;
+            Consumer<KinesisProducer.Builder> connection = this.connection;
             Consumer<KinesisProducer.Builder> options = this.options;
             return new ShardwiseKplProducer(stream -> {
                 KinesisProducer.Builder builder = KinesisProducer.builder();
                 options.accept(builder);
                 builder.stream(stream);
-                if (region != null) {
-                    builder.region(region);
-                }
-                if (endpoint != null) {
-                    builder.endpoint(endpoint);
-                }
-                if (credentials != null) {
-                    builder.credentials(credentials);
-                }
+                connection.accept(builder);
                 log.debug("building the producer of stream {}", stream);
                 return builder.build();
             });

@@ -1,10 +1,9 @@
 package io.shardwise.producer;
 
+import io.shardwise.kinesis.AwsClients;
 import java.net.URI;
 import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
@@ -33,25 +32,15 @@ final class ProducerClient {
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP1_1)
                         .maxConcurrency(Math.max(maxInFlightRequests, 8))
                         .eventLoopGroupBuilder(SdkEventLoopGroup.builder().numberOfThreads(EVENT_LOOP_THREADS)));
-        if (region != null) {
-            builder.region(region);
-        }
-        if (endpoint != null) {
-            builder.endpointOverride(endpoint);
-        }
-        if (credentials != null) {
-            builder.credentialsProvider(credentials);
-        }
+        AwsClients.target(builder, region, endpoint, credentials);
         if (customizer != null) {
             customizer.accept(builder);
         }
-        ClientOverrideConfiguration override = builder.overrideConfiguration();
-        builder.overrideConfiguration((override == null ? ClientOverrideConfiguration.builder() : override.toBuilder())
-                // The producer retries itself, per entry and in order; SDK retries would hide throttles.
-                .retryStrategy(AwsRetryStrategy.doNotRetry())
-                // PutRecords bodies written once by the producer, not marshalled and copied by the SDK.
-                .addExecutionInterceptor(new PutRecordsBodyInterceptor())
-                .build());
+        // The producer retries itself, per entry and in order; SDK retries would hide throttles.
+        AwsClients.withoutSdkRetries(builder);
+        // PutRecords bodies written once by the producer, not marshalled and copied by the SDK.
+        builder.overrideConfiguration(builder.overrideConfiguration().toBuilder()
+                .addExecutionInterceptor(new PutRecordsBodyInterceptor()).build());
         return builder.build();
     }
 }
