@@ -34,22 +34,26 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * lease-table writes. A conditional write whose condition fails is a result (false or empty), not an
  * error.
  */
-final class DynamoTable {
+final class DynamoTable implements StoredTable {
     private final DynamoDbClient dynamo;
     private final String name;
+    private final String hashKey;
     private final Duration callTimeout;
     private final ConsumerMetrics metrics;
     private final CallRetry retry;
 
-    DynamoTable(DynamoDbClient dynamo, String name, Duration callTimeout, ConsumerMetrics metrics, String retryName) {
+    /** @param hashKey the name of the items' key attribute, a string */
+    DynamoTable(DynamoDbClient dynamo, String name, String hashKey, Duration callTimeout, ConsumerMetrics metrics) {
         this.dynamo = dynamo;
         this.name = name;
+        this.hashKey = hashKey;
         this.callTimeout = callTimeout;
         this.metrics = metrics;
-        this.retry = new CallRetry(retryName, 4);
+        this.retry = new CallRetry(name, 4);
     }
 
-    String name() {
+    @Override
+    public String name() {
         return name;
     }
 
@@ -70,9 +74,9 @@ final class DynamoTable {
     }
 
     /** A consistent read of one item; empty when there is none. */
-    Map<String, AttributeValue> get(String keyName, String key) {
+    Map<String, AttributeValue> get(String key) {
         Map<String, AttributeValue> item = retry.call(() -> dynamo.getItem(b -> b.tableName(name).consistentRead(true)
-                .key(Map.of(keyName, s(key))).overrideConfiguration(this::timeout))).item();
+                .key(Map.of(hashKey, s(key))).overrideConfiguration(this::timeout))).item();
         return item == null ? Map.of() : item;
     }
 
@@ -82,8 +86,8 @@ final class DynamoTable {
         metrics.leaseTableWrite();
     }
 
-    void delete(String keyName, String key) {
-        retry.call(() -> dynamo.deleteItem(b -> b.tableName(name).key(Map.of(keyName, s(key)))
+    void delete(String key) {
+        retry.call(() -> dynamo.deleteItem(b -> b.tableName(name).key(Map.of(hashKey, s(key)))
                 .overrideConfiguration(this::timeout)));
         metrics.leaseTableWrite();
     }
@@ -148,7 +152,8 @@ final class DynamoTable {
     }
 
     /** Creates {@code table} when missing and waits until it is ACTIVE (at most 5 minutes). */
-    void createIfMissing(String hashKey) {
+    @Override
+    public void createIfMissing() {
         String table = name;
         try {
             if (dynamo.describeTable(b -> b.tableName(table)).table().tableStatus() == TableStatus.ACTIVE) {

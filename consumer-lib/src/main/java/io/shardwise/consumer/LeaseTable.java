@@ -56,18 +56,12 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
  * writes, on {@code leaseOwner}) and bumps the counter, so a worker that lost a lease is fenced: its
  * next write fails with {@link ConditionalCheckFailedException}, reported here as an empty result.
  */
-final class LeaseTable implements LeaseStore {
-    private final DynamoTable table;
+final class LeaseTable extends DynamoStore implements LeaseStore {
     /** Which leases a scan returns; all by default (a multi-stream consumer hides untracked streams). */
     private volatile java.util.function.Predicate<Lease> visible = lease -> true;
 
     LeaseTable(DynamoDbClient dynamo, String tableName, Duration callTimeout, ConsumerMetrics metrics) {
-        this.table = new DynamoTable(dynamo, tableName, callTimeout, metrics, "lease-table");
-    }
-
-    @Override
-    public String name() {
-        return table.name();
+        super(new DynamoTable(dynamo, tableName, LEASE_KEY, callTimeout, metrics));
     }
 
     /**
@@ -94,14 +88,9 @@ final class LeaseTable implements LeaseStore {
     /** Deletes a lease whatever its state (the leases of a former stream, after the wait period). */
     @Override
     public void deleteLease(String leaseKey) {
-        table.delete(LEASE_KEY, leaseKey);
+        table.delete(leaseKey);
     }
 
-    /** Creates the table (hash key leaseKey, on-demand) when missing and waits until it is active. */
-    @Override
-    public void createIfMissing() {
-        table.createIfMissing(LEASE_KEY);
-    }
 
     /**
      * A consistent scan of the whole table (paginated): the leases, and the liveness items that
@@ -131,7 +120,7 @@ final class LeaseTable implements LeaseStore {
 
     @Override
     public Optional<Lease> get(String leaseKey) {
-        Map<String, AttributeValue> item = table.get(LEASE_KEY, leaseKey);
+        Map<String, AttributeValue> item = table.get(leaseKey);
         return item.isEmpty() ? Optional.empty() : Optional.of(toLease(item));
     }
 
@@ -259,7 +248,7 @@ final class LeaseTable implements LeaseStore {
     /** Deletes the liveness item an earlier Shardwise version kept in the lease table for a worker. */
     @Override
     public void deleteLegacyWorker(String workerId) {
-        table.delete(LEASE_KEY, LEGACY_WORKER_PREFIX + workerId);
+        table.delete(LEGACY_WORKER_PREFIX + workerId);
     }
 
     /**

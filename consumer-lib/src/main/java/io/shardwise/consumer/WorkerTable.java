@@ -42,24 +42,12 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
  * and otherwise only at a slow cadence. Reading this table costs one scan of as many small items as
  * there are workers, whatever the number of leases.
  */
-final class WorkerTable implements WorkerStore {
+final class WorkerTable extends DynamoStore implements WorkerStore {
     /** How many per-lease rates a heartbeat publishes: the hottest leases, which the balancer moves. */
     static final int HOT_LEASES = 8;
 
-    private final DynamoTable table;
-
     WorkerTable(DynamoDbClient dynamo, String tableName, Duration callTimeout, ConsumerMetrics metrics) {
-        this.table = new DynamoTable(dynamo, tableName, callTimeout, metrics, "worker-table");
-    }
-
-    @Override
-    public String name() {
-        return table.name();
-    }
-
-    @Override
-    public void createIfMissing() {
-        table.createIfMissing(WORKER_ID);
+        super(new DynamoTable(dynamo, tableName, WORKER_ID, callTimeout, metrics));
     }
 
     /** A consistent scan of every worker's item. */
@@ -141,11 +129,11 @@ final class WorkerTable implements WorkerStore {
     /** A worker's counter (0 when it has no item). */
     @Override
     public long counter(String workerId) {
-        return number(table.get(WORKER_ID, workerId), COUNTER, 0);
+        return number(table.get(workerId), COUNTER, 0);
     }
 
     @Override
     public void delete(String workerId) {
-        table.delete(WORKER_ID, workerId);
+        table.delete(workerId);
     }
 }
