@@ -32,6 +32,7 @@ final class EventSourceInvoker {
     private final EventSourceBatcher batcher;
     private final EventSourceOutcomes outcomes;
     private final EventSourceErrors errors;
+    private final String functionArn;
     private final ExecutorService workers;
     private final AtomicLong invocations = new AtomicLong();
 
@@ -41,6 +42,7 @@ final class EventSourceInvoker {
         this.batcher = new EventSourceBatcher(settings);
         this.outcomes = outcomes;
         this.errors = errors;
+        this.functionArn = LocalLambdaContext.functionArn(settings.region(), settings.functionName());
         AtomicLong threadCount = new AtomicLong();
         ThreadFactory factory = task -> {
             Thread thread = new Thread(task, "local-event-source-mapping-" + settings.streamName() + "-invoker-"
@@ -105,7 +107,7 @@ final class EventSourceInvoker {
             Object event = settings.windowed() ? events.windowEvent(eventJson) : events.event(eventJson);
             try {
                 Object response = ((RequestHandler) settings.handler()).handleRequest(event,
-                        new EventSourceContext(settings.functionName(), settings.region(), settings.functionTimeout()));
+                        LocalLambdaContext.withTimeout(functionArn, settings.functionTimeout()));
                 responseJson = EventSourceEvents.responseJson(response);
             } catch (OutOfMemoryError e) {
                 throw e;
