@@ -118,11 +118,7 @@ final class EventSourceInvoker {
             }
         } catch (RuntimeException | Error e) {
             release(lane);
-            if (e instanceof RuntimeException runtime) {
-                errors.failed(runtime);
-            } else {
-                errors.stopped(e);
-            }
+            errors.record(e);
             LOG.error("local event source mapping of {}: could not invoke on {}", settings.streamName(), shard.shardId, e);
             return;
         }

@@ -1,7 +1,5 @@
 package io.shardwise.testkit.lambda;
 
-import java.time.Duration;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,20 +22,20 @@ final class EventSourcePoller implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventSourcePoller.class);
 
-    private final EventSourceSettings settings;
-    private final EventSourceErrors errors = new EventSourceErrors();
+    private final String streamName;
     private final EventSourceShards shards;
     private final EventSourceReader reader;
-    private final EventSourceOutcomes outcomes;
     private final EventSourceInvoker invoker;
+    private final EventSourceErrors errors;
     private volatile boolean running = true;
 
-    EventSourcePoller(EventSourceSettings settings) {
-        this.settings = settings;
-        this.shards = new EventSourceShards(settings);
+    EventSourcePoller(EventSourceSettings settings, EventSourceShards shards, EventSourceInvoker invoker,
+                      EventSourceErrors errors) {
+        this.streamName = settings.streamName();
+        this.shards = shards;
         this.reader = new EventSourceReader(settings, shards);
-        this.outcomes = new EventSourceOutcomes(settings);
-        this.invoker = new EventSourceInvoker(settings, outcomes, errors);
+        this.invoker = invoker;
+        this.errors = errors;
     }
 
     @Override
@@ -52,7 +50,7 @@ final class EventSourcePoller implements Runnable {
                     }
                     worked |= step(shard);
                 }
-                errors.cleared();
+                errors.clear();
                 if (!worked) {
                     Thread.sleep(20);
                 }
@@ -63,15 +61,20 @@ final class EventSourcePoller implements Runnable {
                 if (!running) {
                     return;
                 }
-                errors.failed(e);
-                LOG.warn("local event source mapping of {}: {}; retrying", settings.streamName(), e.toString());
+                errors.record(e);
+                LOG.warn("local event source mapping of {}: {}; retrying", streamName, e.toString());
                 sleepQuietly(500);
             } catch (Error e) {
-                errors.stopped(e);
-                LOG.error("local event source mapping of {} stopped", settings.streamName(), e);
+                errors.record(e);
+                LOG.error("local event source mapping of {} stopped", streamName, e);
                 throw e;
             }
         }
+    }
+
+    /** Ends the loop after the current step; the thread's interrupt ends a pause. */
+    void stop() {
+        running = false;
     }
 
     /** Advances one shard by at most one GetRecords and one invocation per lane; true when it did something. */
@@ -84,38 +87,6 @@ final class EventSourcePoller implements Runnable {
             worked |= invoker.startIfDue(shard, lane);
         }
         return worked;
-    }
-
-    /** What stopped the polling thread (or an invocation) for good, or null. */
-    Throwable fatal() {
-        return errors.fatal();
-    }
-
-    RuntimeException lastError() {
-        return errors.last();
-    }
-
-    void stop() {
-        running = false;
-    }
-
-    /** Stops the workers, waiting for invocations in progress to end. */
-    void shutdownWorkers(Duration timeout) throws InterruptedException {
-        invoker.shutdown(timeout);
-    }
-
-    /** Every batch given up so far, in the order it was given up. */
-    List<LocalEventSourceMapping.DiscardedBatch> discarded() {
-        return outcomes.discarded();
-    }
-
-    long invocationCount() {
-        return invoker.invocationCount();
-    }
-
-    /** True when, at polls begun after {@code sinceNanos}, no shard had anything left to deliver. */
-    boolean idleSince(long sinceNanos) {
-        return shards.idleSince(sinceNanos);
     }
 
     private static void sleepQuietly(long millis) {

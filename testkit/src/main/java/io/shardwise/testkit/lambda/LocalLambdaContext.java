@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +35,9 @@ public final class LocalLambdaContext implements Context {
     private final String requestId = UUID.randomUUID().toString();
     private final String functionArn;
     private final String functionName;
-    private final IntSupplier remainingMillis;
+    /** The remaining time is the deadline minus the clock; a fixed remaining time has a stopped clock. */
+    private final LongSupplier nanoClock;
+    private final long deadlineNanos;
     private final List<String> logLines = new CopyOnWriteArrayList<>();
     private final LambdaLogger logger = new LambdaLogger() {
         @Override
@@ -51,22 +53,21 @@ public final class LocalLambdaContext implements Context {
         }
     };
 
-    private LocalLambdaContext(String functionArn, IntSupplier remainingMillis) {
+    private LocalLambdaContext(String functionArn, LongSupplier nanoClock, long deadlineNanos) {
         this.functionArn = Objects.requireNonNull(functionArn, "functionArn");
         this.functionName = functionArn.substring(functionArn.lastIndexOf(':') + 1);
-        this.remainingMillis = remainingMillis;
+        this.nanoClock = nanoClock;
+        this.deadlineNanos = deadlineNanos;
     }
 
     /** A context whose remaining time counts down from {@code timeout}, as in a running invocation. */
     public static LocalLambdaContext withTimeout(String functionArn, Duration timeout) {
-        long deadlineNanos = System.nanoTime() + timeout.toNanos();
-        return new LocalLambdaContext(functionArn,
-                () -> (int) Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000));
+        return new LocalLambdaContext(functionArn, System::nanoTime, System.nanoTime() + timeout.toNanos());
     }
 
     /** A context whose remaining time stays {@code remainingMillis}, for tests of code that reads it. */
     public static LocalLambdaContext withRemainingTime(String functionArn, int remainingMillis) {
-        return new LocalLambdaContext(functionArn, () -> remainingMillis);
+        return new LocalLambdaContext(functionArn, () -> 0L, remainingMillis * 1_000_000L);
     }
 
     /** The ARN of a function of the local account 000000000000 in {@code region}. */
@@ -121,7 +122,7 @@ public final class LocalLambdaContext implements Context {
 
     @Override
     public int getRemainingTimeInMillis() {
-        return remainingMillis.getAsInt();
+        return (int) Math.max(0, (deadlineNanos - nanoClock.getAsLong()) / 1_000_000);
     }
 
     @Override
