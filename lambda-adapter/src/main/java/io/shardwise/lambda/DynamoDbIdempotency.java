@@ -1,5 +1,8 @@
 package io.shardwise.lambda;
 
+import static io.shardwise.lambda.DynamoDbTables.EXPIRES_AT;
+import static io.shardwise.lambda.DynamoDbTables.ID;
+
 import com.amazonaws.services.lambda.runtime.Context;
 import java.time.Clock;
 import java.time.Duration;
@@ -8,15 +11,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * Runs a side effect at most once per user record, for handlers whose records can be delivered
@@ -52,8 +49,6 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  */
 public final class DynamoDbIdempotency {
 
-    static final String ID = "id";
-    static final String EXPIRES_AT = "expiresAt";
     static final String CLAIM = "claim";
     static final String STATUS = "status";
     static final String IN_PROGRESS_UNTIL = "inProgressUntilMillis";
@@ -89,16 +84,7 @@ public final class DynamoDbIdempotency {
 
     /** Creates the table (on-demand) with TTL on {@code expiresAt}, and waits for it. For setup and tests. */
     public static void createTable(DynamoDbClient client, String tableName) {
-        client.createTable(CreateTableRequest.builder()
-                .tableName(tableName)
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(AttributeDefinition.builder().attributeName(ID)
-                        .attributeType(ScalarAttributeType.S).build())
-                .keySchema(KeySchemaElement.builder().attributeName(ID).keyType(KeyType.HASH).build())
-                .build());
-        client.waiter().waitUntilTableExists(b -> b.tableName(tableName));
-        client.updateTimeToLive(b -> b.tableName(tableName)
-                .timeToLiveSpecification(t -> t.attributeName(EXPIRES_AT).enabled(true)));
+        DynamoDbTables.create(client, tableName);
     }
 
     /**
@@ -221,10 +207,7 @@ public final class DynamoDbIdempotency {
 
         private Builder(DynamoDbClient client, String tableName) {
             this.client = Objects.requireNonNull(client, "client");
-            if (tableName == null || tableName.isBlank()) {
-                throw new IllegalArgumentException("tableName must not be blank, was '" + tableName + "'");
-            }
-            this.tableName = tableName;
+            this.tableName = DynamoDbTables.requireTableName(tableName);
         }
 
         /**
@@ -232,10 +215,7 @@ public final class DynamoDbIdempotency {
          * MaximumRecordAgeInSeconds of a mapping, 7 days). At least 1 second.
          */
         public Builder timeToLive(Duration timeToLive) {
-            if (timeToLive == null || timeToLive.toSeconds() < 1) {
-                throw new IllegalArgumentException("timeToLive must be at least 1 s, was " + timeToLive);
-            }
-            this.timeToLive = timeToLive;
+            this.timeToLive = DynamoDbTables.requireAtLeastOneSecond("timeToLive", timeToLive);
             return this;
         }
 
@@ -245,10 +225,7 @@ public final class DynamoDbIdempotency {
          * remaining time is used instead. At least 1 second.
          */
         public Builder inProgressTimeout(Duration timeout) {
-            if (timeout == null || timeout.toSeconds() < 1) {
-                throw new IllegalArgumentException("inProgressTimeout must be at least 1 s, was " + timeout);
-            }
-            this.inProgressTimeout = timeout;
+            this.inProgressTimeout = DynamoDbTables.requireAtLeastOneSecond("inProgressTimeout", timeout);
             return this;
         }
 

@@ -1,5 +1,8 @@
 package io.shardwise.lambda;
 
+import static io.shardwise.lambda.DynamoDbTables.EXPIRES_AT;
+import static io.shardwise.lambda.DynamoDbTables.ID;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -8,15 +11,9 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /**
  * A {@link ProgressStore} in a DynamoDB table: one item per consumer and aggregate that an
@@ -33,14 +30,12 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
  */
 public final class DynamoDbProgressStore implements ProgressStore {
 
-    static final String ID = "id";
     static final String CONSUMER = "consumerId";
     static final String ARN = "eventSourceArn";
     static final String SHARD = "shardId";
     static final String SEQUENCE = "sequenceNumber";
     static final String SUB_SEQUENCE = "subSequenceNumber";
     static final String UPDATED = "updatedAtMillis";
-    static final String EXPIRES_AT = "expiresAt";
 
     /** Longer than the largest MaximumRecordAgeInSeconds (7 days) a mapping can replay within. */
     static final Duration DEFAULT_TIME_TO_LIVE = Duration.ofDays(8);
@@ -69,27 +64,13 @@ public final class DynamoDbProgressStore implements ProgressStore {
      */
     public static DynamoDbProgressStore of(DynamoDbClient client, String tableName, Duration timeToLive) {
         Objects.requireNonNull(client, "client");
-        if (tableName == null || tableName.isBlank()) {
-            throw new IllegalArgumentException("tableName must not be blank, was '" + tableName + "'");
-        }
-        if (timeToLive == null || timeToLive.toSeconds() < 1) {
-            throw new IllegalArgumentException("timeToLive must be at least 1 s, was " + timeToLive);
-        }
-        return new DynamoDbProgressStore(client, tableName, timeToLive, Clock.systemUTC());
+        return new DynamoDbProgressStore(client, DynamoDbTables.requireTableName(tableName),
+                DynamoDbTables.requireAtLeastOneSecond("timeToLive", timeToLive), Clock.systemUTC());
     }
 
     /** Creates the table (on-demand billing) with TTL on {@code expiresAt}, and waits for it. For setup and tests. */
     public static void createTable(DynamoDbClient client, String tableName) {
-        client.createTable(CreateTableRequest.builder()
-                .tableName(tableName)
-                .billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(
-                        AttributeDefinition.builder().attributeName(ID).attributeType(ScalarAttributeType.S).build())
-                .keySchema(KeySchemaElement.builder().attributeName(ID).keyType(KeyType.HASH).build())
-                .build());
-        client.waiter().waitUntilTableExists(b -> b.tableName(tableName));
-        client.updateTimeToLive(b -> b.tableName(tableName)
-                .timeToLiveSpecification(t -> t.attributeName(EXPIRES_AT).enabled(true)));
+        DynamoDbTables.create(client, tableName);
     }
 
     @Override

@@ -113,13 +113,13 @@ class DynamoDbIdempotencyIT {
         AtomicInteger runs = new AtomicInteger();
         List<Throwable> whileRunning = new ArrayList<>();
         AtomicBoolean afterTimeout = new AtomicBoolean();
-        at(NOW).runOnce(record("500", 1), new FixedContext(30_000), () -> {
+        at(NOW).runOnce(record("500", 1), KplEventFixtures.context(30_000), () -> {
             try {
-                at(NOW.plusSeconds(29)).runOnce(record("500", 1), new FixedContext(60_000), runs::incrementAndGet);
+                at(NOW.plusSeconds(29)).runOnce(record("500", 1), KplEventFixtures.context(60_000), runs::incrementAndGet);
             } catch (IdempotencyInProgressException e) {
                 whileRunning.add(e);
             }
-            afterTimeout.set(at(NOW.plusSeconds(31)).runOnce(record("500", 1), new FixedContext(60_000),
+            afterTimeout.set(at(NOW.plusSeconds(31)).runOnce(record("500", 1), KplEventFixtures.context(60_000),
                     runs::incrementAndGet));
         });
         assertThat(whileRunning).singleElement().extracting(Throwable::getMessage).asString()
@@ -131,8 +131,8 @@ class DynamoDbIdempotencyIT {
     @Test
     void aCompletedEffectStaysGuardedForTheTimeToLive() throws Exception {
         AtomicInteger runs = new AtomicInteger();
-        assertThat(at(NOW).runOnce(record("600", 0), new FixedContext(1_000), runs::incrementAndGet)).isTrue();
-        assertThat(at(NOW.plusSeconds(300)).runOnce(record("600", 0), new FixedContext(1_000),
+        assertThat(at(NOW).runOnce(record("600", 0), KplEventFixtures.context(1_000), runs::incrementAndGet)).isTrue();
+        assertThat(at(NOW.plusSeconds(300)).runOnce(record("600", 0), KplEventFixtures.context(1_000),
                 runs::incrementAndGet)).isFalse();
         assertThat(runs).hasValue(1);
     }

@@ -14,6 +14,7 @@ import com.amazonaws.services.lambda.runtime.events.KinesisEvent;
 import com.amazonaws.services.lambda.runtime.events.StreamsEventResponse;
 import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import io.shardwise.testkit.lambda.LocalLambdaContext;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -185,7 +186,7 @@ class DynamoDbProgressStoreIT {
     void concurrentBatchesOfOneShardNeverSkipEachOthersRecords() {
         KinesisBatchProcessor processor = KinesisBatchProcessor.builder().progressStore(store).build();
         FlakyHandler handler = new FlakyHandler(processor, Map.of(seq(10) + "/2", 1));
-        Context context = new FixedContext(60_000);
+        Context context = KplEventFixtures.context(60_000);
 
         KinesisEvent first = event(aggregateAt(10, "x-", 1, 4), plainAt(11));
         assertThat(failures(handler.handleRequest(first, context))).containsExactly(seq(10));
@@ -211,10 +212,10 @@ class DynamoDbProgressStoreIT {
         FlakyHandler audit = new FlakyHandler(processor, Map.of());
         KinesisEvent event = event(aggregateAt(20, "o-", 1, 4));
 
-        assertThat(failures(orders.handleRequest(event, new FixedContext(60_000,
-                "arn:aws:lambda:us-east-1:123456789012:function:orders")))).containsExactly(seq(20));
-        assertThat(failures(audit.handleRequest(event, new FixedContext(60_000,
-                "arn:aws:lambda:us-east-1:123456789012:function:audit")))).isEmpty();
+        assertThat(failures(orders.handleRequest(event, LocalLambdaContext.withRemainingTime(
+                "arn:aws:lambda:us-east-1:123456789012:function:orders", 60_000)))).containsExactly(seq(20));
+        assertThat(failures(audit.handleRequest(event, LocalLambdaContext.withRemainingTime(
+                "arn:aws:lambda:us-east-1:123456789012:function:audit", 60_000)))).isEmpty();
 
         assertThat(audit.successes).containsOnlyKeys(seq(20) + "/0", seq(20) + "/1", seq(20) + "/2", seq(20) + "/3");
     }

@@ -2,6 +2,7 @@ package io.shardwise.lambda;
 
 import io.shardwise.aggregation.KinesisRecord;
 import io.shardwise.aggregation.RecordAggregator;
+import io.shardwise.testkit.lambda.LocalLambdaContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,12 +30,19 @@ final class KplEventFixtures {
     static final String SEQ_CORRUPT = "49590338271490256608559692538361571095921575989136588804";
     static final String SEQ_B = "49590338271490256608559692538361571095921575989136588805";
     static final long ARRIVAL_MILLIS = 1_714_558_530_123L;
+    /** The function the tests' contexts belong to. */
+    static final String FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:orders";
 
     private KplEventFixtures() {
     }
 
     /** One Kinesis record of a fixture event. */
     record Entry(String partitionKey, String sequenceNumber, byte[] data) {
+    }
+
+    /** A context of {@link #FUNCTION_ARN} whose remaining time stays {@code remainingMillis}. */
+    static LocalLambdaContext context(int remainingMillis) {
+        return LocalLambdaContext.withRemainingTime(FUNCTION_ARN, remainingMillis);
     }
 
     static byte[] utf8(String s) {

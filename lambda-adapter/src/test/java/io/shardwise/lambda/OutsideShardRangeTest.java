@@ -14,6 +14,7 @@ import io.shardwise.aggregation.HashKeyRange;
 import io.shardwise.aggregation.HashKeys;
 import io.shardwise.aggregation.KinesisRecord;
 import io.shardwise.aggregation.RecordAggregator;
+import io.shardwise.testkit.lambda.LocalLambdaContext;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +61,7 @@ class OutsideShardRangeTest {
     @Test
     void byDefaultSubRecordsOutsideTheShardsRangeAreDroppedWithAMetricLine() throws Exception {
         AtomicInteger lookups = new AtomicInteger();
-        FixedContext context = new FixedContext(60_000);
+        LocalLambdaContext context = KplEventFixtures.context(60_000);
         KinesisBatchProcessor processor = KinesisBatchProcessor.builder().shardHashRanges((arn, shardId) -> {
             lookups.incrementAndGet();
             assertThat(arn).isEqualTo(KplEventFixtures.ARN);
@@ -71,8 +72,8 @@ class OutsideShardRangeTest {
         assertThat(run(processor, context)).containsExactly("in-0@0", "in-2@2", "plain@0");
         assertThat(lookups).as("only the aggregate needs the range").hasValue(1);
 
-        assertThat(context.logLines).hasSize(1);
-        JsonNode line = new ObjectMapper().readTree(context.logLines.get(0));
+        assertThat(context.logLines()).hasSize(1);
+        JsonNode line = new ObjectMapper().readTree(context.logLines().get(0));
         assertThat(line.get("OutsideShardRangeDropped").asInt()).isEqualTo(2);
         assertThat(line.get("shardId").asText()).isEqualTo(KplEventFixtures.SHARD);
         assertThat(line.get("eventSourceArn").asText()).isEqualTo(KplEventFixtures.ARN);
@@ -90,38 +91,38 @@ class OutsideShardRangeTest {
                 .shardHashRanges((arn, shardId) -> {
                     throw new AssertionError("no lookup expected");
                 }).build();
-        assertThat(run(processor, new FixedContext(60_000)))
+        assertThat(run(processor, KplEventFixtures.context(60_000)))
                 .containsExactly("in-0@0", "out-1@1", "in-2@2", "out-3@3", "plain@0");
     }
 
     @Test
     void aFailedLookupDeliversUncheckedAndWarnsOncePerShard() {
-        FixedContext context = new FixedContext(60_000);
+        LocalLambdaContext context = KplEventFixtures.context(60_000);
         KinesisBatchProcessor processor = KinesisBatchProcessor.builder().shardHashRanges((arn, shardId) -> {
             throw new IllegalStateException("AccessDeniedException: kinesis:ListShards");
         }).build();
         assertThat(run(processor, context)).hasSize(5);
         assertThat(run(processor, context)).hasSize(5);
-        assertThat(context.logLines).singleElement().asString().contains("kinesis:ListShards", KplEventFixtures.SHARD,
+        assertThat(context.logLines()).singleElement().asString().contains("kinesis:ListShards", KplEventFixtures.SHARD,
                 "delivered unchecked");
     }
 
     @Test
     void anUnknownShardDeliversUnchecked() {
-        FixedContext context = new FixedContext(60_000);
+        LocalLambdaContext context = KplEventFixtures.context(60_000);
         KinesisBatchProcessor processor = KinesisBatchProcessor.builder().shardHashRanges((arn, shardId) -> null).build();
         assertThat(run(processor, context)).hasSize(5);
-        assertThat(context.logLines).singleElement().asString().contains("unknown");
+        assertThat(context.logLines()).singleElement().asString().contains("unknown");
     }
 
     @Test
     void outsideLambdaWithoutALookupTheyAreDeliveredAndTheLogSaysHowToDropThem() {
-        FixedContext context = new FixedContext(60_000);
+        LocalLambdaContext context = KplEventFixtures.context(60_000);
         assertThat(System.getenv("AWS_LAMBDA_FUNCTION_NAME")).as("the tests run outside Lambda").isNull();
         KinesisBatchProcessor processor = KinesisBatchProcessor.builder().build();
         assertThat(run(processor, context)).hasSize(5);
         assertThat(run(processor, context)).hasSize(5);
-        assertThat(context.logLines).singleElement().asString().contains("shardHashRanges", "outsideShardRange(DELIVER)");
+        assertThat(context.logLines()).singleElement().asString().contains("shardHashRanges", "outsideShardRange(DELIVER)");
     }
 
     @Test
@@ -137,7 +138,7 @@ class OutsideShardRangeTest {
         KinesisTimeWindowEvent event = LambdaEventSerializers.serializerFor(KinesisTimeWindowEvent.class,
                 KinesisTimeWindowEvent.class.getClassLoader()).fromJson(KplEventFixtures.windowEventJson(
                         List.of(straddlingAggregate()), "{}", false));
-        TimeWindowEventResponse response = handler.handleRequest(event, new FixedContext(60_000));
+        TimeWindowEventResponse response = handler.handleRequest(event, KplEventFixtures.context(60_000));
         assertThat(response.getBatchItemFailures()).isEmpty();
         assertThat(seen).containsExactly("in-0", "in-2");
     }

@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
@@ -248,43 +249,42 @@ public final class FaultProxy implements AutoCloseable {
 
         /** See {@link FaultRules.Builder#throttleCalls(String, double)}. */
         public Builder throttleCalls(String operation, double probability) {
-            rules.throttleCalls(operation, probability);
-            return this;
+            return rule(r -> r.throttleCalls(operation, probability));
         }
 
         /** See {@link FaultRules.Builder#throttleEntries(double)}. */
         public Builder throttleEntries(double probability) {
-            rules.throttleEntries(probability);
-            return this;
+            return rule(r -> r.throttleEntries(probability));
         }
 
         /** See {@link FaultRules.Builder#throttlePartitionKeys(Predicate)}. */
         public Builder throttlePartitionKeys(Predicate<String> partitionKeys) {
-            rules.throttlePartitionKeys(partitionKeys);
-            return this;
+            return rule(r -> r.throttlePartitionKeys(partitionKeys));
         }
 
         /** See {@link FaultRules.Builder#serverErrors(String, double, double)}. */
         public Builder serverErrors(String operation, double probability500, double probability503) {
-            rules.serverErrors(operation, probability500, probability503);
-            return this;
+            return rule(r -> r.serverErrors(operation, probability500, probability503));
         }
 
         /** See {@link FaultRules.Builder#latency(String, Duration)}. */
         public Builder latency(String operation, Duration delay) {
-            rules.latency(operation, delay);
-            return this;
+            return rule(r -> r.latency(operation, delay));
         }
 
         /** See {@link FaultRules.Builder#dropConnections(String, double)}. */
         public Builder dropConnections(String operation, double probability) {
-            rules.dropConnections(operation, probability);
-            return this;
+            return rule(r -> r.dropConnections(operation, probability));
         }
 
         /** See {@link FaultRules.Builder#shardLimits(boolean)}. */
         public Builder shardLimits(boolean enabled) {
-            rules.shardLimits(enabled);
+            return rule(r -> r.shardLimits(enabled));
+        }
+
+        /** Every shortcut is one change of the rules being built. */
+        private Builder rule(Consumer<FaultRules.Builder> change) {
+            change.accept(rules);
             return this;
         }
 

@@ -9,21 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Loads a stream's open shards with ListShards, sent straight to upstream in JSON. It signs
- * nothing: it reuses the Authorization and date headers of the caller's own request, which tell
- * the engine the account and region the stream lives in.
+ * Loads a stream's open shards with ListShards, sent straight to {@code upstream} in JSON. It
+ * signs nothing: it reuses the Authorization and date headers of the {@code caller}'s own request,
+ * which tell the engine the account and region the stream lives in.
  */
-final class ShardLimitShardLister implements ShardLimitShardMap.Lister {
+record ShardLimitShardLister(URI upstream, FaultHttpHead caller) implements ShardLimitShardMap.Lister {
 
     private static final String[] CALLER_HEADERS = {"Authorization", "X-Amz-Date", "X-Amz-Security-Token"};
-
-    private final URI upstream;
-    private final FaultHttpHead caller;
-
-    ShardLimitShardLister(URI upstream, FaultHttpHead caller) {
-        this.upstream = upstream;
-        this.caller = caller;
-    }
 
     @Override
     public List<ShardLimitShardMap.Shard> openShards(String stream) throws IOException {

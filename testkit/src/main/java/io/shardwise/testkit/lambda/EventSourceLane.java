@@ -69,6 +69,13 @@ final class EventSourceLane {
         }
     }
 
+    /** Removes the first {@code count} records, delivered or given up, and forgets their failed attempts. */
+    void completeHead(int count) {
+        removeHead(count);
+        failedAttempts = 0;
+        attemptStartSequence = null;
+    }
+
     void closeWindow() {
         windowStart = null;
         windowEnd = null;

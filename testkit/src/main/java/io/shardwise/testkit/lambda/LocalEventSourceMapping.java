@@ -91,13 +91,21 @@ public final class LocalEventSourceMapping implements AutoCloseable {
                              Throwable error, List<String> reportedFailures) {
     }
 
+    private final EventSourceErrors errors = new EventSourceErrors();
+    private final EventSourceShards shards;
+    private final EventSourceOutcomes outcomes;
+    private final EventSourceInvoker invoker;
     private final EventSourcePoller poller;
     private final Thread thread;
 
+    /** Wires the data path: shards, read into lanes, invoked on workers, outcomes move the lanes. */
     private LocalEventSourceMapping(EventSourceSettings settings) {
-        this.poller = new EventSourcePoller(settings);
-        this.thread = new Thread(poller, "local-event-source-mapping-" + settings.streamName());
-        this.thread.setDaemon(true);
+        shards = new EventSourceShards(settings);
+        outcomes = new EventSourceOutcomes(settings);
+        invoker = new EventSourceInvoker(settings, outcomes, errors);
+        poller = new EventSourcePoller(settings, shards, invoker, errors);
+        thread = new Thread(poller, "local-event-source-mapping-" + settings.streamName());
+        thread.setDaemon(true);
     }
 
     /**
@@ -134,15 +142,10 @@ public final class LocalEventSourceMapping implements AutoCloseable {
     public void awaitIdle(Duration timeout) throws TimeoutException, InterruptedException {
         long since = System.nanoTime();
         long deadline = since + timeout.toNanos();
-        while (!poller.idleSince(since)) {
-            if (poller.fatal() != null) {
-                throw new IllegalStateException("the local event source mapping stopped", poller.fatal());
-            }
+        while (!shards.idleSince(since)) {
+            errors.throwIfStopped();
             if (System.nanoTime() - deadline > 0) {
-                RuntimeException error = poller.lastError();
-                throw new TimeoutException("the local event source mapping was not idle after " + timeout
-                        + " (" + poller.invocationCount() + " invocations so far"
-                        + (error == null ? "" : "; last polling error: " + error) + ")");
+                throw errors.notIdle(timeout, invoker.invocationCount());
             }
             Thread.sleep(25);
         }
@@ -150,12 +153,12 @@ public final class LocalEventSourceMapping implements AutoCloseable {
 
     /** Every batch given up so far (retries exhausted or records too old), as an on-failure destination holds them. */
     public List<DiscardedBatch> discardedBatches() {
-        return poller.discarded();
+        return outcomes.discarded();
     }
 
     /** How many times the handler was invoked. */
     public long invocationCount() {
-        return poller.invocationCount();
+        return invoker.invocationCount();
     }
 
     /** Stops polling; waits for invocations in progress to end. */
@@ -165,7 +168,7 @@ public final class LocalEventSourceMapping implements AutoCloseable {
         thread.interrupt();
         try {
             thread.join(Duration.ofSeconds(30).toMillis());
-            poller.shutdownWorkers(Duration.ofSeconds(30));
+            invoker.shutdown(Duration.ofSeconds(30));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
