@@ -3,6 +3,7 @@ package io.shardwise.lambda;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import com.amazonaws.services.lambda.runtime.LambdaRuntime;
+import io.shardwise.kinesis.JsonText;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 
@@ -45,30 +46,15 @@ final class HandlerLog {
             .append(function == null ? "[]" : "[\"FunctionName\"]")
             .append("],\"Metrics\":[{\"Name\":\"OutsideShardRangeDropped\",\"Unit\":\"Count\"}]}]}");
         if (function != null) {
-            line.append(",\"FunctionName\":\"").append(jsonEscape(function)).append('"');
+            JsonText.quote(line.append(",\"FunctionName\":"), function);
         }
-        line.append(",\"OutsideShardRangeDropped\":").append(dropped)
-            .append(",\"eventSourceArn\":\"").append(jsonEscape(String.valueOf(eventSourceArn)))
-            .append("\",\"shardId\":\"").append(jsonEscape(shardId))
-            .append("\",\"message\":\"shardwise: dropped ").append(dropped).append(" sub-records of ")
-            .append(aggregates).append(" aggregates outside the hash key range of ").append(jsonEscape(shardId))
-            .append(" (a producer's stale shard map; the KPL sends them again to their shard)\"}\n");
+        line.append(",\"OutsideShardRangeDropped\":").append(dropped).append(",\"eventSourceArn\":");
+        JsonText.quote(line, String.valueOf(eventSourceArn)).append(",\"shardId\":");
+        JsonText.quote(line, shardId).append(",\"message\":");
+        JsonText.quote(line, "shardwise: dropped " + dropped + " sub-records of " + aggregates
+                + " aggregates outside the hash key range of " + shardId
+                + " (a producer's stale shard map; the KPL sends them again to their shard)").append("}\n");
         logger(context).log(line.toString());
-    }
-
-    private static String jsonEscape(String s) {
-        StringBuilder out = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (c < 0x20) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.toString();
     }
 
     private static LambdaLogger logger(Context context) {

@@ -1,5 +1,6 @@
 package io.shardwise.producer;
 
+import io.shardwise.kinesis.JsonText;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -149,21 +150,21 @@ final class PutRecordsBody {
             flush(text, out);
             out.writeBytes(base64.encode(entry.data()));
             text.append("\",\"PartitionKey\":");
-            quote(text, entry.partitionKey());
+            JsonText.quote(text, entry.partitionKey());
             if (entry.explicitHashKey() != null) {
                 text.append(",\"ExplicitHashKey\":");
-                quote(text, entry.explicitHashKey());
+                JsonText.quote(text, entry.explicitHashKey());
             }
             text.append('}');
         }
         text.append(']');
         if (streamName != null) {
             text.append(",\"StreamName\":");
-            quote(text, streamName);
+            JsonText.quote(text, streamName);
         }
         if (streamArn != null) {
             text.append(",\"StreamARN\":");
-            quote(text, streamArn);
+            JsonText.quote(text, streamArn);
         }
         text.append('}');
         flush(text, out);
@@ -173,20 +174,5 @@ final class PutRecordsBody {
     private static void flush(StringBuilder text, ByteArrayOutputStream out) {
         out.writeBytes(text.toString().getBytes(StandardCharsets.UTF_8));
         text.setLength(0);
-    }
-
-    private static void quote(StringBuilder text, String value) {
-        text.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '"' || c == '\\') {
-                text.append('\\').append(c);
-            } else if (c < 0x20) {
-                text.append(String.format("\\u%04x", (int) c));
-            } else {
-                text.append(c);
-            }
-        }
-        text.append('"');
     }
 }
