@@ -171,12 +171,12 @@ final class AggregateParser {
         int pkTable = result.partitionKeys.size();
         int ehkTable = result.explicitHashKeys.size();
         for (int i = 0; i < result.count; i++) {
-            int pkIndex = result.partitionKeyIndexes[i];
+            int pkIndex = result.partitionKeyIndex(i);
             if (pkIndex >= pkTable) {
                 throw new MalformedAggregateException("user record " + i + " has partition key index " + pkIndex
                         + " outside the table of " + pkTable);
             }
-            int ehkIndex = result.explicitHashKeyIndexes[i];
+            int ehkIndex = result.explicitHashKeyIndex(i);
             if (ehkIndex >= ehkTable) {
                 throw new MalformedAggregateException("user record " + i + " has explicit hash key index " + ehkIndex
                         + " outside the table of " + ehkTable);

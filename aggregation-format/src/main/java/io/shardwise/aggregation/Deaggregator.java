@@ -87,10 +87,10 @@ public final class Deaggregator {
         DeaggregatedRecord[] records = new DeaggregatedRecord[parsed.count];
         int outside = 0;
         for (int i = 0; i < parsed.count; i++) {
-            int pkIndex = parsed.partitionKeyIndexes[i];
-            int ehkIndex = parsed.explicitHashKeyIndexes[i];
-            int offset = parsed.dataOffsets[i];
-            byte[] data = Arrays.copyOfRange(bytes, offset, offset + parsed.dataLengths[i]);
+            int pkIndex = parsed.partitionKeyIndex(i);
+            int ehkIndex = parsed.explicitHashKeyIndex(i);
+            int offset = parsed.dataOffset(i);
+            byte[] data = Arrays.copyOfRange(bytes, offset, offset + parsed.dataLength(i));
             String partitionKey = parsed.partitionKeys.get(pkIndex);
             String explicitHashKey = ehkIndex < 0 ? null : parsed.explicitHashKeys.get(ehkIndex);
             boolean isOutside = rangeCheck != null

@@ -11,16 +11,14 @@ final class ParsedAggregate {
 
     /** Larger instances are not kept, so a thread holds at most a few hundred KiB. */
     private static final int KEEP_CAPACITY = 16_384;
+    private static final int FIELDS = 4;
     private static final ThreadLocal<ParsedAggregate> LOCAL = ThreadLocal.withInitial(ParsedAggregate::new);
 
     final Keys partitionKeys = new Keys();
     final Keys explicitHashKeys = new Keys();
     int count;
-    int[] partitionKeyIndexes = new int[8];
-    /** -1 when the record has no explicit hash key. */
-    int[] explicitHashKeyIndexes = new int[8];
-    int[] dataOffsets = new int[8];
-    int[] dataLengths = new int[8];
+    /** Per user record, {@value #FIELDS} ints in a row: see the accessors below. */
+    private int[] records = new int[8 * FIELDS];
 
     /** An empty instance for this thread; give it back with {@link #release()} when done. */
     static ParsedAggregate acquire() {
@@ -38,7 +36,7 @@ final class ParsedAggregate {
 
     /** Drops references to this aggregate's strings; forgets the instance if it grew large. */
     void release() {
-        if (dataOffsets.length > KEEP_CAPACITY || partitionKeys.size() > KEEP_CAPACITY
+        if (records.length > KEEP_CAPACITY * FIELDS || partitionKeys.size() > KEEP_CAPACITY
                 || explicitHashKeys.size() > KEEP_CAPACITY) {
             LOCAL.remove();
         } else {
@@ -48,18 +46,34 @@ final class ParsedAggregate {
     }
 
     void addRecord(int pkIndex, int ehkIndex, int dataOffset, int dataLength) {
-        if (count == dataOffsets.length) {
-            int capacity = count * 2;
-            partitionKeyIndexes = Arrays.copyOf(partitionKeyIndexes, capacity);
-            explicitHashKeyIndexes = Arrays.copyOf(explicitHashKeyIndexes, capacity);
-            dataOffsets = Arrays.copyOf(dataOffsets, capacity);
-            dataLengths = Arrays.copyOf(dataLengths, capacity);
+        int at = count * FIELDS;
+        if (at == records.length) {
+            records = Arrays.copyOf(records, at * 2);
         }
-        partitionKeyIndexes[count] = pkIndex;
-        explicitHashKeyIndexes[count] = ehkIndex;
-        dataOffsets[count] = dataOffset;
-        dataLengths[count] = dataLength;
+        records[at] = pkIndex;
+        records[at + 1] = ehkIndex;
+        records[at + 2] = dataOffset;
+        records[at + 3] = dataLength;
         count++;
+    }
+
+    /** The index of record {@code i}'s partition key in {@link #partitionKeys}. */
+    int partitionKeyIndex(int i) {
+        return records[i * FIELDS];
+    }
+
+    /** The index of record {@code i}'s explicit hash key in {@link #explicitHashKeys}; -1 when it has none. */
+    int explicitHashKeyIndex(int i) {
+        return records[i * FIELDS + 1];
+    }
+
+    /** Where record {@code i}'s data starts in the input. */
+    int dataOffset(int i) {
+        return records[i * FIELDS + 2];
+    }
+
+    int dataLength(int i) {
+        return records[i * FIELDS + 3];
     }
 
     /** A key table as read: a growable array of strings (no list wrapper on the hot path). */
