@@ -2,12 +2,15 @@ package io.shardwise.consumer;
 
 import io.shardwise.kinesis.StreamReference;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.ConsumerStatus;
 import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.kinesis.model.StartingPosition;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHandler;
 
 /**
  * The enhanced fan-out consumer of this application: registered once (idempotently: an existing
@@ -27,6 +30,12 @@ final class FanOutRegistration {
         this.kinesis = kinesis;
         this.stream = stream;
         this.consumerName = consumerName;
+    }
+
+    /** Subscribes to one shard as this consumer, registering it first if needed; the future ends with the subscription. */
+    CompletableFuture<Void> subscribe(String shardId, StartingPosition position, SubscribeToShardResponseHandler handler) {
+        String arn = consumerArn();
+        return kinesis.subscribeToShard(b -> b.consumerARN(arn).shardId(shardId).startingPosition(position), handler);
     }
 
     /** The consumer ARN, registering and waiting for ACTIVE on first use. */

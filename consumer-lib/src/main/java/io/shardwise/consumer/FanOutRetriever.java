@@ -10,7 +10,6 @@ import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.StartingPosition;
@@ -42,7 +41,6 @@ final class FanOutRetriever implements Retriever {
     private record Completed() implements Signal {
     }
 
-    private final KinesisAsyncClient kinesis;
     private final FanOutRegistration registration;
     private final ReadStart start;
     private final StopSignal stop;
@@ -58,15 +56,13 @@ final class FanOutRetriever implements Retriever {
     private long subscribedAtNanos;
     private boolean awaitingFirstEvent;
 
-    FanOutRetriever(KinesisAsyncClient kinesis, FanOutRegistration registration, ReadStart start, StopSignal stop) {
-        this(kinesis, registration, start, stop, RENEW_AFTER);
+    FanOutRetriever(FanOutRegistration registration, ReadStart start, StopSignal stop) {
+        this(registration, start, stop, RENEW_AFTER);
     }
 
     /** {@code renewAfter}: how long a subscription is used before it is renewed (tests shorten it). */
-    FanOutRetriever(KinesisAsyncClient kinesis, FanOutRegistration registration, ReadStart start, StopSignal stop,
-                    Duration renewAfter) {
+    FanOutRetriever(FanOutRegistration registration, ReadStart start, StopSignal stop, Duration renewAfter) {
         this.renewAfter = renewAfter;
-        this.kinesis = kinesis;
         this.registration = registration;
         this.start = start;
         this.stop = stop;
@@ -159,24 +155,23 @@ final class FanOutRetriever implements Retriever {
     }
 
     private void subscribe() {
-        String consumerArn = registration.consumerArn();
         BlockingQueue<Signal> queue = new ArrayBlockingQueue<>(4);
-        StartingPosition position = startingPosition();
         EventSubscriber subscriber = new EventSubscriber(queue);
-        current = subscriber;
         SubscribeToShardResponseHandler handler = SubscribeToShardResponseHandler.builder()
                 .onError(error -> queue.offer(new Failed(error)))
                 .subscriber(() -> subscriber)
                 .build();
+        // Throws before anything here changes when the consumer cannot be registered: the next call retries.
+        var subscription = registration.subscribe(start.shardId(), startingPosition(), handler);
+        current = subscriber;
         signals = queue;
         subscribedAtNanos = System.nanoTime();
         awaitingFirstEvent = true;
-        kinesis.subscribeToShard(b -> b.consumerARN(consumerArn).shardId(start.shardId()).startingPosition(position), handler)
-                .whenComplete((ok, error) -> {
-                    if (error != null) {
-                        queue.offer(new Failed(error));
-                    }
-                });
+        subscription.whenComplete((ok, error) -> {
+            if (error != null) {
+                queue.offer(new Failed(error));
+            }
+        });
     }
 
     private StartingPosition startingPosition() {

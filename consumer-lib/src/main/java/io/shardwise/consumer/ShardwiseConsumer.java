@@ -210,7 +210,7 @@ public final class ShardwiseConsumer implements AutoCloseable {
     private RetrieverFactory retrievers(StreamReference stream, InitialPosition initialPosition) {
         if (settings.retrievalMode() == RetrievalMode.FAN_OUT) {
             FanOutRegistration registration = new FanOutRegistration(kinesis, stream, settings.fanOutConsumerName());
-            return (shardId, start, stop) -> new FanOutRetriever(kinesis, registration,
+            return (shardId, start, stop) -> new FanOutRetriever(registration,
                     new ReadStart(shardId, start, initialPosition.timestamp()), stop);
         }
         return (shardId, start, stop) -> new PollingRetriever(kinesis, stream,

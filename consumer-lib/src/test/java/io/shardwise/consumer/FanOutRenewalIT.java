@@ -44,7 +44,7 @@ class FanOutRenewalIT {
         }
         ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor();
         List<String> received = new ArrayList<>();
-        try (FanOutRetriever retriever = new FanOutRetriever(kinesis, registration,
+        try (FanOutRetriever retriever = new FanOutRetriever(registration,
                 new ReadStart(shardId, Checkpoint.TRIM_HORIZON, null), stop, Duration.ofSeconds(3))) {
             // One batch per second, so the writes span three renewals.
             for (int b = 0; b < BATCHES; b++) {
