@@ -50,10 +50,8 @@ final class ShardSync implements LeaseSync {
 
     private final KinesisAsyncClient kinesis;
     private final StreamScope scope;
-    private final StreamReference stream;
     private final ListShardsPager pager;
     private final LeaseStore table;
-    private final InitialPosition initialPosition;
     private final ConsumerMetrics metrics;
     private volatile List<HashKeyRange> streamHoles = List.of();
 
@@ -66,10 +64,9 @@ final class ShardSync implements LeaseSync {
         this.metrics = metrics;
         this.kinesis = kinesis;
         this.scope = scope;
-        this.stream = scope.ref();
-        this.pager = stream == null ? null : new ListShardsPager(stream, b -> b.overrideConfiguration(KinesisCalls::timeout));
+        this.pager = scope.ref() == null ? null
+                : new ListShardsPager(scope.ref(), b -> b.overrideConfiguration(KinesisCalls::timeout));
         this.table = table;
-        this.initialPosition = scope.initialPosition();
     }
 
     @Override
@@ -111,7 +108,7 @@ final class ShardSync implements LeaseSync {
                     shard.hashKeyRange().endingHashKey())) {
                 created++;
                 leased.add(shard.shardId());
-                log.info("Created lease for {} of {} at {}{}", shard.shardId(), stream.label(), start,
+                log.info("Created lease for {} of {} at {}{}", shard.shardId(), scope.ref().label(), start,
                         parentLeased ? " (its parent has a lease)" : "");
             }
         }
@@ -138,7 +135,7 @@ final class ShardSync implements LeaseSync {
                     .allMatch(s -> leased.contains(s.shardId()));
             if (childrenLeased && table.deleteFinished(lease.leaseKey())) {
                 log.info("Removed the finished lease of {}: {} no longer lists the shard", lease.leaseKey(),
-                        stream.label());
+                        scope.ref().label());
             }
         }
     }
@@ -151,7 +148,7 @@ final class ShardSync implements LeaseSync {
 
     /** Where a new lease of {@code shard} starts (see the class comment), or null when it gets none. */
     private Checkpoint startOf(Shard shard, boolean parentLeased) {
-        Checkpoint initial = initialPosition.checkpoint();
+        Checkpoint initial = scope.initialPosition().checkpoint();
         if (!initial.equals(Checkpoint.LATEST)) {
             return initial;
         }
@@ -172,12 +169,12 @@ final class ShardSync implements LeaseSync {
         metrics.hashKeyRangeHoles(holes.size());
         if (!holes.isEmpty()) {
             log.warn("The open shards of {} per ListShards leave hash key ranges uncovered: {}; no lease can"
-                    + " cover them, the next shard sync checks again", stream.label(), holes);
+                    + " cover them, the next shard sync checks again", scope.ref().label(), holes);
         }
         List<String> unleased = open.stream().map(Shard::shardId).filter(id -> !leased.contains(id)).toList();
         if (!unleased.isEmpty()) {
             log.warn("Open shards {} of {} still have no lease; the next shard sync retries", unleased,
-                    stream.label());
+                    scope.ref().label());
         }
     }
 
