@@ -20,9 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -78,14 +76,14 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    Console console;
 
     @Override
     public Integer call() throws Exception {
         long startMillis = System.currentTimeMillis();
         validate();
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = console.out();
         DemoView view = new DemoView(out, Terminal.standardOutput() && !json);
         Target target = Target.chosen(connection, System.getenv());
         if (target != null) {
@@ -259,7 +257,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 producer.flush().get(DRAIN_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             }
-            view.event("producer done: " + tally.sent() + " records acknowledged");
+            view.event("producer done: " + tally.progress().sent() + " records acknowledged");
         }
 
         private void schedule(ScheduledExecutorService scheduler, long delayMillis, Step step) {
@@ -328,8 +326,7 @@ final class DemoCommand implements Callable<Integer> {
                     view.event(String.format(Locale.ROOT, "failover: every shard of %s processing again %.2f s after"
                             + " the kill", child.workerId(), sofar.failoverSeconds()));
                 }
-                view.status(tally.sent(), tally.received(), tally.sendFailures(), tally.lagByShard(),
-                        DemoLeases.activeByOwner(table));
+                view.status(tally.progress(), DemoLeases.activeByOwner(table));
             } catch (RuntimeException e) {
                 view.event("could not read the lease table: " + e.getMessage());
             }

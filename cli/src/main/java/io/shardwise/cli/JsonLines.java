@@ -18,6 +18,11 @@ final class JsonLines {
         return MAPPER.createObjectNode();
     }
 
+    /** A record as an object: its components, in their order, are the keys. */
+    static ObjectNode object(Record record) {
+        return MAPPER.valueToTree(record);
+    }
+
     static String write(ObjectNode node) {
         try {
             return MAPPER.writeValueAsString(node);
