@@ -75,10 +75,8 @@ final class AggregateCommand implements Callable<Integer> {
     }
 
     private static ObjectNode kinesisRecordLine(KinesisRecord record) {
-        ObjectNode json = JsonLines.object();
-        json.put("partitionKey", record.partitionKey());
-        json.put("explicitHashKey", record.explicitHashKey());
-        json.put("data", JsonLines.base64(record.data()));
+        ObjectNode json = JsonLines.putRecord(JsonLines.object(), record.partitionKey(), record.explicitHashKey(),
+                record.data());
         json.put("userRecords", record.userRecordCount());
         return json;
     }

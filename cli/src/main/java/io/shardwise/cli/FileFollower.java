@@ -115,8 +115,7 @@ final class FileFollower {
     }
 
     Counts counts() {
-        return new Counts(files.everFollowed(), delivery.sent(), delivery.acknowledged(), delivery.sentAgain(),
-                delivery.skipped(), randomKeys);
+        return delivery.counts(files.everFollowed(), randomKeys);
     }
 
     /** Lines sent and not yet covered by the state file (at most {@code maxUnacknowledged}). */

@@ -61,10 +61,8 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private static ObjectNode userRecordLine(DeaggregatedRecord record) {
-        ObjectNode json = JsonLines.object();
-        json.put("partitionKey", record.partitionKey());
-        json.put("explicitHashKey", record.explicitHashKey());
-        json.put("data", JsonLines.base64(record.data()));
+        ObjectNode json = JsonLines.putRecord(JsonLines.object(), record.partitionKey(), record.explicitHashKey(),
+                record.data());
         json.put("subSequenceNumber", record.subSequenceNumber());
         json.put("aggregated", true);
         return json;

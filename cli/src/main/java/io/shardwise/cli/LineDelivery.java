@@ -61,20 +61,9 @@ final class LineDelivery {
         return toSendAgain.isEmpty();
     }
 
-    long sent() {
-        return sent;
-    }
-
-    long sentAgain() {
-        return sentAgain;
-    }
-
-    long acknowledged() {
-        return acknowledged.get();
-    }
-
-    long skipped() {
-        return skipped.get();
+    /** What was sent so far, with the follower's own figures: the files it followed, the lines without a key. */
+    FileFollower.Counts counts(int files, long randomKeys) {
+        return new FileFollower.Counts(files, sent, acknowledged.get(), sentAgain, skipped.get(), randomKeys);
     }
 
     /** The failures since the last call, at most one note per kind of failure, with a count. */

@@ -14,33 +14,26 @@ import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
  */
 final class PutProducer implements AutoCloseable {
 
-    private final KinesisClient kinesis;
-    private final KinesisAsyncClient async;
+    private final KinesisAsyncClient client;
     private final KinesisProducer producer;
 
-    private PutProducer(KinesisClient kinesis, KinesisAsyncClient async, KinesisProducer producer) {
-        this.kinesis = kinesis;
-        this.async = async;
+    private PutProducer(KinesisAsyncClient client, KinesisProducer producer) {
+        this.client = client;
         this.producer = producer;
     }
 
     /** The producer for {@code stream} at {@code target}, with at most {@code maxBufferedBytes} buffered (null: its default). */
     static PutProducer open(Target target, String stream, Long maxBufferedBytes) {
-        KinesisClient kinesis = target.kinesisClient();
-        KinesisAsyncClient async = null;
+        requireStream(target, stream);
+        KinesisAsyncClient client = target.kinesisAsyncClient();
         try {
-            async = target.kinesisAsyncClient();
-            requireStream(kinesis, target, stream);
-            KinesisProducer.Builder builder = KinesisProducer.builder().stream(stream).client(async);
+            KinesisProducer.Builder builder = KinesisProducer.builder().stream(stream).client(client);
             if (maxBufferedBytes != null) {
                 builder.maxBufferedBytes(maxBufferedBytes);
             }
-            return new PutProducer(kinesis, async, builder.build());
+            return new PutProducer(client, builder.build());
         } catch (RuntimeException e) {
-            if (async != null) {
-                async.close();
-            }
-            kinesis.close();
+            client.close();
             throw e;
         }
     }
@@ -58,22 +51,18 @@ final class PutProducer implements AutoCloseable {
         }
     }
 
-    /** Closes the producer (it sends what it still buffers), then the clients. */
+    /** Closes the producer (it sends what it still buffers), then its client. */
     @Override
     public void close() {
         try {
             producer.close();
         } finally {
-            try {
-                async.close();
-            } finally {
-                kinesis.close();
-            }
+            client.close();
         }
     }
 
-    private static void requireStream(KinesisClient kinesis, Target target, String stream) {
-        try {
+    private static void requireStream(Target target, String stream) {
+        try (KinesisClient kinesis = target.kinesisClient()) {
             kinesis.describeStreamSummary(b -> b.streamName(stream));
         } catch (ResourceNotFoundException e) {
             throw new CliException("stream " + stream + " does not exist at " + target.description()

@@ -93,9 +93,7 @@ final class TailCommand implements Callable<Integer> {
         json.put("shardId", tail.shardId());
         json.put("sequenceNumber", r.sequenceNumber());
         json.put("subSequenceNumber", r.subSequenceNumber());
-        json.put("partitionKey", r.partitionKey());
-        json.put("explicitHashKey", r.explicitHashKey());
-        json.put("data", JsonLines.base64(r.data()));
+        JsonLines.putRecord(json, r.partitionKey(), r.explicitHashKey(), r.data());
         json.put("approximateArrivalTimestamp", tail.arrival() == null ? null : tail.arrival().toString());
         json.put("aggregated", r.aggregated());
         return JsonLines.write(json);
