@@ -8,11 +8,8 @@ import io.shardwise.aggregation.UserRecord;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** Packs JSON lines of user records into KPL aggregates, one JSON line per Kinesis record. */
 @Command(name = "aggregate", mixinStandardHelpOptions = true,
@@ -36,15 +33,12 @@ final class AggregateCommand implements Callable<Integer> {
             description = "Shard count of the target stream (uniform hash key ranges). Default: ${DEFAULT-VALUE}.")
     private int shards;
 
-    @ParentCommand
-    private Shardwise parent;
-
-    @Spec
-    private CommandSpec spec;
+    @Mixin
+    private Console console;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = console.out();
         UniformShards shardMap;
         OrderedAggregation aggregation;
         try {
@@ -52,9 +46,9 @@ final class AggregateCommand implements Callable<Integer> {
             aggregation = new OrderedAggregation(maxBytes, maxRecords,
                     record -> out.println(JsonLines.write(kinesisRecordLine(record))));
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+            throw console.usageError(e);
         }
-        InputLines.forEach(null, parent.in(), (number, line) -> {
+        InputLines.forEach(null, console.in(), (number, line) -> {
             UserRecord record = userRecord(number, line);
             int shard;
             try {
@@ -81,10 +75,8 @@ final class AggregateCommand implements Callable<Integer> {
     }
 
     private static ObjectNode kinesisRecordLine(KinesisRecord record) {
-        ObjectNode json = JsonLines.object();
-        json.put("partitionKey", record.partitionKey());
-        json.put("explicitHashKey", record.explicitHashKey());
-        json.put("data", JsonLines.base64(record.data()));
+        ObjectNode json = JsonLines.putRecord(JsonLines.object(), record.partitionKey(), record.explicitHashKey(),
+                record.data());
         json.put("userRecords", record.userRecordCount());
         return json;
     }

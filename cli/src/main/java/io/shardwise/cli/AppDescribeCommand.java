@@ -5,9 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
@@ -31,13 +29,13 @@ final class AppDescribeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON document instead of tables.")
     boolean json;
 
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    Console console;
 
     @Override
     public Integer call() {
-        Target target = Target.required(app.connection, System.getenv(), "app describe");
-        PrintWriter out = spec.commandLine().getOut();
+        Target target = app.connection.required("app describe");
+        PrintWriter out = console.out();
         try (DynamoDbClient dynamo = target.dynamoDbClient(); KinesisClient kinesis = target.kinesisClient()) {
             AppOptions.Sampled sampled = AppOptions.sampled(new AppTables(dynamo, app.application), app.sample());
             List<Shard> shards = stream == null ? null : listShards(kinesis, stream, target);

@@ -187,14 +187,7 @@ final class AppDescription {
             }
         }
         ArrayNode workerArray = root.putArray("workers");
-        for (WorkerLine w : workers) {
-            ObjectNode o = workerArray.addObject();
-            o.put("workerId", w.workerId());
-            o.put("kind", w.kind());
-            o.put("live", w.live());
-            o.put("livenessAgeMillis", w.livenessAgeMillis());
-            o.put("leaseCount", w.leaseCount());
-        }
+        workers.forEach(w -> workerArray.add(JsonLines.object(w)));
         return root;
     }
 

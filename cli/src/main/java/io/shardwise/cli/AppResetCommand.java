@@ -9,9 +9,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Shard;
@@ -47,8 +45,8 @@ final class AppResetCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Reset even while workers are live (they may overwrite it).")
     boolean force;
 
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    Console console;
 
     static final class Destination {
         @Option(names = "--to-timestamp", paramLabel = "TIME",
@@ -73,8 +71,8 @@ final class AppResetCommand implements Callable<Integer> {
             throw new CliException(shard == null ? "--to-sequence needs --shard ID" : "--shard goes with --to-sequence only");
         }
         AppCheckpoint sequence = to.sequence == null ? null : AppCheckpoint.parseOption(to.sequence);
-        Target target = Target.required(app.connection, System.getenv(), "app reset");
-        PrintWriter out = spec.commandLine().getOut();
+        Target target = app.connection.required("app reset");
+        PrintWriter out = console.out();
         try (DynamoDbClient dynamo = target.dynamoDbClient(); KinesisClient kinesis = target.kinesisClient()) {
             AppTables tables = new AppTables(dynamo, app.application);
             AppOptions.Sampled sampled = AppOptions.sampled(tables, app.sample());

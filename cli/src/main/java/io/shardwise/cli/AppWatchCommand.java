@@ -14,9 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** A live view of an application: throughput, lag per shard, leases per worker. */
@@ -37,8 +35,8 @@ final class AppWatchCommand implements Callable<Integer> {
     @Option(names = "--count", paramLabel = "N", description = "Stop after N views.")
     Integer count;
 
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    Console console;
 
     @Override
     public Integer call() {
@@ -49,8 +47,8 @@ final class AppWatchCommand implements Callable<Integer> {
             throw new CliException("--count must be at least 1: got " + count);
         }
         Duration interval = Duration.ofMillis(Math.round(intervalSeconds * 1000));
-        Target target = Target.required(app.connection, System.getenv(), "app watch");
-        PrintWriter out = spec.commandLine().getOut();
+        Target target = app.connection.required("app watch");
+        PrintWriter out = console.out();
         boolean live = Terminal.standardOutput();
         long start = System.nanoTime();
         try (DynamoDbClient dynamo = target.dynamoDbClient()) {

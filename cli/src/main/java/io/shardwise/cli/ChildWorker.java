@@ -97,10 +97,6 @@ final class ChildWorker implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
-    boolean alive() {
-        return process.isAlive();
-    }
-
     /** Ends the worker gracefully (its standard input closes), killing it if it does not stop in time. */
     @Override
     public void close() throws InterruptedException {

@@ -17,4 +17,9 @@ final class ConnectionOptions {
 
     @Option(names = "--dynamodb-endpoint", paramLabel = "URL", description = "DynamoDB endpoint for the lease table.")
     URI dynamoDbEndpoint;
+
+    /** Where {@code command} runs: these options, else the environment; an error naming both when neither says. */
+    Target required(String command) {
+        return Target.required(this, System.getenv(), command);
+    }
 }

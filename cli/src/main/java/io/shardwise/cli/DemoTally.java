@@ -28,6 +28,10 @@ import java.util.TreeMap;
  */
 final class DemoTally {
 
+    /** What the demo shows while it runs: sent (acknowledged), received, failed sends, and the lag by shard. */
+    record Progress(long sent, long received, long sendFailures, Map<String, Long> lagByShard) {
+    }
+
     private final Map<String, Set<Long>> deliveredByKey = new HashMap<>();
     private final Map<String, Set<Long>> acknowledgedByKey = new HashMap<>();
     private final Map<String, Long> highestByKey = new HashMap<>();
@@ -127,16 +131,9 @@ final class DemoTally {
         return failoverShards == null ? Set.of() : Set.copyOf(failoverShards);
     }
 
-    synchronized long sent() {
-        return sent;
-    }
-
-    synchronized long received() {
-        return received;
-    }
-
-    synchronized long sendFailures() {
-        return sendFailures;
+    /** The running counts, read at one moment. */
+    synchronized Progress progress() {
+        return new Progress(sent, received, sendFailures, lagByShard());
     }
 
     /** Acknowledged but not yet delivered, per shard the producer stored them in. */

@@ -56,11 +56,10 @@ final class DemoView {
     }
 
     /** Counts, lag by shard and leases by worker (a worker id mapped to its shards). */
-    synchronized void status(long sent, long processed, long sendFailures, Map<String, Long> lag,
-                             Map<String, Set<String>> leases) {
-        String counts = String.format(Locale.ROOT, "sent %d, processed %d%s", sent, processed,
-                sendFailures == 0 ? "" : ", send failures " + sendFailures);
-        String lags = lag.entrySet().stream().map(e -> shortShard(e.getKey()) + ":" + e.getValue())
+    synchronized void status(DemoTally.Progress progress, Map<String, Set<String>> leases) {
+        String counts = String.format(Locale.ROOT, "sent %d, processed %d%s", progress.sent(), progress.received(),
+                progress.sendFailures() == 0 ? "" : ", send failures " + progress.sendFailures());
+        String lags = progress.lagByShard().entrySet().stream().map(e -> shortShard(e.getKey()) + ":" + e.getValue())
                 .collect(Collectors.joining(" "));
         String owners = leases.entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue().stream().map(DemoView::shortShard)

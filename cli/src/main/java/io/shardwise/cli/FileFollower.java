@@ -3,30 +3,14 @@ package io.shardwise.cli;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Follows files as the Kinesis Agent does, and sends their lines through a {@link LineSender}:
@@ -48,6 +32,9 @@ import java.util.stream.Stream;
  * At most {@code maxUnacknowledged} lines are sent and not covered by the state file at any time:
  * after a crash, those are the only lines a restart can send a second time.</li>
  * </ul>
+ * The parts: {@link FollowedFiles} knows which files are followed and in which generation,
+ * {@link FollowedFile} reads one file's lines, {@link LineDelivery} sends them and takes their
+ * outcomes, {@link FollowState} is the state file; this class runs the looks and the checkpoints.
  * Not thread-safe: one thread calls {@link #pollOnce()}/{@link #run()}; {@link #stop()} may come from any.
  */
 final class FileFollower {
@@ -90,33 +77,18 @@ final class FileFollower {
     private static final int KEY_PROBLEMS_SHOWN = 10;
 
     private final Settings settings;
-    private final FileGlobs globs;
     private final FollowState state;
-    private final LineSender sender;
+    private final Closeable lock;
+    private final FollowedFiles files;
+    private final LineDelivery delivery;
     private final PartitionKeys keys;
     private final Consumer<String> notes;
     private final ByteBuffer buffer = ByteBuffer.allocate(FollowedFile.MAX_LINE_BYTES + 1);
-    private final Closeable lock;
-
-    /** The current generation of every followed file, by file key. */
-    private final Map<String, FollowedFile> files = new LinkedHashMap<>();
-    /** Generations no longer read (truncated, or gone) whose sent lines are not all covered yet. */
-    private final List<FollowedFile> retired = new ArrayList<>();
-    private final Set<String> unreadable = new HashSet<>();
-    private final Set<String> everFollowed = new HashSet<>();
-    /** The saved state until the first look has matched it to files. */
-    private Map<String, FollowState.Entry> saved;
+    /** Notified on every acknowledgement or failure, and on {@link #stop()}. */
+    private final Object progress = new Object();
     private List<FollowState.Entry> lastSaved = List.of();
     /** Lines sent whose acknowledgement the state file does not hold yet. */
     private int unacknowledged;
-
-    private final Queue<FollowedFile.SentLine> toSendAgain = new ConcurrentLinkedQueue<>();
-    private final Queue<String> failures = new ConcurrentLinkedQueue<>();
-    private final Object progress = new Object();
-    private final AtomicLong acknowledged = new AtomicLong();
-    private final AtomicLong skipped = new AtomicLong();
-    private long sent;
-    private long sentAgain;
     private long randomKeys;
     private long lineNumber;
     private volatile boolean stopping;
@@ -125,13 +97,13 @@ final class FileFollower {
     FileFollower(Settings settings, LineSender sender, PartitionKeys keys, Consumer<String> notes) throws IOException {
         this.settings = settings;
         this.state = new FollowState(settings.stateFile());
-        this.globs = new FileGlobs(settings.patterns(), Set.of(state.file(), state.temporaryFile(), state.lockFile()));
-        this.sender = sender;
         this.keys = keys;
         this.notes = notes;
+        this.delivery = new LineDelivery(sender, this::wakeUp);
+        FileGlobs globs = new FileGlobs(settings.patterns(), Set.of(state.file(), state.temporaryFile(), state.lockFile()));
         this.lock = state.lock();
         try {
-            this.saved = state.load();
+            this.files = new FollowedFiles(globs, state.load(), notes);
         } catch (RuntimeException e) {
             lock.close();
             throw e;
@@ -143,7 +115,7 @@ final class FileFollower {
     }
 
     Counts counts() {
-        return new Counts(everFollowed.size(), sent, acknowledged.get(), sentAgain, skipped.get(), randomKeys);
+        return delivery.counts(files.everFollowed(), randomKeys);
     }
 
     /** Lines sent and not yet covered by the state file (at most {@code maxUnacknowledged}). */
@@ -167,19 +139,17 @@ final class FileFollower {
     /** Ends {@link #run(Duration)} after the current look; callable from any thread (a shutdown hook). */
     void stop() {
         stopping = true;
-        synchronized (progress) {
-            progress.notifyAll();
-        }
+        wakeUp();
     }
 
     /** One look: returns whether lines are left to read now (a limit stopped the reading). */
     boolean pollOnce() throws IOException {
-        look();
-        sendAgain();
+        files.look();
+        delivery.sendAgain();
         checkpoint(); // acknowledgements since the last look make room in the window
         boolean more = read();
         checkpoint();
-        reportFailures();
+        delivery.reportFailures(notes);
         return more;
     }
 
@@ -188,16 +158,16 @@ final class FileFollower {
      * ones again), writes the state a last time and closes the files.
      */
     void finish(Duration timeout) throws IOException, InterruptedException {
-        sender.flush();
+        delivery.flush();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!allAcknowledged() && System.nanoTime() < deadline) {
-            sendAgain();
+            delivery.sendAgain();
             checkpoint();
-            reportFailures();
+            delivery.reportFailures(notes);
             pause(50);
         }
         checkpoint();
-        reportFailures();
+        delivery.reportFailures(notes);
         if (!allAcknowledged()) {
             notes.accept(unacknowledged + " sent lines had no acknowledgement within " + timeout.toSeconds()
                     + " s: the state file does not cover them, so the next run sends them again");
@@ -211,157 +181,27 @@ final class FileFollower {
             return;
         }
         closed = true;
-        for (FollowedFile file : files.values()) {
-            file.channel.close();
-        }
+        files.close();
         lock.close();
     }
 
-    private void look() throws IOException {
-        Map<String, Path> matched = new LinkedHashMap<>();
-        for (Path path : globs.matches()) {
-            String key = fileKey(path);
-            if (key != null) { // else gone since the listing
-                matched.putIfAbsent(key, path);
-            }
-        }
-        // the files already followed first, so a rotation reads as "renamed", then "new file"
-        for (FollowedFile file : files.values()) {
-            Path path = matched.get(file.fileKey);
-            file.inGlob = path != null;
-            if (path != null && !file.path.equals(path)) {
-                notes.accept(file.path + " is now " + path + " (renamed): still followed");
-                file.path = path;
-            }
-        }
-        for (Map.Entry<String, Path> match : matched.entrySet()) {
-            if (!files.containsKey(match.getKey())) {
-                open(match.getValue(), match.getKey(), true);
-            }
-        }
-        Set<String> seen = matched.keySet();
-        if (saved != null) {
-            findRotatedWhileStopped(seen);
-            saved = null;
-        }
-    }
-
-    /** A file the state knows that no FILE_OR_GLOB matches now: renamed in its directory while stopped? */
-    private void findRotatedWhileStopped(Set<String> seen) throws IOException {
-        for (FollowState.Entry entry : List.copyOf(saved.values())) {
-            if (seen.contains(entry.fileKey())) {
-                continue;
-            }
-            Path directory = Path.of(entry.path()).getParent();
-            Path found = null;
-            if (directory != null && Files.isDirectory(directory)) {
-                try (Stream<Path> list = Files.list(directory)) {
-                    for (Path candidate : (Iterable<Path>) list::iterator) {
-                        if (FileGlobs.isRegularFile(candidate) && entry.fileKey().equals(fileKey(candidate))) {
-                            found = candidate;
-                            break;
-                        }
-                    }
-                }
-            }
-            if (found != null) {
-                notes.accept(entry.path() + " was renamed to " + found + " while stopped: reading it to its end");
-                open(found, entry.fileKey(), false);
-            } else {
-                saved.remove(entry.fileKey());
-                notes.accept(entry.path() + " is gone (the state had it at byte " + entry.offset()
-                        + "): lines added to it after that were not sent");
-            }
-        }
-    }
-
-    private FollowedFile open(Path path, String key, boolean inGlob) throws IOException {
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(path, StandardOpenOption.READ);
-        } catch (NoSuchFileException gone) {
-            return null;
-        } catch (IOException e) {
-            if (unreadable.add(key)) {
-                notes.accept("cannot read " + path + " (" + e.getMessage() + "): not followed");
-            }
-            return null;
-        }
-        FollowState.Entry entry = saved == null ? null : saved.remove(key);
-        if (entry == null && saved != null) {
-            entry = samePathAndFirstKilobyte(path, channel);
-        }
-        long offset = 0;
-        if (entry != null) {
-            if (!entry.fingerprint().matches(channel)) {
-                notes.accept(path + " starts with other bytes than the file the state knew by its inode: a new file,"
-                        + " sent from its start");
-            } else if (channel.size() < entry.offset()) {
-                notes.accept(path + " holds " + channel.size() + " bytes, fewer than the " + entry.offset()
-                        + " the state had read: truncated while stopped, sent from its start");
-            } else {
-                offset = entry.offset();
-            }
-        }
-        FollowedFile file = new FollowedFile(key, path, channel, offset, Fingerprint.read(channel), inGlob);
-        files.put(key, file);
-        everFollowed.add(key);
-        notes.accept("following " + path + " from byte " + offset);
-        return file;
-    }
-
-    /**
-     * A saved entry of this path whose file key differs (the device was numbered anew, e.g. after
-     * a reboot or a remount) but whose first full kilobyte is this file's: the same file. A shorter
-     * fingerprint is too weak a proof (two small files may start alike), so such a file is new.
-     */
-    private FollowState.Entry samePathAndFirstKilobyte(Path path, FileChannel channel) throws IOException {
-        for (FollowState.Entry candidate : saved.values()) {
-            if (candidate.path().equals(path.toString()) && !candidate.fingerprint().growable()
-                    && candidate.fingerprint().matches(channel)) {
-                saved.remove(candidate.fileKey());
-                notes.accept(path + " has another file key than the state's " + candidate.fileKey()
-                        + " (device numbered anew?) but the same first " + Fingerprint.MAX_BYTES + " bytes: the same file");
-                return candidate;
-            }
-        }
-        return null;
-    }
-
+    /** Reads each file's new lines while the window has room; returns whether a limit left lines unread. */
     private boolean read() throws IOException {
         boolean more = false;
-        for (FollowedFile file : List.copyOf(files.values())) {
+        for (FollowedFile current : files.current()) {
             int room = settings.maxUnacknowledged() - unacknowledged;
             if (room <= 0) {
                 return true;
             }
-            file = checkTruncation(file);
-            FollowedFile.Progress progress = file.readLines(buffer, room, MAX_BYTES_PER_FILE_PER_LOOK, lines);
-            if (progress == FollowedFile.Progress.MORE) {
+            FollowedFile file = files.renewIfTruncated(current);
+            FollowedFile.Progress read = file.readLines(buffer, room, MAX_BYTES_PER_FILE_PER_LOOK, lines);
+            if (read == FollowedFile.Progress.MORE) {
                 more = true;
-            } else if (progress == FollowedFile.Progress.NOTHING && !file.inGlob) {
+            } else if (read == FollowedFile.Progress.NOTHING && !file.inGlob) {
                 finishGoneFile(file);
             }
         }
         return more;
-    }
-
-    /** A shorter file, or one whose first bytes changed, was truncated: a new generation reads it from 0. */
-    private FollowedFile checkTruncation(FollowedFile file) throws IOException {
-        long size = file.channel.size();
-        if (size >= file.readOffset && file.fingerprint.matches(file.channel)) {
-            if (file.fingerprint.growable() && size > file.fingerprint.length()) {
-                file.fingerprint = Fingerprint.read(file.channel);
-            }
-            return file;
-        }
-        notes.accept(file.path + " was truncated (copy-truncate?): " + file.readOffset + " bytes were read, it holds "
-                + size + " now; reading it again from byte 0");
-        retired.add(file);
-        FollowedFile fresh = new FollowedFile(file.fileKey, file.path, file.channel, 0, Fingerprint.read(file.channel),
-                file.inGlob);
-        files.put(file.fileKey, fresh);
-        return fresh;
     }
 
     /** Out of every FILE_OR_GLOB and unchanged since the last look: its last line goes, then it is closed. */
@@ -371,12 +211,10 @@ final class FileFollower {
         if (tail != null) {
             lines.line(file, tailStart, file.readOffset, tail);
         }
-        file.channel.close();
-        files.remove(file.fileKey);
-        retired.add(file);
-        notes.accept(file.path + " no longer matches (rotated away or deleted) and was read to its end: closed");
+        files.closeGone(file);
     }
 
+    /** Each line read gets its partition key and goes out; it counts as unacknowledged until a checkpoint covers it. */
     private final FollowedFile.Lines lines = new FollowedFile.Lines() {
         @Override
         public void line(FollowedFile file, long start, long end, byte[] content) {
@@ -388,102 +226,32 @@ final class FileFollower {
             FollowedFile.SentLine line = new FollowedFile.SentLine(file, start, end, key.key(), content);
             file.unacknowledged.add(line);
             unacknowledged++;
-            sent++;
-            dispatch(line);
+            delivery.send(line);
         }
 
         @Override
         public void tooLong(FollowedFile file, long start) {
-            skipped.incrementAndGet();
+            delivery.skip();
             notes.accept(file.path + " byte " + start + ": a line longer than " + FollowedFile.MAX_LINE_BYTES
                     + " bytes (the largest record) is skipped");
         }
     };
-
-    private void dispatch(FollowedFile.SentLine line) {
-        CompletableFuture<?> result;
-        try {
-            result = sender.send(line.partitionKey, line.data);
-        } catch (RuntimeException e) {
-            result = CompletableFuture.failedFuture(e);
-        }
-        result.whenComplete((ignored, failure) -> completed(line, failure));
-    }
-
-    /** On the producer's thread: marks the line, or queues it to be sent again. */
-    private void completed(FollowedFile.SentLine line, Throwable failure) {
-        if (failure == null) {
-            acknowledged.incrementAndGet();
-            line.markDone();
-        } else {
-            Throwable cause = failure instanceof CompletionException || failure instanceof ExecutionException
-                    ? failure.getCause() : failure;
-            if (sender.refusedForGood(cause)) {
-                skipped.incrementAndGet();
-                failures.add(line.file.path + " byte " + line.start + ": skipped, the stream refuses it: "
-                        + cause.getMessage());
-                line.markDone();
-            } else {
-                failures.add("sending again a line that failed: " + cause.getMessage());
-                toSendAgain.add(line);
-            }
-        }
-        synchronized (progress) {
-            progress.notifyAll();
-        }
-    }
-
-    private void sendAgain() {
-        for (FollowedFile.SentLine line = toSendAgain.poll(); line != null; line = toSendAgain.poll()) {
-            sentAgain++;
-            dispatch(line);
-        }
-    }
 
     /**
      * Writes the acknowledged offsets when they moved; then forgets the lines they cover (only
      * those: a line acknowledged while the state was being written stays counted until the next).
      */
     private void checkpoint() throws IOException {
-        Map<String, FollowState.Entry> entries = new LinkedHashMap<>();
-        Map<FollowedFile, Long> covered = new IdentityHashMap<>();
-        for (FollowedFile file : files.values()) {
-            FollowState.Entry entry = file.stateEntry();
-            entries.put(file.fileKey, entry);
-            covered.put(file, entry.offset());
+        FollowedFiles.Coverage coverage = files.coverage();
+        if (!coverage.entries().equals(lastSaved)) {
+            state.save(coverage.entries());
+            lastSaved = coverage.entries();
         }
-        for (FollowedFile file : retired) {
-            FollowState.Entry entry = file.stateEntry();
-            if (files.containsKey(file.fileKey)) {
-                // truncated: its successor owns the entry, and its bytes are gone, so no restart reads them again
-                covered.put(file, Long.MAX_VALUE);
-            } else if (!file.unacknowledged.isEmpty()) {
-                // gone: its entry stays while lines of it are unacknowledged
-                entries.putIfAbsent(file.fileKey, entry);
-                covered.put(file, entry.offset());
-            }
-        }
-        List<FollowState.Entry> snapshot = List.copyOf(entries.values());
-        if (!snapshot.equals(lastSaved)) {
-            state.save(snapshot);
-            lastSaved = snapshot;
-        }
-        covered.forEach((file, offset) -> unacknowledged -= file.dropAcknowledgedHead(offset));
-        retired.removeIf(file -> file.unacknowledged.isEmpty());
+        unacknowledged -= files.dropCovered(coverage);
     }
 
     private boolean allAcknowledged() {
-        return files.values().stream().allMatch(FollowedFile::allAcknowledged)
-                && retired.stream().allMatch(FollowedFile::allAcknowledged) && toSendAgain.isEmpty();
-    }
-
-    /** At most one note per kind of failure and look, with a count. */
-    private void reportFailures() {
-        Map<String, Integer> counted = new LinkedHashMap<>();
-        for (String failure = failures.poll(); failure != null; failure = failures.poll()) {
-            counted.merge(failure, 1, Integer::sum);
-        }
-        counted.forEach((failure, count) -> notes.accept(count == 1 ? failure : failure + " (" + count + " lines)"));
+        return files.allAcknowledged() && delivery.nothingToSendAgain();
     }
 
     private void pause(long millis) throws InterruptedException {
@@ -494,14 +262,9 @@ final class FileFollower {
         }
     }
 
-    /** The file system's identity of the file (device and inode on Unix), or null when it is gone. */
-    static String fileKey(Path path) {
-        try {
-            BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
-            Object key = attributes.fileKey();
-            return key != null ? key.toString() : path.toAbsolutePath().toString();
-        } catch (IOException gone) {
-            return null;
+    private void wakeUp() {
+        synchronized (progress) {
+            progress.notifyAll();
         }
     }
 }

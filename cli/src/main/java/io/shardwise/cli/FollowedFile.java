@@ -71,14 +71,19 @@ final class FollowedFile {
     private long sizeAtLastRead = -1;
     private boolean skippingLongLine;
 
-    FollowedFile(String fileKey, Path path, FileChannel channel, long readOffset, Fingerprint fingerprint,
-                 boolean inGlob) {
+    /** A generation that starts reading at {@code readOffset}, with the fingerprint of the file's first bytes now. */
+    FollowedFile(String fileKey, Path path, FileChannel channel, long readOffset, boolean inGlob) throws IOException {
         this.fileKey = fileKey;
         this.path = path;
         this.channel = channel;
+        this.fingerprint = Fingerprint.read(channel);
         this.readOffset = readOffset;
-        this.fingerprint = fingerprint;
         this.inGlob = inGlob;
+    }
+
+    /** The generation after a copy-truncate: the same file, channel and path, read again from byte 0. */
+    FollowedFile nextGeneration() throws IOException {
+        return new FollowedFile(fileKey, path, channel, 0, inGlob);
     }
 
     /**

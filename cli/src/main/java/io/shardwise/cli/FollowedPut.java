@@ -8,8 +8,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
  * {@code put --follow}: a {@link FileFollower} sending through a {@link KinesisProducer} until
@@ -31,41 +29,32 @@ final class FollowedPut {
     private static final Duration FINISH_TIMEOUT = Duration.ofSeconds(30);
 
     private final String stream;
-    private final Target target;
     private final FileFollower.Settings settings;
     private final PartitionKeys keys;
-    private final Long maxBufferedBytes;
-    private final PrintWriter out;
-    private final PrintWriter err;
+    private final Console console;
 
-    FollowedPut(String stream, Target target, FileFollower.Settings settings, PartitionKeys keys, Long maxBufferedBytes,
-                PrintWriter out, PrintWriter err) {
+    FollowedPut(String stream, FileFollower.Settings settings, PartitionKeys keys, Console console) {
         this.stream = stream;
-        this.target = target;
         this.settings = settings;
         this.keys = keys;
-        this.maxBufferedBytes = maxBufferedBytes;
-        this.out = out;
-        this.err = err;
+        this.console = console;
     }
 
-    int run() throws IOException, InterruptedException {
-        try (KinesisClient kinesis = target.kinesisClient(); KinesisAsyncClient async = target.kinesisAsyncClient()) {
-            PutCommand.requireStream(kinesis, target, stream);
-            try (KinesisProducer producer = PutCommand.producer(stream, async, maxBufferedBytes)) {
-                FileFollower follower = new FileFollower(settings, sender(producer), keys, this::note);
-                try {
-                    follow(producer, follower);
-                } finally {
-                    follower.close();
-                }
+    /** Follows until Ctrl-C or SIGTERM, then prints one summary line; exit code 0. */
+    int run(Target target, Long maxBufferedBytes) throws IOException, InterruptedException {
+        try (PutProducer put = PutProducer.open(target, stream, maxBufferedBytes)) {
+            FileFollower follower = new FileFollower(settings, sender(put.producer()), keys, this::note);
+            try {
+                follow(put, follower);
+            } finally {
+                follower.close();
             }
         }
         return 0;
     }
 
-    private void follow(KinesisProducer producer, FileFollower follower) throws IOException, InterruptedException {
-        PutCommand.awaitShardMap(producer);
+    private void follow(PutProducer put, FileFollower follower) throws IOException, InterruptedException {
+        put.awaitShardMap();
         note("following " + String.join(" ", settings.patterns()) + " into " + stream + " with " + keys.description()
                 + "; offsets in " + follower.stateFile() + " (Ctrl-C stops)");
         CountDownLatch finished = new CountDownLatch(1);
@@ -81,6 +70,7 @@ final class FollowedPut {
         try {
             follower.run(FINISH_TIMEOUT);
             FileFollower.Counts counts = follower.counts();
+            PrintWriter out = console.out();
             out.println("put " + counts.acknowledged() + " of " + counts.sent() + " lines from " + counts.files()
                     + " file(s) into " + stream + (counts.sentAgain() == 0 ? "" : "; " + counts.sentAgain()
                     + " sent again after a failure") + (counts.skipped() == 0 ? "" : "; " + counts.skipped()
@@ -113,6 +103,7 @@ final class FollowedPut {
     }
 
     private void note(String message) {
+        PrintWriter err = console.err();
         err.println("shardwise put: " + message);
         err.flush();
     }

@@ -8,11 +8,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
 
 /** Unpacks base64 Kinesis records, one per line, into JSON lines of user records. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
@@ -30,15 +28,12 @@ final class InspectCommand implements Callable<Integer> {
             description = "Read a Lambda Kinesis event (JSON) instead; each line also names its sequenceNumber.")
     private Path event;
 
-    @ParentCommand
-    private Shardwise parent;
-
-    @Spec
-    private CommandSpec spec;
+    @Mixin
+    private Console console;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = console.out();
         if (event != null) {
             if (file != null) {
                 throw new CliException("give either FILE or --event FILE, not both");
@@ -46,7 +41,7 @@ final class InspectCommand implements Callable<Integer> {
             LambdaEventFile.inspect(event, out);
             return 0;
         }
-        InputLines.forEach(file, parent.in(), (number, line) -> {
+        InputLines.forEach(file, console.in(), (number, line) -> {
             byte[] data = InputLines.base64(number, "the record", line);
             Deaggregation result = Deaggregator.deaggregate(null, null, data, null, null);
             if (result.aggregated()) {
@@ -66,10 +61,8 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     private static ObjectNode userRecordLine(DeaggregatedRecord record) {
-        ObjectNode json = JsonLines.object();
-        json.put("partitionKey", record.partitionKey());
-        json.put("explicitHashKey", record.explicitHashKey());
-        json.put("data", JsonLines.base64(record.data()));
+        ObjectNode json = JsonLines.putRecord(JsonLines.object(), record.partitionKey(), record.explicitHashKey(),
+                record.data());
         json.put("subSequenceNumber", record.subSequenceNumber());
         json.put("aggregated", true);
         return json;

@@ -18,6 +18,19 @@ final class JsonLines {
         return MAPPER.createObjectNode();
     }
 
+    /** A record as an object: its components, in their order, are the keys. */
+    static ObjectNode object(Record record) {
+        return MAPPER.valueToTree(record);
+    }
+
+    /** Adds what every record line holds: partitionKey, explicitHashKey (null when there is none), data in base64. */
+    static ObjectNode putRecord(ObjectNode json, String partitionKey, String explicitHashKey, byte[] data) {
+        json.put("partitionKey", partitionKey);
+        json.put("explicitHashKey", explicitHashKey);
+        json.put("data", base64(data));
+        return json;
+    }
+
     static String write(ObjectNode node) {
         try {
             return MAPPER.writeValueAsString(node);

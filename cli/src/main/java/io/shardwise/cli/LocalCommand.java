@@ -8,9 +8,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
 
 /** Runs the local engines until interrupted, for other commands, the samples and your own code. */
@@ -24,8 +23,8 @@ final class LocalCommand implements Callable<Integer> {
             description = "Create this stream at start (repeatable); SHARDS defaults to 1.")
     List<String> streams = new ArrayList<>();
 
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    Console console;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -33,7 +32,7 @@ final class LocalCommand implements Callable<Integer> {
         for (String stream : streams) {
             wanted.add(parse(stream));
         }
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = console.out();
         CountDownLatch stopped = new CountDownLatch(1);
         LocalEngines engines = LocalEngines.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -25,6 +25,16 @@ final class ResetWrites {
 
     static final int TRANSACTION_LIMIT = 100;
 
+    /** A rewrite: the new checkpoint, the counter bumped, no owner switch counted yet; no owner, no pending checkpoint. */
+    private static final String REWRITE = "SET #cp = :cp, #sub = :sub, #c = :next, #sw = :zero, #at = :at"
+            + " REMOVE #o, #p, #ps, #pst, #h, #co, #mbl";
+    private static final Map<String, String> REWRITE_NAMES = merged(
+            Map.of("#cp", LeaseSchema.CHECKPOINT, "#sub", LeaseSchema.CHECKPOINT_SUB, "#c", LeaseSchema.COUNTER,
+                    "#sw", LeaseSchema.OWNER_SWITCHES, "#at", LeaseSchema.CHECKPOINTED_AT),
+            Map.of("#o", LeaseSchema.OWNER, "#p", LeaseSchema.PENDING, "#ps", LeaseSchema.PENDING_SUB,
+                    "#pst", LeaseSchema.PENDING_STATE, "#h", LeaseSchema.HANDOFF_TO, "#co", LeaseSchema.CHECKPOINT_OWNER,
+                    "#mbl", LeaseSchema.MILLIS_BEHIND));
+
     private ResetWrites() {
     }
 
@@ -83,28 +93,19 @@ final class ResetWrites {
                     .conditionExpression("attribute_not_exists(#k)")
                     .expressionAttributeNames(Map.of("#k", LeaseSchema.LEASE_KEY)).build()).build();
         }
-        Map<String, String> names = new HashMap<>();
-        names.put("#cp", LeaseSchema.CHECKPOINT);
-        names.put("#sub", LeaseSchema.CHECKPOINT_SUB);
-        names.put("#c", LeaseSchema.COUNTER);
-        names.put("#sw", LeaseSchema.OWNER_SWITCHES);
-        names.put("#at", LeaseSchema.CHECKPOINTED_AT);
-        names.put("#o", LeaseSchema.OWNER);
-        names.put("#p", LeaseSchema.PENDING);
-        names.put("#ps", LeaseSchema.PENDING_SUB);
-        names.put("#pst", LeaseSchema.PENDING_STATE);
-        names.put("#h", LeaseSchema.HANDOFF_TO);
-        names.put("#co", LeaseSchema.CHECKPOINT_OWNER);
-        names.put("#mbl", LeaseSchema.MILLIS_BEHIND);
         Map<String, AttributeValue> values = Map.of(":cp", s(after.sequenceNumber()), ":sub", n(after.subSequenceNumber()),
                 ":c", n(change.lease().counter()), ":next", n(change.lease().counter() + 1), ":zero", n(0),
                 ":at", n(System.currentTimeMillis()));
         return TransactWriteItem.builder().update(Update.builder().tableName(table)
                 .key(Map.of(LeaseSchema.LEASE_KEY, s(change.shardId())))
-                .updateExpression("SET #cp = :cp, #sub = :sub, #c = :next, #sw = :zero, #at = :at"
-                        + " REMOVE #o, #p, #ps, #pst, #h, #co, #mbl")
-                .conditionExpression("#c = :c")
-                .expressionAttributeNames(names).expressionAttributeValues(values).build()).build();
+                .updateExpression(REWRITE).conditionExpression("#c = :c")
+                .expressionAttributeNames(REWRITE_NAMES).expressionAttributeValues(values).build()).build();
+    }
+
+    private static Map<String, String> merged(Map<String, String> set, Map<String, String> removed) {
+        Map<String, String> names = new HashMap<>(set);
+        names.putAll(removed);
+        return Map.copyOf(names);
     }
 
     private static AttributeValue s(String value) {

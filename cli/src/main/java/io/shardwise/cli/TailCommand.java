@@ -10,9 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 
@@ -45,8 +43,8 @@ final class TailCommand implements Callable<Integer> {
     @Mixin
     ConnectionOptions connection;
 
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    Console console;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -59,8 +57,8 @@ final class TailCommand implements Callable<Integer> {
         if (limit != null && limit < 1) {
             throw new CliException("--limit must be at least 1: got " + limit);
         }
-        Target target = Target.required(connection, System.getenv(), "tail");
-        PrintWriter out = spec.commandLine().getOut();
+        Target target = connection.required("tail");
+        PrintWriter out = console.out();
         long printed = 0;
         try (KinesisClient kinesis = target.kinesisClient()) {
             ShardTreeReader reader = new ShardTreeReader(kinesis, stream, start);
@@ -95,9 +93,7 @@ final class TailCommand implements Callable<Integer> {
         json.put("shardId", tail.shardId());
         json.put("sequenceNumber", r.sequenceNumber());
         json.put("subSequenceNumber", r.subSequenceNumber());
-        json.put("partitionKey", r.partitionKey());
-        json.put("explicitHashKey", r.explicitHashKey());
-        json.put("data", JsonLines.base64(r.data()));
+        JsonLines.putRecord(json, r.partitionKey(), r.explicitHashKey(), r.data());
         json.put("approximateArrivalTimestamp", tail.arrival() == null ? null : tail.arrival().toString());
         json.put("aggregated", r.aggregated());
         return JsonLines.write(json);

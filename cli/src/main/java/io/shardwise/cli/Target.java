@@ -8,6 +8,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -15,11 +16,8 @@ import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
-import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.KinesisClientBuilder;
 
 /**
  * Where a command sends its calls: AWS itself (region, default credential chain), an endpoint such
@@ -75,29 +73,23 @@ record Target(Region region, URI kinesisEndpoint, URI dynamoDbEndpoint, AwsCrede
 
     /** For the producer, which retries every call itself: the SDK's retries are off, so the two never stack. */
     KinesisAsyncClient kinesisAsyncClient() {
-        KinesisAsyncClientBuilder builder = KinesisAsyncClient.builder().region(region).credentialsProvider(credentials)
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder())
-                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()));
-        if (kinesisEndpoint != null) {
-            builder.endpointOverride(kinesisEndpoint);
-        }
-        return builder.build();
+        return pointed(KinesisAsyncClient.builder().httpClientBuilder(NettyNioAsyncHttpClient.builder())
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())), kinesisEndpoint);
     }
 
     KinesisClient kinesisClient() {
-        KinesisClientBuilder builder = KinesisClient.builder().region(region).credentialsProvider(credentials)
-                .httpClientBuilder(ApacheHttpClient.builder());
-        if (kinesisEndpoint != null) {
-            builder.endpointOverride(kinesisEndpoint);
-        }
-        return builder.build();
+        return pointed(KinesisClient.builder().httpClientBuilder(ApacheHttpClient.builder()), kinesisEndpoint);
     }
 
     DynamoDbClient dynamoDbClient() {
-        DynamoDbClientBuilder builder = DynamoDbClient.builder().region(region).credentialsProvider(credentials)
-                .httpClientBuilder(ApacheHttpClient.builder());
-        if (dynamoDbEndpoint != null) {
-            builder.endpointOverride(dynamoDbEndpoint);
+        return pointed(DynamoDbClient.builder().httpClientBuilder(ApacheHttpClient.builder()), dynamoDbEndpoint);
+    }
+
+    /** A client of this target's region and credentials, at {@code endpoint} (null: the service's own). */
+    private <B extends AwsClientBuilder<B, C>, C> C pointed(B builder, URI endpoint) {
+        builder.region(region).credentialsProvider(credentials);
+        if (endpoint != null) {
+            builder.endpointOverride(endpoint);
         }
         return builder.build();
     }

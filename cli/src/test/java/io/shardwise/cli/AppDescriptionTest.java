@@ -51,6 +51,13 @@ class AppDescriptionTest {
         assertThat(AppCheckpoint.of("SHARD_END", 0).toString()).isEqualTo("SHARD_END");
     }
 
+    @Test
+    void aWorkerIsWrittenWithItsKeysInOrder() {
+        assertThat(JsonLines.write(JsonLines.object(new AppDescription.WorkerLine("w-1", "shardwise", true, null, 2))))
+                .isEqualTo("{\"workerId\":\"w-1\",\"kind\":\"shardwise\",\"live\":true,\"livenessAgeMillis\":null,"
+                        + "\"leaseCount\":2}");
+    }
+
     private static BigInteger[] range(BigInteger start, BigInteger end) {
         return new BigInteger[] {start, end};
     }

@@ -268,7 +268,7 @@ class FileFollowerTest {
     @Test
     void aStateEntryWhoseFirstBytesDifferIsAnotherFile() throws IOException {
         append("app.log", lines("l", 0, 3));
-        String key = FileFollower.fileKey(dir.resolve("app.log"));
+        String key = FollowedFiles.fileKey(dir.resolve("app.log"));
         new FollowState(dir.resolve("state")).save(List.of(new FollowState.Entry(key, dir.resolve("app.log").toString(),
                 6, new Fingerprint(3, "0".repeat(64)))));
 
