@@ -1,7 +1,7 @@
 package io.shardwise.cli;
 
+import io.shardwise.kinesis.AwsClients;
 import io.shardwise.testkit.engines.LocalEngines;
-
 import java.net.URI;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -9,7 +9,6 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
@@ -73,8 +72,8 @@ record Target(Region region, URI kinesisEndpoint, URI dynamoDbEndpoint, AwsCrede
 
     /** For the producer, which retries every call itself: the SDK's retries are off, so the two never stack. */
     KinesisAsyncClient kinesisAsyncClient() {
-        return pointed(KinesisAsyncClient.builder().httpClientBuilder(NettyNioAsyncHttpClient.builder())
-                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())), kinesisEndpoint);
+        return pointed(AwsClients.withoutSdkRetries(KinesisAsyncClient.builder()
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder())), kinesisEndpoint);
     }
 
     KinesisClient kinesisClient() {
@@ -87,11 +86,7 @@ record Target(Region region, URI kinesisEndpoint, URI dynamoDbEndpoint, AwsCrede
 
     /** A client of this target's region and credentials, at {@code endpoint} (null: the service's own). */
     private <B extends AwsClientBuilder<B, C>, C> C pointed(B builder, URI endpoint) {
-        builder.region(region).credentialsProvider(credentials);
-        if (endpoint != null) {
-            builder.endpointOverride(endpoint);
-        }
-        return builder.build();
+        return AwsClients.target(builder, region, endpoint, credentials).build();
     }
 
     private static Region regionOrDefault() {
