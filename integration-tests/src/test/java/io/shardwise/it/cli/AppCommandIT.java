@@ -5,6 +5,7 @@ import io.shardwise.testkit.ShardwiseTest;
 import io.shardwise.testkit.StreamShards;
 import io.shardwise.testkit.TestStream;
 import io.shardwise.testkit.engines.LocalEngines;
+import io.shardwise.testkit.kcl.CheckpointingShardRecordProcessor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,13 +29,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.kinesis.exceptions.KinesisClientLibException;
-import software.amazon.kinesis.lifecycle.events.InitializationInput;
-import software.amazon.kinesis.lifecycle.events.LeaseLostInput;
 import software.amazon.kinesis.lifecycle.events.ProcessRecordsInput;
-import software.amazon.kinesis.lifecycle.events.ShardEndedInput;
-import software.amazon.kinesis.lifecycle.events.ShutdownRequestedInput;
-import software.amazon.kinesis.processor.ShardRecordProcessor;
 
 /**
  * {@code shardwise app describe / reset / watch}, run from the built jar, on a table written by a
@@ -314,41 +309,17 @@ class AppCommandIT {
     }
 
     /** A KCL processor that records each payload and checkpoints after every batch, at shard end and at shutdown. */
-    private record Checkpointing(List<String> into) implements ShardRecordProcessor {
-        @Override
-        public void initialize(InitializationInput input) {
+    private static final class Checkpointing extends CheckpointingShardRecordProcessor {
+        private final List<String> into;
+
+        Checkpointing(List<String> into) {
+            this.into = into;
         }
 
         @Override
         public void processRecords(ProcessRecordsInput input) {
             input.records().forEach(r -> into.add(StandardCharsets.UTF_8.decode(r.data()).toString()));
-            try {
-                input.checkpointer().checkpoint();
-            } catch (KinesisClientLibException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        public void leaseLost(LeaseLostInput input) {
-        }
-
-        @Override
-        public void shardEnded(ShardEndedInput input) {
-            try {
-                input.checkpointer().checkpoint();
-            } catch (KinesisClientLibException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        public void shutdownRequested(ShutdownRequestedInput input) {
-            try {
-                input.checkpointer().checkpoint();
-            } catch (KinesisClientLibException e) {
-                throw new IllegalStateException(e);
-            }
+            checkpoint(input.checkpointer());
         }
     }
 }

@@ -4,6 +4,7 @@ import io.shardwise.testkit.LeaseTableName;
 import io.shardwise.testkit.ShardwiseTest;
 import io.shardwise.testkit.TestStream;
 import io.shardwise.testkit.engines.LocalEngines;
+import io.shardwise.testkit.kcl.CheckpointingShardRecordProcessor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -21,10 +22,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.kinesis.lifecycle.events.InitializationInput;
-import software.amazon.kinesis.lifecycle.events.LeaseLostInput;
 import software.amazon.kinesis.lifecycle.events.ProcessRecordsInput;
-import software.amazon.kinesis.lifecycle.events.ShardEndedInput;
 import software.amazon.kinesis.lifecycle.events.ShutdownRequestedInput;
 import software.amazon.kinesis.processor.ShardRecordProcessor;
 import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
@@ -104,27 +102,16 @@ class KclAfterShardwiseMultiStreamIT {
     }
 
     /** Records every payload; checkpoints at each shard's end so children can start, never otherwise. */
-    private record Collecting(Set<String> seen) implements ShardRecordProcessor {
-        @Override
-        public void initialize(InitializationInput input) {
+    private static final class Collecting extends CheckpointingShardRecordProcessor {
+        private final Set<String> seen;
+
+        Collecting(Set<String> seen) {
+            this.seen = seen;
         }
 
         @Override
         public void processRecords(ProcessRecordsInput input) {
             input.records().forEach(r -> seen.add(StandardCharsets.UTF_8.decode(r.data()).toString()));
-        }
-
-        @Override
-        public void leaseLost(LeaseLostInput input) {
-        }
-
-        @Override
-        public void shardEnded(ShardEndedInput input) {
-            try {
-                input.checkpointer().checkpoint();
-            } catch (Exception e) {
-                throw new IllegalStateException("SHARD_END checkpoint failed", e);
-            }
         }
 
         @Override
