@@ -30,9 +30,9 @@ final class KclUnderLoad {
                 .overrideConfiguration(ClientOverrideConfiguration.builder().addExecutionInterceptor(writes).build())
                 .build();
              TimedWriter writer = new TimedWriter(engines.kinesisClient(), stream, rate);
-             KclPeer kcl = KclPeer.builder(app, "kcl-1").clients(engines.kinesisAsyncClient(), dynamo)
-                     .stream(stream, InitialPositionInStream.LATEST)
-                     .processors(() -> new Processor(latencies, lastByShard)).build()) {
+             KclPeer kcl = KclPeer.builder(app, "kcl-1", () -> new Processor(latencies, lastByShard))
+                     .clients(engines.kinesisAsyncClient(), dynamo).stream(stream, InitialPositionInStream.LATEST)
+                     .build()) {
             long startedAt = System.nanoTime();
             kcl.start();
             long deadline = System.currentTimeMillis() + 180_000;

@@ -147,8 +147,8 @@ public final class FleetWorkerMain {
                 .build();
         DynamoDbAsyncClient dynamo = DynamoDbAsyncClient.builder().endpointOverride(dynamoEndpoint)
                 .region(Region.US_EAST_1).credentialsProvider(CREDENTIALS).build();
-        KclPeer kcl = KclPeer.builder(app, worker).clients(kinesis, dynamo)
-                .stream(stream, InitialPositionInStream.LATEST).processors(() -> new KclProcessor(worker)).build();
+        KclPeer kcl = KclPeer.builder(app, worker, () -> new KclProcessor(worker)).clients(kinesis, dynamo)
+                .stream(stream, InitialPositionInStream.LATEST).build();
         Thread thread = new Thread(() -> {
             kcl.run();
             // The scheduler gave up (e.g. it lost the race to create the KCL 3.x migration state when

@@ -4,7 +4,6 @@ import io.shardwise.testkit.LeaseTableName;
 import io.shardwise.testkit.ShardwiseTest;
 import io.shardwise.testkit.TestStream;
 import io.shardwise.testkit.engines.LocalEngines;
-import io.shardwise.testkit.kcl.CheckpointingShardRecordProcessor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -13,8 +12,8 @@ import io.shardwise.consumer.InitialPosition;
 import io.shardwise.consumer.ShardwiseConsumer;
 import io.shardwise.consumer.StreamConfig;
 import io.shardwise.it.support.KclWorker;
+import io.shardwise.it.support.PayloadCollector;
 import io.shardwise.it.support.Reshard;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +21,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.kinesis.lifecycle.events.ProcessRecordsInput;
-import software.amazon.kinesis.lifecycle.events.ShutdownRequestedInput;
 import software.amazon.kinesis.processor.ShardRecordProcessor;
 import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
 
@@ -97,25 +94,9 @@ class KclAfterShardwiseMultiStreamIT {
 
         @Override
         public ShardRecordProcessor shardRecordProcessor(software.amazon.kinesis.common.StreamIdentifier stream) {
-            return new Collecting(seen.computeIfAbsent(stream.serialize(), s -> ConcurrentHashMap.newKeySet()));
-        }
-    }
-
-    /** Records every payload; checkpoints at each shard's end so children can start, never otherwise. */
-    private static final class Collecting extends CheckpointingShardRecordProcessor {
-        private final Set<String> seen;
-
-        Collecting(Set<String> seen) {
-            this.seen = seen;
-        }
-
-        @Override
-        public void processRecords(ProcessRecordsInput input) {
-            input.records().forEach(r -> seen.add(StandardCharsets.UTF_8.decode(r.data()).toString()));
-        }
-
-        @Override
-        public void shutdownRequested(ShutdownRequestedInput input) {
+            // Checkpoints at each shard's end so children can start, never otherwise.
+            return new PayloadCollector(seen.computeIfAbsent(stream.serialize(), s -> ConcurrentHashMap.newKeySet()),
+                    PayloadCollector.Checkpoints.AT_SHARD_END);
         }
     }
 }

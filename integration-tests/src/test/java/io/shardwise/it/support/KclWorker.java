@@ -20,6 +20,10 @@ import software.amazon.kinesis.processor.StreamTracker;
  * does not wait a minute.
  */
 public final class KclWorker implements AutoCloseable {
+    /** Polls every 200 ms, a lease fails over after 5 s, new shards are found within 2 s. */
+    private static final KclPeer.Timings TEST_TIMINGS =
+            new KclPeer.Timings(Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(2));
+
     private final KclPeer peer;
 
     public KclWorker(LocalEngines engines, String streamName, String applicationName, String workerId,
@@ -40,12 +44,9 @@ public final class KclWorker implements AutoCloseable {
 
     private static KclPeer.Builder forTests(LocalEngines engines, String applicationName, String workerId,
                                             ShardRecordProcessorFactory processors) {
-        return KclPeer.builder(applicationName, workerId)
+        return KclPeer.builder(applicationName, workerId, processors)
                 .clients(engines.kinesisAsyncClient(), engines.dynamoDbAsyncClient())
-                .processors(processors)
-                .idleTimeBetweenReads(Duration.ofMillis(200))
-                .failoverTime(Duration.ofSeconds(5))
-                .shardSyncInterval(Duration.ofSeconds(2));
+                .timings(TEST_TIMINGS);
     }
 
     /** Graceful shutdown: processors are asked to checkpoint, leases are released. */

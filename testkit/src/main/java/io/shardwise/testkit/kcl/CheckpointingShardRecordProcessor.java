@@ -29,16 +29,18 @@ public abstract class CheckpointingShardRecordProcessor implements ShardRecordPr
         return shardId;
     }
 
-    /** Nothing to do: another worker holds the lease now, so a checkpoint would fail. */
-    @Override
-    public void leaseLost(LeaseLostInput input) {
-    }
-
+    /** Checkpoints: the children of this shard start only after every parent reached its end. */
     @Override
     public void shardEnded(ShardEndedInput input) {
         checkpoint(input.checkpointer());
     }
 
+    /** Nothing to do: another worker holds the lease now, so a checkpoint would fail. */
+    @Override
+    public void leaseLost(LeaseLostInput input) {
+    }
+
+    /** Checkpoints, so the next owner of the lease resumes after the last record this one got. */
     @Override
     public void shutdownRequested(ShutdownRequestedInput input) {
         checkpoint(input.checkpointer());

@@ -51,15 +51,16 @@ public final class KclPeer implements AutoCloseable {
         PollingConfig polling = builder.singleStream != null
                 ? new PollingConfig(builder.singleStream, builder.kinesis)
                 : new PollingConfig(builder.kinesis);
-        if (builder.idleTimeBetweenReads != null) {
-            polling.idleTimeBetweenReadsInMillis(builder.idleTimeBetweenReads.toMillis());
+        Timings timings = builder.timings;
+        if (timings.idleTimeBetweenReads() != null) {
+            polling.idleTimeBetweenReadsInMillis(timings.idleTimeBetweenReads().toMillis());
         }
         LeaseManagementConfig leases = configs.leaseManagementConfig();
-        if (builder.failoverTime != null) {
-            leases.failoverTimeMillis(builder.failoverTime.toMillis());
+        if (timings.failoverTime() != null) {
+            leases.failoverTimeMillis(timings.failoverTime().toMillis());
         }
-        if (builder.shardSyncInterval != null) {
-            leases.shardSyncIntervalMillis(builder.shardSyncInterval.toMillis());
+        if (timings.shardSyncInterval() != null) {
+            leases.shardSyncIntervalMillis(timings.shardSyncInterval().toMillis());
         }
         scheduler = new Scheduler(
                 configs.checkpointConfig(),
@@ -71,9 +72,12 @@ public final class KclPeer implements AutoCloseable {
                 configs.retrievalConfig().retrievalSpecificConfig(polling));
     }
 
-    /** A worker {@code workerId} of the application {@code applicationName} (also its lease table's name). */
-    public static Builder builder(String applicationName, String workerId) {
-        return new Builder(applicationName, workerId);
+    /**
+     * A worker {@code workerId} of the application {@code applicationName} (also its lease table's name)
+     * whose shards are processed by what {@code processors} makes.
+     */
+    public static Builder builder(String applicationName, String workerId, ShardRecordProcessorFactory processors) {
+        return new Builder(applicationName, workerId, processors);
     }
 
     /** Runs the worker on the calling thread; returns when it stops (shut down, or it gave up). */
@@ -109,32 +113,43 @@ public final class KclPeer implements AutoCloseable {
         }
     }
 
-    /** What a {@link KclPeer} reads, with which clients and processors; the timings are optional. */
+    /**
+     * Timings that differ from the KCL's defaults; a {@code null} keeps the default.
+     *
+     * @param idleTimeBetweenReads the pause of a shard's poller between two GetRecords calls
+     * @param failoverTime how long a lease may go unrenewed before another worker takes it
+     * @param shardSyncInterval how often the worker lists the shards to find new ones
+     */
+    public record Timings(Duration idleTimeBetweenReads, Duration failoverTime, Duration shardSyncInterval) {
+        /** The KCL's defaults throughout. */
+        public static final Timings DEFAULTS = new Timings(null, null, null);
+    }
+
+    /** What a {@link KclPeer} reads and with which clients; {@link #clients} and one of {@link #stream}, {@link #streams} are required. */
     public static final class Builder {
         private final String applicationName;
         private final String workerId;
+        private final ShardRecordProcessorFactory processors;
         private KinesisAsyncClient kinesis;
         private DynamoDbAsyncClient dynamoDb;
         private StreamTracker tracker;
         private String singleStream;
-        private ShardRecordProcessorFactory processors;
-        private Duration idleTimeBetweenReads;
-        private Duration failoverTime;
-        private Duration shardSyncInterval;
+        private Timings timings = Timings.DEFAULTS;
 
-        private Builder(String applicationName, String workerId) {
+        private Builder(String applicationName, String workerId, ShardRecordProcessorFactory processors) {
             this.applicationName = Objects.requireNonNull(applicationName, "applicationName");
             this.workerId = Objects.requireNonNull(workerId, "workerId");
+            this.processors = Objects.requireNonNull(processors, "processors");
         }
 
-        /** The clients the worker calls; it does not close them. Required. */
+        /** The clients the worker calls; it does not close them. */
         public Builder clients(KinesisAsyncClient kinesis, DynamoDbAsyncClient dynamoDb) {
-            this.kinesis = Objects.requireNonNull(kinesis, "kinesis");
-            this.dynamoDb = Objects.requireNonNull(dynamoDb, "dynamoDb");
+            this.kinesis = kinesis;
+            this.dynamoDb = dynamoDb;
             return this;
         }
 
-        /** One stream, read from {@code position} on shards without a checkpoint. This or {@link #streams}. */
+        /** One stream, read from {@code position} on shards without a checkpoint. */
         public Builder stream(String streamName, InitialPositionInStream position) {
             this.tracker = new SingleStreamTracker(StreamIdentifier.singleStreamInstance(streamName),
                     InitialPositionInStreamExtended.newInitialPosition(position));
@@ -144,47 +159,29 @@ public final class KclPeer implements AutoCloseable {
 
         /** The streams {@code tracker} names: a multi-stream application when it is a {@code MultiStreamTracker}. */
         public Builder streams(StreamTracker tracker) {
-            this.tracker = Objects.requireNonNull(tracker, "tracker");
+            this.tracker = tracker;
             this.singleStream = null;
             return this;
         }
 
-        /** Makes the processor of each shard. Required. */
-        public Builder processors(ShardRecordProcessorFactory processors) {
-            this.processors = Objects.requireNonNull(processors, "processors");
-            return this;
-        }
-
-        /** The pause of a shard's poller between two GetRecords calls (default: the KCL's). */
-        public Builder idleTimeBetweenReads(Duration idle) {
-            this.idleTimeBetweenReads = Objects.requireNonNull(idle, "idle");
-            return this;
-        }
-
-        /** How long a lease may go unrenewed before another worker takes it (default: the KCL's). */
-        public Builder failoverTime(Duration failoverTime) {
-            this.failoverTime = Objects.requireNonNull(failoverTime, "failoverTime");
-            return this;
-        }
-
-        /** How often the worker lists the shards to find new ones (default: the KCL's). */
-        public Builder shardSyncInterval(Duration interval) {
-            this.shardSyncInterval = Objects.requireNonNull(interval, "interval");
+        /** Timings other than the KCL's defaults (tests shorten them so they do not wait a minute); null: none. */
+        public Builder timings(Timings timings) {
+            this.timings = timings == null ? Timings.DEFAULTS : timings;
             return this;
         }
 
         /** The worker, not running yet. */
         public KclPeer build() {
-            require(kinesis, "clients(kinesis, dynamoDb)");
-            require(tracker, "stream(name, position) or streams(tracker)");
-            require(processors, "processors(factory)");
+            require(kinesis, "a Kinesis client: clients(kinesis, dynamoDb)");
+            require(dynamoDb, "a DynamoDB client: clients(kinesis, dynamoDb)");
+            require(tracker, "streams: stream(name, position) or streams(tracker)");
             return new KclPeer(this);
         }
 
-        private void require(Object value, String call) {
+        private void require(Object value, String what) {
             if (value == null) {
-                throw new IllegalStateException("KCL worker " + workerId + " of " + applicationName
-                        + " needs " + call + " before build()");
+                throw new IllegalStateException("KCL worker " + workerId + " of " + applicationName + " needs "
+                        + what + ", before build()");
             }
         }
     }
