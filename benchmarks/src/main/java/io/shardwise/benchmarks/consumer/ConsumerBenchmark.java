@@ -2,7 +2,6 @@ package io.shardwise.benchmarks.consumer;
 
 import io.shardwise.testkit.engines.LocalEngines;
 
-import io.shardwise.consumer.Checkpointer;
 import io.shardwise.consumer.ConsumerRecord;
 import io.shardwise.consumer.InitialPosition;
 import io.shardwise.consumer.RecordProcessor;
@@ -46,7 +45,7 @@ public final class ConsumerBenchmark {
             fanOutLatency(engines, Math.max(20, seconds / 2));
             sigkillFailover(engines);
             if (kcl) {
-                KclPeer.latencyAndWrites(engines, seconds, SHARDS, RATE);
+                KclUnderLoad.latencyAndWrites(engines, seconds, SHARDS, RATE);
             }
         }
         System.exit(0);
@@ -59,35 +58,16 @@ public final class ConsumerBenchmark {
                 .build();
     }
 
-    /** A processor that records latency and checkpoints every 10 s (a usual cadence), and at shutdown. */
+    /** A processor that records latency and checkpoints at the usual cadence, at shard end and at shutdown. */
     static RecordProcessor processor(Latencies latencies, Map<String, List<Long>> deliveries) {
-        return new RecordProcessor() {
-            private long lastCheckpoint = System.nanoTime();
-
-            @Override
-            public void processRecords(List<ConsumerRecord> records, Checkpointer checkpointer, long behind) {
-                long now = System.currentTimeMillis();
-                for (ConsumerRecord r : records) {
-                    latencies.record(TimedWriter.sentAt(r.data()));
-                    deliveries.computeIfAbsent(r.shardId(), s -> java.util.Collections.synchronizedList(
-                            new ArrayList<>())).add(now);
-                }
-                if (System.nanoTime() - lastCheckpoint > TimeUnit.SECONDS.toNanos(10)) {
-                    checkpointer.checkpoint();
-                    lastCheckpoint = System.nanoTime();
-                }
+        return new CheckpointingRecordProcessor(records -> {
+            long now = System.currentTimeMillis();
+            for (ConsumerRecord r : records) {
+                latencies.record(TimedWriter.sentAt(r.data()));
+                deliveries.computeIfAbsent(r.shardId(), s -> java.util.Collections.synchronizedList(
+                        new ArrayList<>())).add(now);
             }
-
-            @Override
-            public void shardEnded(Checkpointer checkpointer) {
-                checkpointer.checkpoint();
-            }
-
-            @Override
-            public void shutdownRequested(Checkpointer checkpointer) {
-                checkpointer.checkpoint();
-            }
-        };
+        });
     }
 
     private static void pollingLatencyWritesAndHandoff(LocalEngines engines, int seconds) throws Exception {

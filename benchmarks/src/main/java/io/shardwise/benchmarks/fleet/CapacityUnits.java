@@ -144,11 +144,7 @@ final class CapacityUnits {
         }
 
         String keyOf(JsonNode item) {
-            StringBuilder key = new StringBuilder();
-            for (String name : keyAttributes) {
-                key.append(item.get(name)).append('|');
-            }
-            return key.toString();
+            return keyString(keyAttributes, item);
         }
 
         Map<String, JsonNode> entry(JsonNode item) {
@@ -174,6 +170,15 @@ final class CapacityUnits {
         IndexShape {
             Objects.requireNonNull(name);
         }
+    }
+
+    /** The values of the {@code keyAttributes} of an item (or a key), as one string to compare or look up by. */
+    static String keyString(List<String> keyAttributes, JsonNode item) {
+        StringBuilder key = new StringBuilder();
+        for (String name : keyAttributes) {
+            key.append(item.path(name)).append('|');
+        }
+        return key.toString();
     }
 
     static long ceilDiv(long a, long b) {

@@ -4,12 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,8 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -47,12 +42,7 @@ final class CountingRelay implements AutoCloseable {
             "upgrade", "transfer-encoding", "keep-alive");
 
     private final URI upstream;
-    private final HttpServer server;
-    private final ExecutorService threads = Executors.newFixedThreadPool(32, r -> {
-        Thread t = new Thread(r, "relay");
-        t.setDaemon(true);
-        return t;
-    });
+    private final LoopbackHttpServer server;
     private final HttpClient client;
     private final Map<String, TableShape> shapes = new ConcurrentHashMap<>();
     private final Map<String, JsonNode> images = new ConcurrentHashMap<>();
@@ -60,21 +50,17 @@ final class CountingRelay implements AutoCloseable {
     private volatile CallTally tally = new CallTally();
 
     CountingRelay(URI dynamoDbLocal) throws IOException {
-        System.setProperty("sun.net.httpserver.nodelay", "true");
         this.upstream = dynamoDbLocal;
         for (int i = 0; i < itemLocks.length; i++) {
             itemLocks[i] = new ReentrantLock();
         }
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
-        server.createContext("/", this::handle);
-        server.setExecutor(threads);
-        server.start();
+        server = new LoopbackHttpServer(this::handle, "relay", 32, 512);
     }
 
     URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return server.endpoint();
     }
 
     /** The tally since the last call (or since the start), and a fresh one from now. */
@@ -328,17 +314,12 @@ final class CountingRelay implements AutoCloseable {
         }
 
         String keyString(JsonNode key) {
-            StringBuilder s = new StringBuilder();
-            for (String name : keyAttributes) {
-                s.append(key.path(name)).append('|');
-            }
-            return s.toString();
+            return CapacityUnits.keyString(keyAttributes, key);
         }
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        threads.shutdownNow();
+        server.close();
     }
 }

@@ -3,20 +3,15 @@ package io.shardwise.benchmarks.fleet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -33,26 +28,17 @@ final class FakeKinesisServer implements AutoCloseable {
     private static final int PAGE_MAX = 1000;
 
     private final FakeStream stream;
-    private final HttpServer server;
-    private final ExecutorService threads = Executors.newFixedThreadPool(6, r -> {
-        Thread t = new Thread(r, "fake-kinesis");
-        t.setDaemon(true);
-        return t;
-    });
+    private final LoopbackHttpServer server;
     private volatile Map<String, LongAdder> calls = new ConcurrentHashMap<>();
     private volatile long callsSince = System.nanoTime();
 
     FakeKinesisServer(FakeStream stream) throws IOException {
-        System.setProperty("sun.net.httpserver.nodelay", "true");
         this.stream = stream;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
-        server.createContext("/", this::handle);
-        server.setExecutor(threads);
-        server.start();
+        server = new LoopbackHttpServer(this::handle, "fake-kinesis", 6, 1024);
     }
 
     URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return server.endpoint();
     }
 
     /** Calls per operation since the last call (or the start), and the seconds they span; then starts afresh. */
@@ -268,7 +254,6 @@ final class FakeKinesisServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
-        threads.shutdownNow();
+        server.close();
     }
 }

@@ -1,10 +1,10 @@
 package io.shardwise.benchmarks.fleet;
 
-import io.shardwise.consumer.Checkpointer;
-import io.shardwise.consumer.ConsumerRecord;
+import io.shardwise.benchmarks.consumer.CheckpointingRecordProcessor;
 import io.shardwise.consumer.InitialPosition;
-import io.shardwise.consumer.RecordProcessor;
 import io.shardwise.consumer.ShardwiseConsumer;
+import io.shardwise.testkit.kcl.CheckpointingShardRecordProcessor;
+import io.shardwise.testkit.kcl.KclPeer;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -23,24 +22,10 @@ import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
-import software.amazon.kinesis.common.ConfigsBuilder;
 import software.amazon.kinesis.common.InitialPositionInStream;
-import software.amazon.kinesis.common.InitialPositionInStreamExtended;
-import software.amazon.kinesis.common.StreamIdentifier;
-import software.amazon.kinesis.coordinator.Scheduler;
-import software.amazon.kinesis.lifecycle.events.InitializationInput;
-import software.amazon.kinesis.lifecycle.events.LeaseLostInput;
 import software.amazon.kinesis.lifecycle.events.ProcessRecordsInput;
-import software.amazon.kinesis.lifecycle.events.ShardEndedInput;
-import software.amazon.kinesis.lifecycle.events.ShutdownRequestedInput;
-import software.amazon.kinesis.metrics.MetricsLevel;
-import software.amazon.kinesis.metrics.NullMetricsFactory;
-import software.amazon.kinesis.processor.ShardRecordProcessor;
-import software.amazon.kinesis.processor.SingleStreamTracker;
-import software.amazon.kinesis.retrieval.polling.PollingConfig;
 
 /**
  * One JVM of a fleet: several workers of one consumer (Shardwise or the KCL 3.5.1), each with its own
@@ -53,7 +38,6 @@ import software.amazon.kinesis.retrieval.polling.PollingConfig;
  */
 public final class FleetWorkerMain {
     static final long REPORT_MILLIS = 250;
-    private static final long CHECKPOINT_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final AwsCredentialsProvider CREDENTIALS =
             StaticCredentialsProvider.create(AwsBasicCredentials.create("shardwisetest", "shardwisetest"));
 
@@ -137,32 +121,11 @@ public final class FleetWorkerMain {
                         .apiCallTimeout(Duration.ofSeconds(5))).build();
         ShardwiseConsumer consumer = ShardwiseConsumer.builder().applicationName(app).streamName(stream)
                 .kinesisClient(kinesisClient).dynamoDbClient(dynamoClient).workerId(worker).initialPosition(InitialPosition.latest())
-                .processorFactory(shard -> new RecordProcessor() {
-                    private long lastCheckpoint = System.nanoTime();
-
-                    @Override
-                    public void processRecords(List<ConsumerRecord> records, Checkpointer checkpointer,
-                                               long millisBehindLatest) {
-                        if (records.isEmpty()) {
-                            return;
-                        }
+                .processorFactory(shard -> new CheckpointingRecordProcessor(records -> {
+                    if (!records.isEmpty()) {
                         delivered(worker, records.get(0).shardId(), records.size());
-                        if (System.nanoTime() - lastCheckpoint > CHECKPOINT_NANOS) {
-                            checkpointer.checkpoint();
-                            lastCheckpoint = System.nanoTime();
-                        }
                     }
-
-                    @Override
-                    public void shardEnded(Checkpointer checkpointer) {
-                        checkpointer.checkpoint();
-                    }
-
-                    @Override
-                    public void shutdownRequested(Checkpointer checkpointer) {
-                        checkpointer.checkpoint();
-                    }
-                })
+                }))
                 .build();
         try {
             consumer.start();
@@ -184,20 +147,10 @@ public final class FleetWorkerMain {
                 .build();
         DynamoDbAsyncClient dynamo = DynamoDbAsyncClient.builder().endpointOverride(dynamoEndpoint)
                 .region(Region.US_EAST_1).credentialsProvider(CREDENTIALS).build();
-        // Metrics are off; CloudWatch is never called, so its endpoint leads nowhere.
-        CloudWatchAsyncClient cloudWatch = CloudWatchAsyncClient.builder().region(Region.US_EAST_1)
-                .credentialsProvider(CREDENTIALS).endpointOverride(URI.create("http://127.0.0.1:9")).build();
-        SingleStreamTracker tracker = new SingleStreamTracker(StreamIdentifier.singleStreamInstance(stream),
-                InitialPositionInStreamExtended.newInitialPosition(InitialPositionInStream.LATEST));
-        ConfigsBuilder configs = new ConfigsBuilder(tracker, app, kinesis, dynamo, cloudWatch, worker,
-                () -> new KclProcessor(worker));
-        Scheduler scheduler = new Scheduler(configs.checkpointConfig(), configs.coordinatorConfig(),
-                configs.leaseManagementConfig(), configs.lifecycleConfig(),
-                configs.metricsConfig().metricsLevel(MetricsLevel.NONE).metricsFactory(new NullMetricsFactory()),
-                configs.processorConfig(),
-                configs.retrievalConfig().retrievalSpecificConfig(new PollingConfig(stream, kinesis)));
+        KclPeer kcl = KclPeer.builder(app, worker, () -> new KclProcessor(worker)).clients(kinesis, dynamo)
+                .stream(stream, InitialPositionInStream.LATEST).build();
         Thread thread = new Thread(() -> {
-            scheduler.run();
+            kcl.run();
             // The scheduler gave up (e.g. it lost the race to create the KCL 3.x migration state when
             // workers start together): restart the worker, as a supervisor would.
             System.out.println("R " + worker);
@@ -207,19 +160,12 @@ public final class FleetWorkerMain {
         thread.start();
     }
 
-    /** The KCL's processor: counts, reports, checkpoints every 10 s like ours. */
-    private static final class KclProcessor implements ShardRecordProcessor {
+    /** The KCL's processor: counts, reports, checkpoints at the same cadence as ours. */
+    private static final class KclProcessor extends CheckpointingShardRecordProcessor {
         private final String worker;
-        private String shardId;
-        private long lastCheckpoint = System.nanoTime();
 
         KclProcessor(String worker) {
             this.worker = worker;
-        }
-
-        @Override
-        public void initialize(InitializationInput input) {
-            shardId = input.shardId();
         }
 
         @Override
@@ -227,37 +173,8 @@ public final class FleetWorkerMain {
             if (input.records().isEmpty()) {
                 return;
             }
-            delivered(worker, shardId, input.records().size());
-            if (System.nanoTime() - lastCheckpoint > CHECKPOINT_NANOS) {
-                try {
-                    input.checkpointer().checkpoint();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-                lastCheckpoint = System.nanoTime();
-            }
-        }
-
-        @Override
-        public void leaseLost(LeaseLostInput input) {
-        }
-
-        @Override
-        public void shardEnded(ShardEndedInput input) {
-            try {
-                input.checkpointer().checkpoint();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        public void shutdownRequested(ShutdownRequestedInput input) {
-            try {
-                input.checkpointer().checkpoint();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+            delivered(worker, shardId(), input.records().size());
+            checkpointEvery(CheckpointingRecordProcessor.INTERVAL, input.checkpointer());
         }
     }
 

@@ -2,15 +2,10 @@ package io.shardwise.benchmarks.producer;
 
 import io.shardwise.producer.KinesisProducer;
 import io.shardwise.producer.SendResult;
-import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.kinesis.producer.KinesisProducerConfiguration;
 
 /**
  * One producer under load, in its own JVM (started by {@link ProducerBenchmark}): sends 100-byte records
@@ -24,11 +19,11 @@ final class ProducerLoad {
     static final int RECORD_BYTES = 100;
     /**
      * What each producer may hold: ours by its own byte bound, the KPL (which never pushes back) by the
-     * caller's loop. The defaults bound both near 60,000 user records of this size (our budget charges
-     * 118 bytes of data and key plus 160 bytes of bookkeeping per record).
+     * caller's loop ({@link ProducersUnderTest#KPL_OUTSTANDING}). The defaults bound both near 60,000
+     * user records of this size (our budget charges 118 bytes of data and key plus 160 bytes of
+     * bookkeeping per record).
      */
     static final long BUFFER_MIB = Long.getLong("bench.bufferMiB", 16);
-    static final long KPL_OUTSTANDING = Long.getLong("bench.kplOutstanding", 60_000);
 
     private ProducerLoad() {}
 
@@ -37,8 +32,6 @@ final class ProducerLoad {
         void send(String key, byte[] data) throws Exception;
 
         long outstanding();
-
-        long failures();
     }
 
     public static void main(String[] args) throws Exception {
@@ -51,7 +44,8 @@ final class ProducerLoad {
             keys[i] = "partition-key-" + i;
         }
         byte[] data = new byte[RECORD_BYTES];
-        try (Target target = run.equals("kpl") ? kpl(port) : shardwise(port, run.endsWith("unordered"))) {
+        AtomicLong failures = new AtomicLong(); // of every 1,000th record: watching each would cost the producers
+        try (Target target = run.equals("kpl") ? kpl(port, failures) : shardwise(port, run.endsWith("unordered"), failures)) {
             long sent = 0;
             long start = System.nanoTime();
             long measureStart = start + warmupNanos;
@@ -76,8 +70,8 @@ final class ProducerLoad {
             double cpu = ProcessStats.cpuSeconds() - cpuAtStart;
             double seconds = measureNanos / 1e9;
             double peak = ProcessStats.peakRssMiB();
-            if (target.failures() > 0) {
-                throw new IllegalStateException(target.failures() + " records failed");
+            if (failures.get() > 0) {
+                throw new IllegalStateException(failures.get() + " records failed");
             }
             System.out.printf("%s%-22s %14.0f %22.2f %14.0f%n", RESULT, run, completed / seconds,
                     cpu / (completed / 1e6), peak);
@@ -85,14 +79,10 @@ final class ProducerLoad {
         System.exit(0);
     }
 
-    private static Target shardwise(int port, boolean unordered) throws Exception {
-        KinesisProducer producer = KinesisProducer.builder().stream("bench")
-                .endpoint(URI.create("http://127.0.0.1:" + port)).region(Region.US_EAST_1)
-                .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
+    private static Target shardwise(int port, boolean unordered, AtomicLong failures) throws Exception {
+        KinesisProducer producer = ProducersUnderTest.ready(ProducersUnderTest.shardwise(port)
                 .ordered(!unordered).shardRateLimit(0).maxInFlightRequestsPerShard(8)
-                .maxBufferedBytes(BUFFER_MIB * 1024 * 1024).build();
-        producer.ready().get(30, TimeUnit.SECONDS);
-        AtomicLong failures = new AtomicLong();
+                .maxBufferedBytes(BUFFER_MIB * 1024 * 1024));
         return new Target() {
             private long n;
 
@@ -114,38 +104,22 @@ final class ProducerLoad {
             }
 
             @Override
-            public long failures() {
-                return failures.get();
-            }
-
-            @Override
             public void close() {
                 producer.close(Duration.ofSeconds(30));
             }
         };
     }
 
-    private static Target kpl(int tlsPort) throws Exception {
-        KinesisProducerConfiguration config = new KinesisProducerConfiguration()
-                .setRegion("us-east-1")
-                .setCredentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
-                .setKinesisEndpoint("127.0.0.1").setKinesisPort(tlsPort).setVerifyCertificate(false)
-                .setMetricsLevel("none").setLogLevel("warning").setAggregationEnabled(true)
-                .setRateLimit(Long.MAX_VALUE / 1_000_000).setRecordTtl(60_000);
-        software.amazon.kinesis.producer.KinesisProducer producer = new software.amazon.kinesis.producer.KinesisProducer(config);
-        // Let the KPL load its shard map before the load: it aggregates only once it has one.
-        Thread.sleep(3_000);
-        AtomicLong failures = new AtomicLong();
+    private static Target kpl(int tlsPort, AtomicLong failures) throws Exception {
+        software.amazon.kinesis.producer.KinesisProducer producer = ProducersUnderTest.kpl(
+                ProducersUnderTest.kplConfig(tlsPort).setAggregationEnabled(true)
+                        .setRateLimit(Long.MAX_VALUE / 1_000_000).setRecordTtl(60_000));
         return new Target() {
             private long n;
 
             @Override
             public void send(String key, byte[] data) throws Exception {
-                // The KPL never pushes back: bound what it holds, as its documentation asks of callers.
-                while (producer.getOutstandingRecordsCount() > KPL_OUTSTANDING) {
-                    Thread.sleep(1);
-                }
-                var future = producer.addUserRecord("bench", key, java.nio.ByteBuffer.wrap(data));
+                var future = ProducersUnderTest.addBounded(producer, key, data);
                 if (++n % 1_000 == 0) {
                     future.addListener(() -> {
                         try {
@@ -162,11 +136,6 @@ final class ProducerLoad {
             @Override
             public long outstanding() {
                 return producer.getOutstandingRecordsCount();
-            }
-
-            @Override
-            public long failures() {
-                return failures.get();
             }
 
             @Override

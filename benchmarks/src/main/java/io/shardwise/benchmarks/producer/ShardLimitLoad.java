@@ -4,17 +4,11 @@ import io.shardwise.producer.KinesisProducer;
 import io.shardwise.producer.ProducerRecord;
 import io.shardwise.producer.RecordExpiredException;
 import io.shardwise.producer.SendResult;
-import java.net.URI;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.kinesis.producer.KinesisProducerConfiguration;
 import software.amazon.kinesis.producer.UserRecordFailedException;
 import software.amazon.kinesis.producer.UserRecordResult;
 
@@ -35,7 +29,6 @@ final class ShardLimitLoad {
     static final String START = "LOAD-START";
     static final String END = "LOAD-END";
     static final String HOT_KEY = "hot-key";
-    static final long KPL_OUTSTANDING = Long.getLong("bench.kplOutstanding", 60_000);
 
     private ShardLimitLoad() {}
 
@@ -144,10 +137,7 @@ final class ShardLimitLoad {
     private static Target shardwise(int port, String kind, Tally tally) throws Exception {
         boolean spread = kind.startsWith("shardwise-spread");
         boolean unordered = kind.endsWith("unordered");
-        KinesisProducer.Builder builder = KinesisProducer.builder().stream("bench")
-                .endpoint(URI.create("http://127.0.0.1:" + port)).region(Region.US_EAST_1)
-                .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
-                .ordered(!unordered);
+        KinesisProducer.Builder builder = ProducersUnderTest.shardwise(port).ordered(!unordered);
         if (spread) {
             builder.keySpreading(true, 4);
         }
@@ -155,8 +145,7 @@ final class ShardLimitLoad {
         if (bufferMiB != null) {
             builder.maxBufferedBytes(bufferMiB * 1024 * 1024); // not a default: only when asked for
         }
-        KinesisProducer producer = builder.build();
-        producer.ready().get(30, TimeUnit.SECONDS);
+        KinesisProducer producer = ProducersUnderTest.ready(builder);
         return new Target() {
             private long n;
 
@@ -191,22 +180,12 @@ final class ShardLimitLoad {
     }
 
     private static Target kpl(int tlsPort, Tally tally) throws Exception {
-        KinesisProducerConfiguration config = new KinesisProducerConfiguration()
-                .setRegion("us-east-1")
-                .setCredentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
-                .setKinesisEndpoint("127.0.0.1").setKinesisPort(tlsPort).setVerifyCertificate(false)
-                .setMetricsLevel("none").setLogLevel("warning");
-        software.amazon.kinesis.producer.KinesisProducer producer = new software.amazon.kinesis.producer.KinesisProducer(config);
-        // Let the KPL load its shard map before the load: it aggregates only once it has one.
-        Thread.sleep(3_000);
+        software.amazon.kinesis.producer.KinesisProducer producer = ProducersUnderTest.kpl(
+                ProducersUnderTest.kplConfig(tlsPort));
         return new Target() {
             @Override
             public void send(String key, byte[] data, boolean hot, long sentNanos) throws Exception {
-                // The KPL never pushes back: bound what it holds, as its documentation asks of callers.
-                while (producer.getOutstandingRecordsCount() > KPL_OUTSTANDING) {
-                    Thread.sleep(1);
-                }
-                var future = producer.addUserRecord("bench", key, ByteBuffer.wrap(data));
+                var future = ProducersUnderTest.addBounded(producer, key, data);
                 future.addListener(() -> {
                     try {
                         UserRecordResult result = future.get();

@@ -15,6 +15,8 @@ import io.shardwise.consumer.ConsumerRecord;
 import io.shardwise.consumer.InitialPosition;
 import io.shardwise.consumer.ShardwiseConsumer;
 import io.shardwise.it.support.KclWorker;
+import io.shardwise.it.support.PayloadCollector;
+import io.shardwise.it.support.PayloadCollector.Checkpoints;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,13 +30,6 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.kinesis.exceptions.KinesisClientLibException;
-import software.amazon.kinesis.lifecycle.events.InitializationInput;
-import software.amazon.kinesis.lifecycle.events.LeaseLostInput;
-import software.amazon.kinesis.lifecycle.events.ProcessRecordsInput;
-import software.amazon.kinesis.lifecycle.events.ShardEndedInput;
-import software.amazon.kinesis.lifecycle.events.ShutdownRequestedInput;
-import software.amazon.kinesis.processor.ShardRecordProcessor;
 
 /**
  * {@code shardwise app describe / reset / watch}, run from the built jar, on a table written by a
@@ -195,7 +190,7 @@ class AppCommandIT {
 
         List<String> first = Collections.synchronizedList(new ArrayList<>());
         try (KclWorker kcl = new KclWorker(engines, stream.name(), table.value(), "kcl-first",
-                () -> new Checkpointing(first))) {
+                () -> new PayloadCollector(first, Checkpoints.ALWAYS))) {
             await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> first.size() >= 80);
             await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> checkpointsPast(engines, table));
             // The KCL reports its worker metrics every 30 s.
@@ -234,7 +229,7 @@ class AppCommandIT {
 
         List<String> second = Collections.synchronizedList(new ArrayList<>());
         try (KclWorker kcl = new KclWorker(engines, stream.name(), table.value(), "kcl-second",
-                () -> new Checkpointing(second))) {
+                () -> new PayloadCollector(second, Checkpoints.ALWAYS))) {
             await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> second.containsAll(late));
         }
         assertThat(second).as("the KCL resumes at the reset checkpoints: the records from the time on, only those")
@@ -311,44 +306,5 @@ class AppCommandIT {
     private static boolean checkpointsPast(LocalEngines engines, LeaseTableName table) {
         Map<String, Map<String, AttributeValue>> leases = leases(engines, table);
         return leases.size() == 2 && leases.values().stream().allMatch(i -> i.get("checkpoint").s().matches("[0-9]+"));
-    }
-
-    /** A KCL processor that records each payload and checkpoints after every batch, at shard end and at shutdown. */
-    private record Checkpointing(List<String> into) implements ShardRecordProcessor {
-        @Override
-        public void initialize(InitializationInput input) {
-        }
-
-        @Override
-        public void processRecords(ProcessRecordsInput input) {
-            input.records().forEach(r -> into.add(StandardCharsets.UTF_8.decode(r.data()).toString()));
-            try {
-                input.checkpointer().checkpoint();
-            } catch (KinesisClientLibException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        public void leaseLost(LeaseLostInput input) {
-        }
-
-        @Override
-        public void shardEnded(ShardEndedInput input) {
-            try {
-                input.checkpointer().checkpoint();
-            } catch (KinesisClientLibException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        public void shutdownRequested(ShutdownRequestedInput input) {
-            try {
-                input.checkpointer().checkpoint();
-            } catch (KinesisClientLibException e) {
-                throw new IllegalStateException(e);
-            }
-        }
     }
 }

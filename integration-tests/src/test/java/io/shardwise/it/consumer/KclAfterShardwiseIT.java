@@ -12,6 +12,7 @@ import static org.awaitility.Awaitility.await;
 import io.shardwise.consumer.InitialPosition;
 import io.shardwise.consumer.ShardwiseConsumer;
 import io.shardwise.it.support.KclWorker;
+import io.shardwise.it.support.PayloadCollector;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -23,12 +24,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.kinesis.lifecycle.events.InitializationInput;
-import software.amazon.kinesis.lifecycle.events.LeaseLostInput;
-import software.amazon.kinesis.lifecycle.events.ProcessRecordsInput;
-import software.amazon.kinesis.lifecycle.events.ShardEndedInput;
-import software.amazon.kinesis.lifecycle.events.ShutdownRequestedInput;
-import software.amazon.kinesis.processor.ShardRecordProcessor;
 
 /**
  * Migration to the KCL after a Shardwise fleet stopped, one worker gracefully and one by SIGKILL
@@ -69,7 +64,7 @@ class KclAfterShardwiseIT {
         PrintStream originalErr = System.err;
         System.setErr(new PrintStream(new Tee(originalErr, kclLog), true, StandardCharsets.UTF_8));
         try (KclWorker kcl = new KclWorker(engines, stream.name(), table.value(), "kcl-worker",
-                () -> new Collecting(seenByKcl))) {
+                () -> new PayloadCollector(seenByKcl, PayloadCollector.Checkpoints.NEVER))) {
             List<String> after = Writes.numbered(engines.kinesisClient(), stream.name(), 100, 140, 8);
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> seenByKcl.containsAll(after));
@@ -119,30 +114,6 @@ class KclAfterShardwiseIT {
         @Override
         public void flush() throws java.io.IOException {
             first.flush();
-        }
-    }
-
-    /** Records every payload the KCL delivers; never checkpoints (the test only reads). */
-    private record Collecting(Set<String> seen) implements ShardRecordProcessor {
-        @Override
-        public void initialize(InitializationInput input) {
-        }
-
-        @Override
-        public void processRecords(ProcessRecordsInput input) {
-            input.records().forEach(r -> seen.add(StandardCharsets.UTF_8.decode(r.data()).toString()));
-        }
-
-        @Override
-        public void leaseLost(LeaseLostInput input) {
-        }
-
-        @Override
-        public void shardEnded(ShardEndedInput input) {
-        }
-
-        @Override
-        public void shutdownRequested(ShutdownRequestedInput input) {
         }
     }
 }

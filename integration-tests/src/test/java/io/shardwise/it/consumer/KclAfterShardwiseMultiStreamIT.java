@@ -12,8 +12,8 @@ import io.shardwise.consumer.InitialPosition;
 import io.shardwise.consumer.ShardwiseConsumer;
 import io.shardwise.consumer.StreamConfig;
 import io.shardwise.it.support.KclWorker;
+import io.shardwise.it.support.PayloadCollector;
 import io.shardwise.it.support.Reshard;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,11 +21,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.kinesis.lifecycle.events.InitializationInput;
-import software.amazon.kinesis.lifecycle.events.LeaseLostInput;
-import software.amazon.kinesis.lifecycle.events.ProcessRecordsInput;
-import software.amazon.kinesis.lifecycle.events.ShardEndedInput;
-import software.amazon.kinesis.lifecycle.events.ShutdownRequestedInput;
 import software.amazon.kinesis.processor.ShardRecordProcessor;
 import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
 
@@ -99,36 +94,9 @@ class KclAfterShardwiseMultiStreamIT {
 
         @Override
         public ShardRecordProcessor shardRecordProcessor(software.amazon.kinesis.common.StreamIdentifier stream) {
-            return new Collecting(seen.computeIfAbsent(stream.serialize(), s -> ConcurrentHashMap.newKeySet()));
-        }
-    }
-
-    /** Records every payload; checkpoints at each shard's end so children can start, never otherwise. */
-    private record Collecting(Set<String> seen) implements ShardRecordProcessor {
-        @Override
-        public void initialize(InitializationInput input) {
-        }
-
-        @Override
-        public void processRecords(ProcessRecordsInput input) {
-            input.records().forEach(r -> seen.add(StandardCharsets.UTF_8.decode(r.data()).toString()));
-        }
-
-        @Override
-        public void leaseLost(LeaseLostInput input) {
-        }
-
-        @Override
-        public void shardEnded(ShardEndedInput input) {
-            try {
-                input.checkpointer().checkpoint();
-            } catch (Exception e) {
-                throw new IllegalStateException("SHARD_END checkpoint failed", e);
-            }
-        }
-
-        @Override
-        public void shutdownRequested(ShutdownRequestedInput input) {
+            // Checkpoints at each shard's end so children can start, never otherwise.
+            return new PayloadCollector(seen.computeIfAbsent(stream.serialize(), s -> ConcurrentHashMap.newKeySet()),
+                    PayloadCollector.Checkpoints.AT_SHARD_END);
         }
     }
 }

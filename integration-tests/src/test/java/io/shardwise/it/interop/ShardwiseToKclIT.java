@@ -5,6 +5,7 @@ import io.shardwise.testkit.ShardwiseTest;
 import io.shardwise.testkit.StreamShards;
 import io.shardwise.testkit.TestStream;
 import io.shardwise.testkit.engines.LocalEngines;
+import io.shardwise.testkit.kcl.CheckpointingShardRecordProcessor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -31,12 +32,8 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.kinesis.lifecycle.events.InitializationInput;
-import software.amazon.kinesis.lifecycle.events.LeaseLostInput;
 import software.amazon.kinesis.lifecycle.events.ProcessRecordsInput;
-import software.amazon.kinesis.lifecycle.events.ShardEndedInput;
 import software.amazon.kinesis.lifecycle.events.ShutdownRequestedInput;
-import software.amazon.kinesis.processor.ShardRecordProcessor;
 import software.amazon.kinesis.retrieval.KinesisClientRecord;
 
 /**
@@ -133,16 +130,13 @@ class ShardwiseToKclIT {
         return list;
     }
 
-    /** Records what the KCL hands over, keyed by sequence number and sub-sequence number. */
-    static final class CollectingProcessor implements ShardRecordProcessor {
+    /** Records what the KCL hands over, keyed by sequence number and sub-sequence number; checkpoints every batch and at shard end. */
+    static final class CollectingProcessor extends CheckpointingShardRecordProcessor {
         private final Map<String, Expected> seen;
 
         CollectingProcessor(Map<String, Expected> seen) {
             this.seen = seen;
         }
-
-        @Override
-        public void initialize(InitializationInput input) {}
 
         @Override
         public void processRecords(ProcessRecordsInput input) {
@@ -152,26 +146,11 @@ class ShardwiseToKclIT {
                 seen.put(record.sequenceNumber() + "/" + record.subSequenceNumber(),
                         new Expected(record.partitionKey(), record.explicitHashKey(), bytes(data), record.aggregated()));
             }
-            try {
-                input.checkpointer().checkpoint();
-            } catch (Exception e) {
-                throw new IllegalStateException("checkpoint failed", e);
-            }
+            checkpoint(input.checkpointer());
         }
 
         @Override
-        public void leaseLost(LeaseLostInput input) {}
-
-        @Override
-        public void shardEnded(ShardEndedInput input) {
-            try {
-                input.checkpointer().checkpoint();
-            } catch (Exception e) {
-                throw new IllegalStateException("checkpoint at shard end failed", e);
-            }
+        public void shutdownRequested(ShutdownRequestedInput input) {
         }
-
-        @Override
-        public void shutdownRequested(ShutdownRequestedInput input) {}
     }
 }

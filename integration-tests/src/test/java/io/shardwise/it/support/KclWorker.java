@@ -1,84 +1,58 @@
 package io.shardwise.it.support;
 
 import io.shardwise.testkit.engines.LocalEngines;
+import io.shardwise.testkit.kcl.KclPeer;
 
 import io.shardwise.consumer.StreamConfig;
-import java.net.URI;
 import java.util.List;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.arns.Arn;
-import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
-import software.amazon.kinesis.common.ConfigsBuilder;
 import software.amazon.kinesis.common.InitialPositionInStream;
 import software.amazon.kinesis.common.InitialPositionInStreamExtended;
-import software.amazon.kinesis.common.StreamIdentifier;
-import software.amazon.kinesis.coordinator.Scheduler;
-import software.amazon.kinesis.metrics.MetricsLevel;
 import software.amazon.kinesis.processor.FormerStreamsLeasesDeletionStrategy;
 import software.amazon.kinesis.processor.MultiStreamTracker;
 import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
-import software.amazon.kinesis.processor.SingleStreamTracker;
 import software.amazon.kinesis.processor.StreamTracker;
-import software.amazon.kinesis.retrieval.polling.PollingConfig;
 
 /**
- * A worker of the real KCL 3.5.1 on the local engines: polling, metrics off, lease table named after
- * the application (the KCL's default), and intervals shortened so a test does not wait a minute.
+ * A running worker of the real KCL 3.5.1 on the local engines ({@link KclPeer}: polling, metrics off,
+ * lease table named after the application), from TRIM_HORIZON, with intervals shortened so a test
+ * does not wait a minute.
  */
 public final class KclWorker implements AutoCloseable {
-    private final Scheduler scheduler;
-    private final Thread thread;
-    private final CloudWatchAsyncClient cloudWatch;
+    /** Polls every 200 ms, a lease fails over after 5 s, new shards are found within 2 s. */
+    private static final KclPeer.Timings TEST_TIMINGS =
+            new KclPeer.Timings(Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(2));
+
+    private final KclPeer peer;
 
     public KclWorker(LocalEngines engines, String streamName, String applicationName, String workerId,
                      ShardRecordProcessorFactory processors) {
-        this(engines, new SingleStreamTracker(StreamIdentifier.singleStreamInstance(streamName),
-                        InitialPositionInStreamExtended.newInitialPosition(InitialPositionInStream.TRIM_HORIZON)),
-                new PollingConfig(streamName, engines.kinesisAsyncClient()), applicationName, workerId, processors);
+        this(forTests(engines, applicationName, workerId, processors)
+                .stream(streamName, InitialPositionInStream.TRIM_HORIZON));
     }
 
     /** A worker of the streams {@code tracker} names: a multi-stream application when it is a {@code MultiStreamTracker}. */
     public KclWorker(LocalEngines engines, StreamTracker tracker, String applicationName, String workerId,
                      ShardRecordProcessorFactory processors) {
-        this(engines, tracker, new PollingConfig(engines.kinesisAsyncClient()), applicationName, workerId, processors);
+        this(forTests(engines, applicationName, workerId, processors).streams(tracker));
     }
 
-    private KclWorker(LocalEngines engines, StreamTracker tracker, PollingConfig polling, String applicationName,
-                      String workerId, ShardRecordProcessorFactory processors) {
-        // Metrics are off, so CloudWatch is never called; the KCL still wants a client.
-        cloudWatch = CloudWatchAsyncClient.builder()
-                .region(engines.region())
-                .credentialsProvider(engines.credentials())
-                .endpointOverride(URI.create("http://127.0.0.1:9"))
-                .build();
-        ConfigsBuilder configs = new ConfigsBuilder(tracker, applicationName, engines.kinesisAsyncClient(),
-                engines.dynamoDbAsyncClient(), cloudWatch, workerId, processors);
-        polling.idleTimeBetweenReadsInMillis(200);
-        scheduler = new Scheduler(
-                configs.checkpointConfig(),
-                configs.coordinatorConfig(),
-                configs.leaseManagementConfig().failoverTimeMillis(Duration.ofSeconds(5).toMillis())
-                        .shardSyncIntervalMillis(2_000),
-                configs.lifecycleConfig(),
-                configs.metricsConfig().metricsLevel(MetricsLevel.NONE),
-                configs.processorConfig(),
-                configs.retrievalConfig().retrievalSpecificConfig(polling));
-        thread = new Thread(scheduler, "kcl-" + workerId);
-        thread.setDaemon(true);
-        thread.start();
+    private KclWorker(KclPeer.Builder builder) {
+        peer = builder.build().start();
+    }
+
+    private static KclPeer.Builder forTests(LocalEngines engines, String applicationName, String workerId,
+                                            ShardRecordProcessorFactory processors) {
+        return KclPeer.builder(applicationName, workerId, processors)
+                .clients(engines.kinesisAsyncClient(), engines.dynamoDbAsyncClient())
+                .timings(TEST_TIMINGS);
     }
 
     /** Graceful shutdown: processors are asked to checkpoint, leases are released. */
     @Override
     public void close() throws Exception {
-        try {
-            scheduler.startGracefulShutdown().get(60, TimeUnit.SECONDS);
-        } finally {
-            scheduler.shutdown();
-            thread.join(10_000);
-            cloudWatch.close();
-        }
+        peer.close();
     }
 
     /** The KCL's own multi-stream tracker over Shardwise stream configs (by ARN and creation epoch), from TRIM_HORIZON. */
