@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * One producer under load, in its own JVM (started by {@link ProducerBenchmark}): sends 100-byte records
@@ -27,11 +28,13 @@ final class ProducerLoad {
 
     private ProducerLoad() {}
 
-    /** What the load needs from a producer. */
-    interface Target extends AutoCloseable {
-        void send(String key, byte[] data) throws Exception;
+    /** A producer as the load drives it. */
+    abstract static class Target extends ProducersUnderTest.Loaded {
+        Target(LongSupplier outstanding, AutoCloseable close) {
+            super(outstanding, close);
+        }
 
-        long outstanding();
+        abstract void send(String key, byte[] data) throws Exception;
     }
 
     public static void main(String[] args) throws Exception {
@@ -83,7 +86,7 @@ final class ProducerLoad {
         KinesisProducer producer = ProducersUnderTest.ready(ProducersUnderTest.shardwise(port)
                 .ordered(!unordered).shardRateLimit(0).maxInFlightRequestsPerShard(8)
                 .maxBufferedBytes(BUFFER_MIB * 1024 * 1024));
-        return new Target() {
+        return new Target(producer::outstandingRecords, () -> producer.close(Duration.ofSeconds(30))) {
             private long n;
 
             @Override
@@ -97,16 +100,6 @@ final class ProducerLoad {
                     });
                 }
             }
-
-            @Override
-            public long outstanding() {
-                return producer.outstandingRecords();
-            }
-
-            @Override
-            public void close() {
-                producer.close(Duration.ofSeconds(30));
-            }
         };
     }
 
@@ -114,7 +107,10 @@ final class ProducerLoad {
         software.amazon.kinesis.producer.KinesisProducer producer = ProducersUnderTest.kpl(
                 ProducersUnderTest.kplConfig(tlsPort).setAggregationEnabled(true)
                         .setRateLimit(Long.MAX_VALUE / 1_000_000).setRecordTtl(60_000));
-        return new Target() {
+        return new Target(producer::getOutstandingRecordsCount, () -> {
+            producer.flushSync();
+            producer.destroy();
+        }) {
             private long n;
 
             @Override
@@ -131,17 +127,6 @@ final class ProducerLoad {
                         }
                     }, Runnable::run);
                 }
-            }
-
-            @Override
-            public long outstanding() {
-                return producer.getOutstandingRecordsCount();
-            }
-
-            @Override
-            public void close() {
-                producer.flushSync();
-                producer.destroy();
             }
         };
     }

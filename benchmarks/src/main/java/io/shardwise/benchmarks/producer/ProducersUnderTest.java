@@ -5,6 +5,7 @@ import io.shardwise.producer.KinesisProducer;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -67,5 +68,29 @@ final class ProducersUnderTest {
             Thread.sleep(1);
         }
         return producer.addUserRecord(STREAM, key, ByteBuffer.wrap(data));
+    }
+
+    /**
+     * A producer under a load: the load adds how it sends; how many records are still pending and how
+     * the producer closes are given by each producer's own calls.
+     */
+    abstract static class Loaded implements AutoCloseable {
+        private final LongSupplier outstanding;
+        private final AutoCloseable close;
+
+        Loaded(LongSupplier outstanding, AutoCloseable close) {
+            this.outstanding = outstanding;
+            this.close = close;
+        }
+
+        /** Records sent and not yet answered. */
+        final long outstanding() {
+            return outstanding.getAsLong();
+        }
+
+        @Override
+        public final void close() throws Exception {
+            close.close();
+        }
     }
 }

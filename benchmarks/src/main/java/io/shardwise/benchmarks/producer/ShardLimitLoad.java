@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.LongSupplier;
 import software.amazon.kinesis.producer.UserRecordFailedException;
 import software.amazon.kinesis.producer.UserRecordResult;
 
@@ -61,10 +62,13 @@ final class ShardLimitLoad {
         }
     }
 
-    interface Target extends AutoCloseable {
-        void send(String key, byte[] data, boolean hot, long sentNanos) throws Exception;
+    /** A producer as the load drives it. */
+    abstract static class Target extends ProducersUnderTest.Loaded {
+        Target(LongSupplier outstanding, AutoCloseable close) {
+            super(outstanding, close);
+        }
 
-        long outstanding();
+        abstract void send(String key, byte[] data, boolean hot, long sentNanos) throws Exception;
     }
 
     public static void main(String[] args) throws Exception {
@@ -146,7 +150,7 @@ final class ShardLimitLoad {
             builder.maxBufferedBytes(bufferMiB * 1024 * 1024); // not a default: only when asked for
         }
         KinesisProducer producer = ProducersUnderTest.ready(builder);
-        return new Target() {
+        return new Target(producer::outstandingRecords, () -> producer.close(Duration.ofSeconds(5))) {
             private long n;
 
             @Override
@@ -166,23 +170,13 @@ final class ShardLimitLoad {
                     }
                 });
             }
-
-            @Override
-            public long outstanding() {
-                return producer.outstandingRecords();
-            }
-
-            @Override
-            public void close() {
-                producer.close(Duration.ofSeconds(5));
-            }
         };
     }
 
     private static Target kpl(int tlsPort, Tally tally) throws Exception {
         software.amazon.kinesis.producer.KinesisProducer producer = ProducersUnderTest.kpl(
                 ProducersUnderTest.kplConfig(tlsPort));
-        return new Target() {
+        return new Target(producer::getOutstandingRecordsCount, producer::destroy) {
             @Override
             public void send(String key, byte[] data, boolean hot, long sentNanos) throws Exception {
                 var future = ProducersUnderTest.addBounded(producer, key, data);
@@ -204,16 +198,6 @@ final class ShardLimitLoad {
                         tally.failed.incrementAndGet();
                     }
                 }, Runnable::run);
-            }
-
-            @Override
-            public long outstanding() {
-                return producer.getOutstandingRecordsCount();
-            }
-
-            @Override
-            public void close() {
-                producer.destroy();
             }
         };
     }
