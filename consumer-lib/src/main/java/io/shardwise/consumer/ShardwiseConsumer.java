@@ -1,5 +1,8 @@
 package io.shardwise.consumer;
 
+import static io.shardwise.kinesis.OptionChecks.require;
+import static io.shardwise.kinesis.OptionChecks.requirePositive;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.shardwise.kinesis.AwsClients;
 import io.shardwise.kinesis.StreamReference;
@@ -279,7 +282,6 @@ public final class ShardwiseConsumer implements AutoCloseable {
         private Duration leaseScanInterval = Duration.ofSeconds(30);
         private int maxStealsPerRound = 1;
         private Duration pollInterval = Duration.ofMillis(200);
-        private Duration maxIdlePollInterval = Duration.ofMillis(500);
         private int maxProcessingAttempts = Integer.MAX_VALUE;
         private FailurePolicy failurePolicy = FailurePolicy.RETRY_FOREVER;
         private PoisonBatchHandler poisonHandler;
@@ -386,10 +388,6 @@ public final class ShardwiseConsumer implements AutoCloseable {
 
         /** Unique per worker process; defaults to host name, process id and a random suffix. */
         public Builder workerId(String id) {
-            if (id != null && (id.isEmpty() || id.startsWith("#"))) {
-                throw new IllegalArgumentException("workerId must be non-empty and must not start with '#'"
-                        + " (reserved for the worker table's own items), was '" + id + "'");
-            }
             this.workerId = id;
             return this;
         }
@@ -431,13 +429,13 @@ public final class ShardwiseConsumer implements AutoCloseable {
          * than seven eighths of it ago (see {@code WorkerLiveness}).
          */
         public Builder failoverTime(Duration time) {
-            this.failoverTime = positive(time, "failoverTime");
+            this.failoverTime = time;
             return this;
         }
 
         /** Period of the liveness write (default two thirds of the failover time). */
         public Builder heartbeatInterval(Duration interval) {
-            this.heartbeatInterval = positive(interval, "heartbeatInterval");
+            this.heartbeatInterval = interval;
             return this;
         }
 
@@ -448,13 +446,13 @@ public final class ShardwiseConsumer implements AutoCloseable {
          * finished, balancing is under way); the syncer also scans every {@link #leaseScanInterval}.
          */
         public Builder takeInterval(Duration interval) {
-            this.takeInterval = positive(interval, "takeInterval");
+            this.takeInterval = interval;
             return this;
         }
 
         /** How often the worker that syncs shards (the live worker with the least id) lists them (default 60 s). */
         public Builder shardSyncInterval(Duration interval) {
-            this.shardSyncInterval = positive(interval, "shardSyncInterval");
+            this.shardSyncInterval = interval;
             return this;
         }
 
@@ -465,36 +463,24 @@ public final class ShardwiseConsumer implements AutoCloseable {
          * workers scan then. A worker whose load trails a busier worker's also scans this often.
          */
         public Builder leaseScanInterval(Duration interval) {
-            this.leaseScanInterval = positive(interval, "leaseScanInterval");
+            this.leaseScanInterval = interval;
             return this;
         }
 
         /** At most this many leases are asked from other workers per round (default 1). */
         public Builder maxStealsPerRound(int max) {
-            if (max < 1) {
-                throw new IllegalArgumentException("maxStealsPerRound must be >= 1, was " + max);
-            }
             this.maxStealsPerRound = max;
             return this;
         }
 
         /** Polling: time between GetRecords calls when caught up (>= 200 ms: 5 calls/s per shard). */
         public Builder pollInterval(Duration interval) {
-            if (interval.toMillis() < 200) {
-                throw new IllegalArgumentException("pollInterval must be >= 200 ms (5 GetRecords/s per shard), was "
-                        + interval.toMillis() + " ms");
-            }
             this.pollInterval = interval;
-            this.maxIdlePollInterval = interval.multipliedBy(2).compareTo(maxIdlePollInterval) > 0
-                    ? interval.multipliedBy(2) : maxIdlePollInterval;
             return this;
         }
 
         /** After this many failed attempts at one batch the policy applies (default: retry forever). */
         public Builder failurePolicy(FailurePolicy policy, int maxProcessingAttempts) {
-            if (maxProcessingAttempts < 1) {
-                throw new IllegalArgumentException("maxProcessingAttempts must be >= 1, was " + maxProcessingAttempts);
-            }
             this.failurePolicy = Objects.requireNonNull(policy, "policy");
             this.maxProcessingAttempts = maxProcessingAttempts;
             return this;
@@ -512,7 +498,7 @@ public final class ShardwiseConsumer implements AutoCloseable {
 
         /** How long close() waits for processors to checkpoint and leases to be released. */
         public Builder shutdownTimeout(Duration timeout) {
-            this.shutdownTimeout = positive(timeout, "shutdownTimeout");
+            this.shutdownTimeout = timeout;
             return this;
         }
 
@@ -543,7 +529,7 @@ public final class ShardwiseConsumer implements AutoCloseable {
 
         /** How often a multi-stream consumer polls its {@link StreamTracker} (default 60 s). */
         public Builder streamTrackerPollInterval(Duration interval) {
-            this.streamTrackerPollInterval = positive(interval, "streamTrackerPollInterval");
+            this.streamTrackerPollInterval = interval;
             return this;
         }
 
@@ -570,9 +556,6 @@ public final class ShardwiseConsumer implements AutoCloseable {
 
         /** Polling: the most records one GetRecords call returns (1 .. 10000, the Kinesis limit; default 10000). */
         public Builder maxRecords(int max) {
-            if (max < 1 || max > 10_000) {
-                throw new IllegalArgumentException("maxRecords = " + max + " is out of range; allowed: 1 .. 10000");
-            }
             this.maxRecords = max;
             return this;
         }
@@ -619,8 +602,9 @@ public final class ShardwiseConsumer implements AutoCloseable {
         }
 
         public ShardwiseConsumer build() {
-            require(applicationName, "applicationName");
-            require(processors, "processorFactory or recordHandler");
+            present(applicationName, "applicationName");
+            present(processors, "processorFactory or recordHandler");
+            checkOptions();
             int streamChoices = (streamName != null ? 1 : 0) + (streamArn != null ? 1 : 0) + (streamTracker != null ? 1 : 0);
             if (streamChoices != 1) {
                 throw new IllegalArgumentException("give the stream (stream(nameOrArn)) or a streamTracker, exactly one;"
@@ -647,7 +631,7 @@ public final class ShardwiseConsumer implements AutoCloseable {
                             maxStealsPerRound, shutdownTimeout),
                     new ShardPolicy(worker, maxProcessingAttempts, failurePolicy, poisonHandler, failureListener,
                             deliverOutsideShardRange),
-                    new PollingSettings(Duration.ofMillis(200), pollInterval, maxIdlePollInterval, maxRecords,
+                    new PollingSettings(Duration.ofMillis(200), pollInterval, maxIdle(), maxRecords,
                             2L * 1024 * 1024, Duration.ofMillis(200), Duration.ofSeconds(5)),
                     Duration.ofSeconds(5));
             boolean owns = kinesis == null || dynamo == null;
@@ -695,17 +679,38 @@ public final class ShardwiseConsumer implements AutoCloseable {
             return host + "-" + pid + "-" + UUID.randomUUID().toString().substring(0, 8);
         }
 
-        private static void require(Object value, String name) {
+        private static void present(Object value, String name) {
             if (value == null) {
                 throw new IllegalArgumentException(name + " is required");
             }
         }
 
-        private static Duration positive(Duration d, String name) {
-            if (d == null || d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive, was " + d);
+        /** Every option on its own; the options that depend on each other are checked where they are combined. */
+        private void checkOptions() {
+            require(workerId == null || !workerId.isEmpty() && !workerId.startsWith("#"), "workerId", "'" + workerId + "'",
+                    "non-empty, not starting with '#' (reserved for the worker table's own items)");
+            requirePositive(failoverTime, "failoverTime");
+            if (heartbeatInterval != null) {
+                requirePositive(heartbeatInterval, "heartbeatInterval");
             }
-            return d;
+            if (takeInterval != null) {
+                requirePositive(takeInterval, "takeInterval");
+            }
+            requirePositive(shardSyncInterval, "shardSyncInterval");
+            requirePositive(leaseScanInterval, "leaseScanInterval");
+            requirePositive(shutdownTimeout, "shutdownTimeout");
+            requirePositive(streamTrackerPollInterval, "streamTrackerPollInterval");
+            require(maxStealsPerRound >= 1, "maxStealsPerRound", maxStealsPerRound, ">= 1");
+            require(pollInterval != null && pollInterval.toMillis() >= 200, "pollInterval", pollInterval,
+                    ">= 200 ms (5 GetRecords/s per shard)");
+            require(maxProcessingAttempts >= 1, "maxProcessingAttempts", maxProcessingAttempts, ">= 1");
+            require(maxRecords >= 1 && maxRecords <= 10_000, "maxRecords", maxRecords, "1 .. 10000");
+        }
+
+        /** Idle polls back off up to 500 ms, or twice the poll interval when that is longer. */
+        private Duration maxIdle() {
+            Duration twice = pollInterval.multipliedBy(2);
+            return twice.compareTo(Duration.ofMillis(500)) > 0 ? twice : Duration.ofMillis(500);
         }
     }
 }

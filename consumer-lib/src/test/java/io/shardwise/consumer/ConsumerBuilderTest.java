@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -39,6 +40,23 @@ class ConsumerBuilderTest {
         } finally {
             consumer.close();
         }
+    }
+
+    @Test
+    void optionsAreCheckedInBuildWithTheOptionTheValueAndWhatIsAllowed() {
+        ShardwiseConsumer.Builder builder = base().stream("orders").maxRecords(20_000);
+        assertThatThrownBy(builder::build).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxRecords = 20000 is out of range; allowed: 1 .. 10000");
+        assertThatThrownBy(() -> base().stream("orders").pollInterval(Duration.ofMillis(100)).build())
+                .hasMessage("pollInterval = PT0.1S is out of range; allowed: >= 200 ms (5 GetRecords/s per shard)");
+        assertThatThrownBy(() -> base().stream("orders").failoverTime(Duration.ZERO).build())
+                .hasMessage("failoverTime = PT0S is out of range; allowed: > 0");
+        assertThatThrownBy(() -> base().stream("orders").maxStealsPerRound(0).build())
+                .hasMessage("maxStealsPerRound = 0 is out of range; allowed: >= 1");
+        assertThatThrownBy(() -> base().stream("orders").failurePolicy(FailurePolicy.STOP_SHARD, 0).build())
+                .hasMessage("maxProcessingAttempts = 0 is out of range; allowed: >= 1");
+        assertThatThrownBy(() -> base().stream("orders").workerId("#lease-changes").build())
+                .hasMessageStartingWith("workerId = '#lease-changes' is out of range; allowed: non-empty, not starting with '#'");
     }
 
     @Test

@@ -1,5 +1,8 @@
 package io.shardwise.producer;
 
+import static io.shardwise.kinesis.OptionChecks.require;
+import static io.shardwise.kinesis.OptionChecks.requirePositive;
+
 import io.shardwise.kinesis.StreamReference;
 import io.shardwise.aggregation.HashKey;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -577,9 +580,8 @@ public final class KinesisProducer implements AutoCloseable {
             require(maxInFlightRequestsPerShard >= 1, "maxInFlightRequestsPerShard", maxInFlightRequestsPerShard, ">= 1");
             require(spreadBuckets >= 1 && spreadBuckets <= 1024, "spread buckets", spreadBuckets, "1 .. 1024");
             require(hotShardFraction > 0, "hotShardFraction", hotShardFraction, "> 0");
-            require(!shardMapRefreshInterval.isNegative() && !shardMapRefreshInterval.isZero(),
-                    "shardMapRefreshInterval", shardMapRefreshInterval, "> 0");
-            require(!requestTimeout.isNegative() && !requestTimeout.isZero(), "requestTimeout", requestTimeout, "> 0");
+            requirePositive(shardMapRefreshInterval, "shardMapRefreshInterval");
+            requirePositive(requestTimeout, "requestTimeout");
             AccumulatorConfig accumulation = new AccumulatorConfig(aggregation, aggregationMaxBytes, ordered,
                     maxBufferedTime, recordTtl, shardRateLimit, maxInFlightRequests, maxInFlightRequestsPerShard,
                     hotShardFraction);
@@ -612,12 +614,6 @@ public final class KinesisProducer implements AutoCloseable {
         private ProducerMetrics kplMetrics(StreamReference streamId) {
             return metricsLevel == MetricsLevel.NONE ? ProducerMetrics.NONE
                     : new KplProducerMetrics(meterRegistry, streamId.name(), metricsLevel, metricsGranularity);
-        }
-
-        private static void require(boolean valid, String option, Object value, String range) {
-            if (!valid) {
-                throw new IllegalArgumentException(option + " = " + value + " is out of range; allowed: " + range);
-            }
         }
     }
 }
