@@ -38,7 +38,8 @@ final class DynamoTable implements StoredTable {
     private final DynamoDbClient dynamo;
     private final String name;
     private final String hashKey;
-    private final Duration callTimeout;
+    /** Bounds every call by the call timeout. */
+    private final AwsRequestOverrideConfiguration timeout;
     private final ConsumerMetrics metrics;
     private final CallRetry retry;
 
@@ -47,7 +48,7 @@ final class DynamoTable implements StoredTable {
         this.dynamo = dynamo;
         this.name = name;
         this.hashKey = hashKey;
-        this.callTimeout = callTimeout;
+        this.timeout = AwsRequestOverrideConfiguration.builder().apiCallTimeout(callTimeout).build();
         this.metrics = metrics;
         this.retry = new CallRetry(name, 4);
     }
@@ -62,7 +63,7 @@ final class DynamoTable implements StoredTable {
         Map<String, AttributeValue> start = null;
         do {
             ScanRequest.Builder request = ScanRequest.builder().tableName(name).consistentRead(true)
-                    .overrideConfiguration(this::timeout);
+                    .overrideConfiguration(timeout);
             if (start != null) {
                 request.exclusiveStartKey(start);
             }
@@ -76,35 +77,35 @@ final class DynamoTable implements StoredTable {
     /** A consistent read of one item; empty when there is none. */
     Map<String, AttributeValue> get(String key) {
         Map<String, AttributeValue> item = retry.call(() -> dynamo.getItem(b -> b.tableName(name).consistentRead(true)
-                .key(Map.of(hashKey, s(key))).overrideConfiguration(this::timeout))).item();
+                .key(Map.of(hashKey, s(key))).overrideConfiguration(timeout))).item();
         return item == null ? Map.of() : item;
     }
 
     /** An update that has no condition, or whose condition failing is an error. */
     void update(Consumer<UpdateItemRequest.Builder> request) {
-        retry.call(() -> dynamo.updateItem(b -> request.accept(b.tableName(name).overrideConfiguration(this::timeout))));
+        retry.call(() -> dynamo.updateItem(b -> request.accept(b.tableName(name).overrideConfiguration(timeout))));
         metrics.leaseTableWrite();
     }
 
     void delete(String key) {
         retry.call(() -> dynamo.deleteItem(b -> b.tableName(name).key(Map.of(hashKey, s(key)))
-                .overrideConfiguration(this::timeout)));
+                .overrideConfiguration(timeout)));
         metrics.leaseTableWrite();
     }
 
     /** A conditional update; false when its condition failed. */
     boolean updateIf(Consumer<UpdateItemRequest.Builder> request) {
-        return writeIf(() -> dynamo.updateItem(b -> request.accept(b.tableName(name).overrideConfiguration(this::timeout))));
+        return writeIf(() -> dynamo.updateItem(b -> request.accept(b.tableName(name).overrideConfiguration(timeout))));
     }
 
     /** A conditional delete; false when its condition failed. */
     boolean deleteIf(Consumer<DeleteItemRequest.Builder> request) {
-        return writeIf(() -> dynamo.deleteItem(b -> request.accept(b.tableName(name).overrideConfiguration(this::timeout))));
+        return writeIf(() -> dynamo.deleteItem(b -> request.accept(b.tableName(name).overrideConfiguration(timeout))));
     }
 
     /** A conditional put; false when its condition failed. */
     boolean putIf(Consumer<PutItemRequest.Builder> request) {
-        return writeIf(() -> dynamo.putItem(b -> request.accept(b.tableName(name).overrideConfiguration(this::timeout))));
+        return writeIf(() -> dynamo.putItem(b -> request.accept(b.tableName(name).overrideConfiguration(timeout))));
     }
 
     private boolean writeIf(Supplier<?> call) {
@@ -147,8 +148,9 @@ final class DynamoTable implements StoredTable {
         return dynamo;
     }
 
-    void timeout(AwsRequestOverrideConfiguration.Builder config) {
-        config.apiCallTimeout(callTimeout);
+    /** The override that bounds a call by the call timeout, for a request built elsewhere. */
+    AwsRequestOverrideConfiguration timeout() {
+        return timeout;
     }
 
     /** Creates {@code table} when missing and waits until it is ACTIVE (at most 5 minutes). */

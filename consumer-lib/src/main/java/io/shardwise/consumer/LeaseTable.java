@@ -278,7 +278,7 @@ final class LeaseTable extends DynamoStore implements LeaseStore {
                 .expressionAttributeNames(names)
                 .expressionAttributeValues(values)
                 .returnValues(ReturnValue.ALL_NEW)
-                .overrideConfiguration(table::timeout)
+                .overrideConfiguration(table.timeout())
                 .build();
         return table.resolvedWrite(leaseHeld, () -> toLease(table.client().updateItem(request).attributes()),
                 () -> landedEarlier(leaseKey, counter, resultingOwner));
