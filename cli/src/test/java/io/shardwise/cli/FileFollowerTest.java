@@ -171,10 +171,7 @@ class FileFollowerTest {
 
     @Test
     void aRestartSendsOnlyTheLinesAfterTheState() throws Exception {
-        FileFollower first = follower("app.log");
-        append("app.log", lines("l", 0, 5));
-        first.pollOnce();
-        first.finish(Duration.ofSeconds(5));
+        followedAndStopped(lines("l", 0, 5));
 
         append("app.log", lines("l", 5, 8));
         FileFollower second = follower("app.log");
@@ -250,10 +247,7 @@ class FileFollowerTest {
 
     @Test
     void aFileRenamedWhileStoppedIsReadToItsEnd() throws Exception {
-        FileFollower first = follower("app.log");
-        append("app.log", lines("l", 0, 3));
-        first.pollOnce();
-        first.finish(Duration.ofSeconds(5));
+        followedAndStopped(lines("l", 0, 3));
         append("app.log", lines("l", 3, 5));
         Files.move(dir.resolve("app.log"), dir.resolve("app.log.1"));
         append("app.log", lines("n", 0, 1));
@@ -280,10 +274,7 @@ class FileFollowerTest {
 
     @Test
     void aFileWithAnotherKeyButTheSamePathAndFirstKilobyteIsTheSameFile() throws Exception {
-        FileFollower first = follower("app.log");
-        append("app.log", lines("a-fairly-long-line-of-the-log-", 0, 60)); // over 1 KiB
-        first.pollOnce();
-        first.finish(Duration.ofSeconds(5));
+        followedAndStopped(lines("a-fairly-long-line-of-the-log-", 0, 60)); // over 1 KiB
         FollowState state = new FollowState(dir.resolve("state"));
         FollowState.Entry saved = state.load().values().iterator().next();
         state.save(List.of(new FollowState.Entry("(dev=renumbered,ino=1)", saved.path(), saved.offset(),
@@ -298,10 +289,7 @@ class FileFollowerTest {
 
     @Test
     void aFileWithAnotherKeyAndAShortFingerprintIsANewFile() throws Exception {
-        FileFollower first = follower("app.log");
-        append("app.log", "short\n");
-        first.pollOnce();
-        first.finish(Duration.ofSeconds(5));
+        followedAndStopped("short\n");
         FollowState state = new FollowState(dir.resolve("state"));
         FollowState.Entry saved = state.load().values().iterator().next();
         state.save(List.of(new FollowState.Entry("(dev=renumbered,ino=1)", saved.path(), saved.offset(),
@@ -386,5 +374,13 @@ class FileFollowerTest {
             all.addAll(part);
         }
         return all;
+    }
+
+    /** A follower of app.log that sends {@code text} appended to it, then stops as at the end of a run. */
+    private void followedAndStopped(String text) throws Exception {
+        FileFollower first = follower("app.log");
+        append("app.log", text);
+        first.pollOnce();
+        first.finish(Duration.ofSeconds(5));
     }
 }

@@ -228,18 +228,7 @@ class KclRecordProcessorTest {
     @Test
     void aFactoryForStreamsIsAskedWithTheSingleStreamIdentifier() {
         List<StreamIdentifier> asked = new ArrayList<>();
-        ShardRecordProcessorFactory factory = new ShardRecordProcessorFactory() {
-            @Override
-            public ShardRecordProcessor shardRecordProcessor() {
-                throw new AssertionError("the stream-aware method must be used");
-            }
-
-            @Override
-            public ShardRecordProcessor shardRecordProcessor(StreamIdentifier stream) {
-                asked.add(stream);
-                return new CapturingProcessor();
-            }
-        };
+        ShardRecordProcessorFactory factory = streamAwareFactory(asked);
         KclProcessors.adapt(factory, "orders").create("shardId-000000000000");
         assertThat(asked).containsExactly(StreamIdentifier.singleStreamInstance("orders"));
     }
@@ -247,18 +236,7 @@ class KclRecordProcessorTest {
     @Test
     void aMultiStreamConsumerAsksTheFactoryWithTheMultiStreamIdentifier() {
         List<StreamIdentifier> asked = new ArrayList<>();
-        ShardRecordProcessorFactory factory = new ShardRecordProcessorFactory() {
-            @Override
-            public ShardRecordProcessor shardRecordProcessor() {
-                throw new AssertionError("the stream-aware method must be used");
-            }
-
-            @Override
-            public ShardRecordProcessor shardRecordProcessor(StreamIdentifier stream) {
-                asked.add(stream);
-                return new CapturingProcessor();
-            }
-        };
+        ShardRecordProcessorFactory factory = streamAwareFactory(asked);
         KclProcessors.adapt(factory).create("shardId-000000000000",
                 io.shardwise.consumer.StreamIdentifier.parse("123456789012:orders:1700000000"));
         assertThat(asked).singleElement().satisfies(stream -> {
@@ -354,5 +332,21 @@ class KclRecordProcessorTest {
                 throw new IllegalStateException(e);
             }
         }
+    }
+
+    /** A factory that must be asked with the stream, and notes each stream it was asked with. */
+    private static ShardRecordProcessorFactory streamAwareFactory(List<StreamIdentifier> asked) {
+        return new ShardRecordProcessorFactory() {
+            @Override
+            public ShardRecordProcessor shardRecordProcessor() {
+                throw new AssertionError("the stream-aware method must be used");
+            }
+
+            @Override
+            public ShardRecordProcessor shardRecordProcessor(StreamIdentifier stream) {
+                asked.add(stream);
+                return new CapturingProcessor();
+            }
+        };
     }
 }
