@@ -17,10 +17,7 @@ public final class SampleKclWorker {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        if (args.length != 2) {
-            System.err.println("usage: SampleKclWorker APPLICATION STREAM");
-            System.exit(2);
-        }
+        SampleWorker.requireApplicationAndStream(args, "SampleKclWorker");
         SampleEnvironment env = SampleEnvironment.fromEnvironment();
         ShardwiseConsumer consumer = SampleWorker.connected(env, args[0], args[1])
                 .processorFactory(KclProcessors.adapt(SampleKclProcessor::new))

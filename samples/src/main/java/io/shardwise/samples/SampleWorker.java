@@ -21,16 +21,21 @@ public final class SampleWorker {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        if (args.length != 2) {
-            System.err.println("usage: SampleWorker APPLICATION STREAM");
-            System.exit(2);
-        }
+        requireApplicationAndStream(args, "SampleWorker");
         SampleEnvironment env = SampleEnvironment.fromEnvironment();
         ShardwiseConsumer consumer = connected(env, args[0], args[1])
                 .recordHandler(record -> print(record.shardId() + " " + record.partitionKey() + " "
                         + new String(record.data(), StandardCharsets.UTF_8)))
                 .build();
         runUntilStopped(consumer, args[1], env);
+    }
+
+    /** Exits with a usage line unless {@code args} are exactly APPLICATION STREAM. */
+    static void requireApplicationAndStream(String[] args, String sample) {
+        if (args.length != 2) {
+            System.err.println("usage: " + sample + " APPLICATION STREAM");
+            System.exit(2);
+        }
     }
 
     /** A consumer builder for the application and stream, on AWS or the endpoints of {@code env}. */
