@@ -1,5 +1,6 @@
 package io.shardwise.consumer;
 
+import static io.shardwise.consumer.TestShards.shard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -14,10 +15,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
-import software.amazon.awssdk.services.kinesis.model.HashKeyRange;
 import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
-import software.amazon.awssdk.services.kinesis.model.SequenceNumberRange;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
@@ -118,14 +117,6 @@ class MultiStreamSyncTest {
         // The single-stream key is no stream's lease: left alone.
         assertThat(table.allLeaseKeys()).containsExactlyInAnyOrder(key(ORDERS, "shardId-000000000001"),
                 key(ORDERS, "shardId-000000000002"), "shardId-000000000009");
-    }
-
-    private static Shard shard(String id, String parent, String from, String to, boolean closed) {
-        return Shard.builder().shardId(id).parentShardId(parent)
-                .hashKeyRange(HashKeyRange.builder().startingHashKey(from).endingHashKey(to).build())
-                .sequenceNumberRange(SequenceNumberRange.builder().startingSequenceNumber("1")
-                        .endingSequenceNumber(closed ? "99" : null).build())
-                .build();
     }
 
     /** ListShards of a fixed shard list per stream name, one page. */

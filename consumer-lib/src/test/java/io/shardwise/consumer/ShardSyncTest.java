@@ -1,5 +1,6 @@
 package io.shardwise.consumer;
 
+import static io.shardwise.consumer.TestShards.shard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.shardwise.kinesis.StreamReference;
@@ -15,10 +16,8 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
-import software.amazon.awssdk.services.kinesis.model.HashKeyRange;
 import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
-import software.amazon.awssdk.services.kinesis.model.SequenceNumberRange;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
@@ -117,14 +116,6 @@ class ShardSyncTest {
         assertThat(leases()).containsOnlyKeys("shardId-000000000001", "shardId-000000000002", "shardId-000000000003")
                 .containsEntry("shardId-000000000002", Checkpoint.TRIM_HORIZON)
                 .containsEntry("shardId-000000000003", Checkpoint.TRIM_HORIZON);
-    }
-
-    private static Shard shard(String id, String parent, String from, String to, boolean closed) {
-        return Shard.builder().shardId(id).parentShardId(parent)
-                .hashKeyRange(HashKeyRange.builder().startingHashKey(from).endingHashKey(to).build())
-                .sequenceNumberRange(SequenceNumberRange.builder().startingSequenceNumber("1")
-                        .endingSequenceNumber(closed ? "99" : null).build())
-                .build();
     }
 
     /** ListShards of a fixed shard list, one page (this tests the sync's decisions, not Kinesis). */

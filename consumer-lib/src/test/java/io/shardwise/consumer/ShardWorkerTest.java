@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
@@ -92,22 +93,10 @@ class ShardWorkerTest {
         List<String> processed = new CopyOnWriteArrayList<>();
         List<List<String>> poisoned = new CopyOnWriteArrayList<>();
         AtomicInteger attemptsOnPoison = new AtomicInteger();
-        RecordProcessor processor = new RecordProcessor() {
-            @Override
-            public void processRecords(List<ConsumerRecord> records, Checkpointer checkpointer, long behind) {
-                if (data(records).contains("r2")) {
-                    attemptsOnPoison.incrementAndGet();
-                    throw new IllegalArgumentException("cannot handle r2");
-                }
-                processed.addAll(data(records));
-                checkpointer.checkpoint();
-            }
-
-            @Override
-            public void shardEnded(Checkpointer checkpointer) {
-                checkpointer.checkpoint();
-            }
-        };
+        RecordProcessor processor = failingOnR2(processed, () -> {
+            attemptsOnPoison.incrementAndGet();
+            return new IllegalArgumentException("cannot handle r2");
+        });
         AtomicBoolean finished = new AtomicBoolean();
         HeldLease held = hold("s-1", Checkpoint.TRIM_HORIZON);
         ShardWorker worker = worker(held, settings(FailurePolicy.POISON_HANDLER, 3,
@@ -130,21 +119,7 @@ class ShardWorkerTest {
     void withStopShardTheShardStopsAtTheFailingBatchAndIsReported() throws Exception {
         List<String> reported = new CopyOnWriteArrayList<>();
         List<String> processed = new CopyOnWriteArrayList<>();
-        RecordProcessor processor = new RecordProcessor() {
-            @Override
-            public void processRecords(List<ConsumerRecord> records, Checkpointer checkpointer, long behind) {
-                if (data(records).contains("r2")) {
-                    throw new IllegalStateException("broken");
-                }
-                processed.addAll(data(records));
-                checkpointer.checkpoint();
-            }
-
-            @Override
-            public void shardEnded(Checkpointer checkpointer) {
-                checkpointer.checkpoint();
-            }
-        };
+        RecordProcessor processor = failingOnR2(processed, () -> new IllegalStateException("broken"));
         AtomicBoolean finished = new AtomicBoolean();
         ShardWorker worker = worker(hold("s-1", Checkpoint.TRIM_HORIZON),
                 settings(FailurePolicy.STOP_SHARD, 2, null, (shard, e) -> reported.add(shard + ": " + e.getMessage())),
@@ -399,6 +374,28 @@ class ShardWorkerTest {
     @Test
     void subRecordsOutsideTheShardsRangeAreDeliveredWhenAskedForProducersThatNeverResend() throws Exception {
         assertThat(deliveredFromAMisplacedAggregate(true)).containsExactly("first", "stale", "third");
+    }
+
+    /**
+     * A processor that throws what {@code failure} makes on every batch holding record "r2", and adds the
+     * other batches to {@code processed} and checkpoints them.
+     */
+    private static RecordProcessor failingOnR2(List<String> processed, Supplier<RuntimeException> failure) {
+        return new RecordProcessor() {
+            @Override
+            public void processRecords(List<ConsumerRecord> records, Checkpointer checkpointer, long behind) {
+                if (data(records).contains("r2")) {
+                    throw failure.get();
+                }
+                processed.addAll(data(records));
+                checkpointer.checkpoint();
+            }
+
+            @Override
+            public void shardEnded(Checkpointer checkpointer) {
+                checkpointer.checkpoint();
+            }
+        };
     }
 
     /** The batch part of a processor. */
