@@ -75,10 +75,8 @@ class ConsumerDeliveryIT {
         Received received = new Received();
         try (FaultProxy proxy = FaultProxy.builder(engines.kinesisEndpoint()).seed(5)
                 .throttleCalls("GetRecords", 0.5).serverErrors("GetRecords", 0.1, 0.1).start();
-             ShardwiseConsumer consumer = ShardwiseConsumer.builder().applicationName(table.value())
-                     .streamName(stream.name()).kinesisClient(engines.kinesisAsyncClient(proxy.endpoint()))
-                     .dynamoDbClient(engines.dynamoDbClient()).workerId("w1")
-                     .initialPosition(InitialPosition.trimHorizon())
+             ShardwiseConsumer consumer = LocalWorkers.worker(engines, stream, table, "w1")
+                     .kinesisClient(engines.kinesisAsyncClient(proxy.endpoint()))
                      .recordHandler(r -> received.add("w1", r)).build()) {
             consumer.start();
             await().atMost(Duration.ofSeconds(90)).until(() -> received.distinctPayloads() == written.size());

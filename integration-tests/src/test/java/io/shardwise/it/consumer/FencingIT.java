@@ -11,7 +11,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.shardwise.consumer.Checkpointer;
 import io.shardwise.consumer.ConsumerRecord;
-import io.shardwise.consumer.InitialPosition;
 import io.shardwise.consumer.LeaseLostException;
 import io.shardwise.consumer.RecordProcessor;
 import io.shardwise.consumer.ShardwiseConsumer;
@@ -66,16 +65,13 @@ class FencingIT {
             }
         };
         Received byB = new Received();
-        try (ShardwiseConsumer a = ShardwiseConsumer.builder().applicationName(table.value())
-                .streamName(stream.name()).kinesisClient(engines.kinesisAsyncClient()).dynamoDbClient(cutOff)
-                .workerId("a").initialPosition(InitialPosition.trimHorizon()).failoverTime(Duration.ofSeconds(2))
+        try (ShardwiseConsumer a = LocalWorkers.worker(engines, stream, table, "a")
+                .dynamoDbClient(cutOff).failoverTime(Duration.ofSeconds(2))
                 .processorFactory(shard -> paused).build()) {
             a.start();
             assertThat(stuckInBatch.await(60, TimeUnit.SECONDS)).isTrue();
-            try (ShardwiseConsumer b = ShardwiseConsumer.builder().applicationName(table.value())
-                    .streamName(stream.name()).kinesisClient(engines.kinesisAsyncClient())
-                    .dynamoDbClient(engines.dynamoDbClient()).workerId("b")
-                    .initialPosition(InitialPosition.trimHorizon()).failoverTime(Duration.ofSeconds(2))
+            try (ShardwiseConsumer b = LocalWorkers.worker(engines, stream, table, "b")
+                    .failoverTime(Duration.ofSeconds(2))
                     .recordHandler(r -> byB.add("b", r)).build()) {
                 b.start();
                 // A is cut off from DynamoDB: no heartbeats, so B sees it dead after the failover time.

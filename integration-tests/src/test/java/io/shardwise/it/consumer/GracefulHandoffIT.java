@@ -9,7 +9,6 @@ import io.shardwise.testkit.engines.LocalEngines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.shardwise.consumer.InitialPosition;
 import io.shardwise.consumer.ShardwiseConsumer;
 import java.time.Duration;
 import java.util.HashMap;
@@ -32,10 +31,10 @@ class GracefulHandoffIT {
         Received received = new Received();
         List<String> written;
         try (ContinuousWriter writer = new ContinuousWriter(engines.kinesisClient(), stream.name(), 8, 8, 100)) {
-            ShardwiseConsumer a = worker(engines, stream, table, "a", received);
+            ShardwiseConsumer a = LocalWorkers.receiving(engines, stream, table, "a", received);
             a.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> a.heldShards().size() == 2);
-            try (ShardwiseConsumer b = worker(engines, stream, table, "b", received)) {
+            try (ShardwiseConsumer b = LocalWorkers.receiving(engines, stream, table, "b", received)) {
                 b.start();
                 // B is below its fair share: it asks A, which checkpoints and hands one shard over.
                 await().atMost(Duration.ofSeconds(30)).until(() -> b.heldShards().size() == 1
@@ -55,14 +54,6 @@ class GracefulHandoffIT {
         ConsumerDeliveryIT.assertPerKeyOrder(received);
         assertThat(received.all()).extracting(Received.Delivery::worker).contains("a", "b");
         printLongestGapPerShard(received);
-    }
-
-    private static ShardwiseConsumer worker(LocalEngines engines, TestStream stream, LeaseTableName table,
-                                            String id, Received received) {
-        return ShardwiseConsumer.builder().applicationName(table.value()).streamName(stream.name())
-                .kinesisClient(engines.kinesisAsyncClient()).dynamoDbClient(engines.dynamoDbClient())
-                .workerId(id).initialPosition(InitialPosition.trimHorizon())
-                .recordHandler(r -> received.add(id, r)).build();
     }
 
     /** The processing gap a handoff causes: longest pause between two deliveries of one shard. */

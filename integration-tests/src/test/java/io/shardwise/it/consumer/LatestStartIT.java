@@ -67,9 +67,8 @@ class LatestStartIT {
         PartitionableDynamoDb slow = new PartitionableDynamoDb(engines.dynamoDbClient());
         try {
             for (String id : List.of("a", "b", "c", "d")) {
-                ShardwiseConsumer worker = ShardwiseConsumer.builder().applicationName(table.value())
-                        .streamName(stream.name()).kinesisClient(engines.kinesisAsyncClient())
-                        .dynamoDbClient(id.equals("a") ? slow : engines.dynamoDbClient()).workerId(id)
+                ShardwiseConsumer worker = LocalWorkers.worker(engines, stream, table, id)
+                        .dynamoDbClient(id.equals("a") ? slow : engines.dynamoDbClient())
                         .initialPosition(InitialPosition.latest()).recordHandler(r -> received.add(id, r)).build();
                 workers.add(worker);
                 if (staggered && id.equals("a")) {

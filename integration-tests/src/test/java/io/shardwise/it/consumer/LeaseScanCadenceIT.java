@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.shardwise.consumer.InitialPosition;
 import io.shardwise.consumer.ShardwiseConsumer;
 import io.shardwise.it.support.Reshard;
 import java.time.Duration;
@@ -92,10 +91,8 @@ class LeaseScanCadenceIT {
                                            Received received, Map<String, SimpleMeterRegistry> registries) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         registries.put(id, registry);
-        ShardwiseConsumer consumer = ShardwiseConsumer.builder().applicationName(table.value())
-                .streamName(stream.name()).kinesisClient(engines.kinesisAsyncClient())
-                .dynamoDbClient(engines.dynamoDbClient()).workerId(id)
-                .initialPosition(InitialPosition.trimHorizon()).leaseScanInterval(NO_SAFETY_SCAN)
+        ShardwiseConsumer consumer = LocalWorkers.worker(engines, stream, table, id)
+                .leaseScanInterval(NO_SAFETY_SCAN)
                 .meterRegistry(registry)
                 .recordHandler(r -> received.add(id, r)).build();
         consumer.start();

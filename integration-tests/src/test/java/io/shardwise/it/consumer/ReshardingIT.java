@@ -11,7 +11,6 @@ import static io.shardwise.it.support.Reshard.awaitActive;
 import static io.shardwise.it.support.Reshard.openShards;
 import static org.awaitility.Awaitility.await;
 
-import io.shardwise.consumer.InitialPosition;
 import io.shardwise.consumer.ShardwiseConsumer;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -38,8 +37,8 @@ class ReshardingIT {
         Received received = new Received();
         List<String> written;
         try (ContinuousWriter writer = new ContinuousWriter(kinesis, stream.name(), 16, 16, 100);
-             ShardwiseConsumer a = worker(engines, stream, table, "a", received);
-             ShardwiseConsumer b = worker(engines, stream, table, "b", received)) {
+             ShardwiseConsumer a = LocalWorkers.receiving(engines, stream, table, "a", received);
+             ShardwiseConsumer b = LocalWorkers.receiving(engines, stream, table, "b", received)) {
             a.start();
             b.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> received.distinctPayloads() > 50);
@@ -77,13 +76,5 @@ class ReshardingIT {
 
     private static String merged(java.util.Map<String, ?> leases) {
         return leases.keySet().stream().max(String::compareTo).orElseThrow();
-    }
-
-    private static ShardwiseConsumer worker(LocalEngines engines, TestStream stream, LeaseTableName table,
-                                            String id, Received received) {
-        return ShardwiseConsumer.builder().applicationName(table.value()).streamName(stream.name())
-                .kinesisClient(engines.kinesisAsyncClient()).dynamoDbClient(engines.dynamoDbClient())
-                .workerId(id).initialPosition(InitialPosition.trimHorizon())
-                .recordHandler(r -> received.add(id, r)).build();
     }
 }

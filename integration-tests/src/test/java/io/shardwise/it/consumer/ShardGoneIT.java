@@ -11,7 +11,6 @@ import io.shardwise.testkit.faults.FaultProxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.shardwise.consumer.InitialPosition;
 import io.shardwise.consumer.ShardwiseConsumer;
 import io.shardwise.it.support.Reshard;
 import java.time.Duration;
@@ -71,9 +70,7 @@ class ShardGoneIT {
     private static ShardwiseConsumer consumer(LocalEngines engines, TestStream stream, LeaseTableName table, String id,
                                               software.amazon.awssdk.services.kinesis.KinesisAsyncClient kinesis,
                                               Received received, boolean skipParent) {
-        return ShardwiseConsumer.builder().applicationName(table.value()).streamName(stream.name())
-                .kinesisClient(kinesis).dynamoDbClient(engines.dynamoDbClient()).workerId(id)
-                .initialPosition(InitialPosition.trimHorizon())
+        return LocalWorkers.worker(engines, stream, table, id).kinesisClient(kinesis)
                 .recordHandler(r -> {
                     if (skipParent && r.shardId().equals(PARENT)) {
                         throw new IllegalStateException("the earlier run never gets through the parent");

@@ -13,7 +13,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.shardwise.consumer.Checkpointer;
 import io.shardwise.consumer.ConsumerRecord;
-import io.shardwise.consumer.InitialPosition;
 import io.shardwise.consumer.RecordProcessor;
 import io.shardwise.consumer.ShardwiseConsumer;
 import java.time.Duration;
@@ -79,9 +78,7 @@ class ShutdownCheckpointIT {
 
     private static ShardwiseConsumer worker(LocalEngines engines, TestStream stream, LeaseTableName table,
                                             String id, Received received, DynamoDbClient dynamo) {
-        return ShardwiseConsumer.builder().applicationName(table.value()).streamName(stream.name())
-                .kinesisClient(engines.kinesisAsyncClient()).dynamoDbClient(dynamo)
-                .workerId(id).initialPosition(InitialPosition.trimHorizon())
+        return LocalWorkers.worker(engines, stream, table, id).dynamoDbClient(dynamo)
                 .processorFactory(shard -> new CheckpointOnlyAtShutdown(id, received)).build();
     }
 

@@ -10,7 +10,6 @@ import io.shardwise.testkit.faults.FaultProxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.shardwise.consumer.InitialPosition;
 import io.shardwise.consumer.ShardwiseConsumer;
 import java.time.Duration;
 import java.util.List;
@@ -35,14 +34,11 @@ class StalledOwnerIT {
         try (FaultProxy kinesisProxy = FaultProxy.builder(engines.kinesisEndpoint()).seed(11).start();
              FaultProxy dynamoProxy = FaultProxy.builder(engines.dynamoDbEndpoint()).seed(12).start();
              ContinuousWriter writer = new ContinuousWriter(engines.kinesisClient(), stream.name(), 4, 4, 100)) {
-            ShardwiseConsumer a = ShardwiseConsumer.builder().applicationName(table.value())
-                    .streamName(stream.name()).kinesisClient(engines.kinesisAsyncClient(kinesisProxy.endpoint()))
-                    .dynamoDbClient(engines.dynamoDbClient(dynamoProxy.endpoint())).workerId("a")
-                    .initialPosition(InitialPosition.trimHorizon()).recordHandler(r -> received.add("a", r)).build();
-            ShardwiseConsumer b = ShardwiseConsumer.builder().applicationName(table.value())
-                    .streamName(stream.name()).kinesisClient(engines.kinesisAsyncClient())
-                    .dynamoDbClient(engines.dynamoDbClient()).workerId("b")
-                    .initialPosition(InitialPosition.trimHorizon()).recordHandler(r -> received.add("b", r)).build();
+            ShardwiseConsumer a = LocalWorkers.worker(engines, stream, table, "a")
+                    .kinesisClient(engines.kinesisAsyncClient(kinesisProxy.endpoint()))
+                    .dynamoDbClient(engines.dynamoDbClient(dynamoProxy.endpoint()))
+                    .recordHandler(r -> received.add("a", r)).build();
+            ShardwiseConsumer b = LocalWorkers.receiving(engines, stream, table, "b", received);
             try (a; b) {
                 a.start();
                 await().atMost(Duration.ofSeconds(30)).until(() -> received.distinctPayloads() > 40);

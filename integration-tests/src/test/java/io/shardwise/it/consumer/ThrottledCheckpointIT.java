@@ -11,7 +11,6 @@ import io.shardwise.testkit.faults.FaultProxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.shardwise.consumer.InitialPosition;
 import io.shardwise.consumer.ShardwiseConsumer;
 import java.time.Duration;
 import java.util.List;
@@ -38,9 +37,8 @@ class ThrottledCheckpointIT {
         try (FaultProxy dynamo = FaultProxy.builder(engines.dynamoDbEndpoint()).seed(31).start();
              DynamoDbClient client = TestClients.dynamoWithoutSdkRetries(engines, dynamo.endpoint());
              ContinuousWriter writer = new ContinuousWriter(engines.kinesisClient(), stream.name(), 8, 8, 100);
-             ShardwiseConsumer worker = ShardwiseConsumer.builder().applicationName(table.value())
-                     .streamName(stream.name()).kinesisClient(engines.kinesisAsyncClient())
-                     .dynamoDbClient(client).workerId("w").failoverTime(Duration.ofSeconds(10)).initialPosition(InitialPosition.trimHorizon())
+             ShardwiseConsumer worker = LocalWorkers.worker(engines, stream, table, "w")
+                     .dynamoDbClient(client).failoverTime(Duration.ofSeconds(10))
                      .recordHandler(r -> received.add("w", r)).build()) {
             worker.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> worker.heldShards().size() == 2);
