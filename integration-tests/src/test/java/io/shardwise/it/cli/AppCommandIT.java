@@ -191,7 +191,7 @@ class AppCommandIT {
         List<String> first = Collections.synchronizedList(new ArrayList<>());
         try (KclWorker kcl = new KclWorker(engines, stream.name(), table.value(), "kcl-first",
                 () -> new PayloadCollector(first, Checkpoints.ALWAYS))) {
-            await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> first.size() >= 80);
+            await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> first.size() >= 80);
             await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> checkpointsPast(engines, table));
             // The KCL reports its worker metrics every 30 s.
             await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> kclMetricsReported(engines, table));
@@ -230,7 +230,7 @@ class AppCommandIT {
         List<String> second = Collections.synchronizedList(new ArrayList<>());
         try (KclWorker kcl = new KclWorker(engines, stream.name(), table.value(), "kcl-second",
                 () -> new PayloadCollector(second, Checkpoints.ALWAYS))) {
-            await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> second.containsAll(late));
+            await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> second.containsAll(late));
         }
         assertThat(second).as("the KCL resumes at the reset checkpoints: the records from the time on, only those")
                 .containsExactlyInAnyOrderElementsOf(late).doesNotContainAnyElementsOf(early);
