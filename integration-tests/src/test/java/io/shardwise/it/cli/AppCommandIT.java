@@ -103,14 +103,14 @@ class AppCommandIT {
         assertThat(AppRecords.byKey(first).values()).allSatisfy(n -> assertThat(AppRecords.ascending(n)).isTrue());
 
         Map<String, Map<String, AttributeValue>> beforeDryRun = leases(engines, table);
-        JavaProcess.Result dryRun = app(engines, "reset", "--app", table.value(), "--stream", stream.name(),
+        JavaProcess.Result dryRun = appStopped(engines, "reset", "--app", table.value(), "--stream", stream.name(),
                 "--to-timestamp", resetTime.toString());
         assertThat(dryRun.exitCode()).as(dryRun.err()).isZero();
         assertThat(dryRun.out()).contains("dry run: nothing written");
         assertThat(dryRun.outLines()).anyMatch(l -> l.startsWith(parent.shardId()));
         assertThat(leases(engines, table)).as("a dry run writes nothing").isEqualTo(beforeDryRun);
 
-        JavaProcess.Result reset = app(engines, "reset", "--app", table.value(), "--stream", stream.name(),
+        JavaProcess.Result reset = appStopped(engines, "reset", "--app", table.value(), "--stream", stream.name(),
                 "--to-timestamp", resetTime.toString(), "--execute");
         assertThat(reset.exitCode()).as(reset.out() + reset.err()).isZero();
         assertThat(reset.out()).contains("reset applied: 3 lease(s) written");
@@ -135,23 +135,23 @@ class AppCommandIT {
 
         // The other destinations. The last aggregate (key-0:87..89, sub-records 0..2) lies in one child.
         ConsumerRecord last = positions.get("key-0:89");
-        JavaProcess.Result toSequence = app(engines, "reset", "--app", table.value(), "--stream", stream.name(),
+        JavaProcess.Result toSequence = appStopped(engines, "reset", "--app", table.value(), "--stream", stream.name(),
                 "--shard", last.shardId(), "--to-sequence", last.sequenceNumber());
         assertThat(toSequence.exitCode()).as(toSequence.err()).isZero();
         assertThat(toSequence.outLines()).as("a whole record: its last user record")
                 .anyMatch(l -> l.startsWith(last.shardId()) && l.contains(" " + last.sequenceNumber() + "/2"));
-        JavaProcess.Result wrongShard = app(engines, "reset", "--app", table.value(), "--stream", stream.name(),
+        JavaProcess.Result wrongShard = appStopped(engines, "reset", "--app", table.value(), "--stream", stream.name(),
                 "--shard", parent.shardId(), "--to-sequence", last.sequenceNumber());
         assertThat(wrongShard.exitCode()).isEqualTo(1);
         assertThat(wrongShard.err()).contains(last.sequenceNumber()).contains(parent.shardId());
 
-        JavaProcess.Result trimHorizon = app(engines, "reset", "--app", table.value(), "--stream", stream.name(),
+        JavaProcess.Result trimHorizon = appStopped(engines, "reset", "--app", table.value(), "--stream", stream.name(),
                 "--to-trim-horizon");
         assertThat(trimHorizon.exitCode()).as(trimHorizon.err()).isZero();
         assertThat(trimHorizon.outLines().stream().filter(l -> l.startsWith("shardId-")))
                 .hasSize(3).allSatisfy(l -> assertThat(l).contains("TRIM_HORIZON"));
 
-        JavaProcess.Result latest = app(engines, "reset", "--app", table.value(), "--stream", stream.name(),
+        JavaProcess.Result latest = appStopped(engines, "reset", "--app", table.value(), "--stream", stream.name(),
                 "--to-latest", "--execute");
         assertThat(latest.exitCode()).as(latest.out() + latest.err()).isZero();
         Map<String, Map<String, AttributeValue>> atLatest = leases(engines, table);
@@ -159,18 +159,18 @@ class AppCommandIT {
         assertThat(atLatest.get(last.shardId()).get("checkpoint").s()).isEqualTo(last.sequenceNumber());
         assertThat(atLatest.get(last.shardId()).get("checkpointSubSequenceNumber").n()).isEqualTo("2");
 
-        JavaProcess.Result text = app(engines, "describe", "--app", table.value(), "--stream", stream.name());
+        JavaProcess.Result text = appStopped(engines, "describe", "--app", table.value(), "--stream", stream.name());
         assertThat(text.exitCode()).as(text.err()).isZero();
         assertThat(text.outLines()).anyMatch(l -> l.startsWith("SHARD ") && l.contains("CHECKPOINT"))
                 .anyMatch(l -> l.startsWith(last.shardId()) && l.contains(last.sequenceNumber() + "/2"))
                 .contains("hash-range coverage: complete (2 unfinished leases)");
 
-        JavaProcess.Result badTime = app(engines, "reset", "--app", table.value(), "--stream", stream.name(),
+        JavaProcess.Result badTime = appStopped(engines, "reset", "--app", table.value(), "--stream", stream.name(),
                 "--to-timestamp", "yesterday");
         assertThat(badTime.exitCode()).isEqualTo(1);
         assertThat(badTime.errLines()).containsExactly("shardwise app reset: --to-timestamp yesterday: expected an ISO time"
                 + " like 2025-01-31T12:00:00Z");
-        JavaProcess.Result future = app(engines, "reset", "--app", table.value(), "--stream", stream.name(),
+        JavaProcess.Result future = appStopped(engines, "reset", "--app", table.value(), "--stream", stream.name(),
                 "--to-timestamp", "2999-01-01T00:00:00Z");
         assertThat(future.exitCode()).isEqualTo(1);
         assertThat(future.errLines()).containsExactly("shardwise app reset: --to-timestamp 2999-01-01T00:00:00Z is in the"
@@ -191,7 +191,7 @@ class AppCommandIT {
         List<String> first = Collections.synchronizedList(new ArrayList<>());
         try (KclWorker kcl = new KclWorker(engines, stream.name(), table.value(), "kcl-first",
                 () -> new PayloadCollector(first, Checkpoints.ALWAYS))) {
-            await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> first.size() >= 80);
+            await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> first.size() >= 80);
             await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> checkpointsPast(engines, table));
             // The KCL reports its worker metrics every 30 s.
             await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> kclMetricsReported(engines, table));
@@ -222,7 +222,7 @@ class AppCommandIT {
             assertThat(refused.err()).contains("refused").contains("kcl-first");
         }
 
-        JavaProcess.Result reset = app(engines, "reset", "--app", table.value(), "--stream", stream.name(),
+        JavaProcess.Result reset = appStopped(engines, "reset", "--app", table.value(), "--stream", stream.name(),
                 "--to-timestamp", resetTime.toString(), "--execute");
         assertThat(reset.exitCode()).as(reset.out() + reset.err()).isZero();
         assertThat(reset.out()).contains("reset applied: 2 lease(s) written");
@@ -230,7 +230,7 @@ class AppCommandIT {
         List<String> second = Collections.synchronizedList(new ArrayList<>());
         try (KclWorker kcl = new KclWorker(engines, stream.name(), table.value(), "kcl-second",
                 () -> new PayloadCollector(second, Checkpoints.ALWAYS))) {
-            await().atMost(TIMEOUT).pollInterval(Duration.ofSeconds(1)).until(() -> second.containsAll(late));
+            await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> second.containsAll(late));
         }
         assertThat(second).as("the KCL resumes at the reset checkpoints: the records from the time on, only those")
                 .containsExactlyInAnyOrderElementsOf(late).doesNotContainAnyElementsOf(early);
@@ -260,6 +260,16 @@ class AppCommandIT {
         command.addAll(List.of(args));
         return JavaProcess.run(JavaProcess.withEngines(JavaProcess.shardwise(command.toArray(String[]::new)), engines),
                 "", TIMEOUT);
+    }
+
+    /**
+     * {@link #app} while no worker of the application runs: nothing can be live, so a 1 s liveness sample
+     * judges as the default 4 s does (the commands run while a worker is live keep the default).
+     */
+    private static JavaProcess.Result appStopped(LocalEngines engines, String... args) {
+        List<String> sampled = new ArrayList<>(List.of(args));
+        sampled.addAll(List.of("--sample", "1"));
+        return app(engines, sampled.toArray(String[]::new));
     }
 
     private static JsonNode describe(LocalEngines engines, LeaseTableName table, TestStream stream) throws Exception {

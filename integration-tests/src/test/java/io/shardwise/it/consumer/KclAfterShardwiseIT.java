@@ -66,10 +66,10 @@ class KclAfterShardwiseIT {
         try (KclWorker kcl = new KclWorker(engines, stream.name(), table.value(), "kcl-worker",
                 () -> new PayloadCollector(seenByKcl, PayloadCollector.Checkpoints.NEVER))) {
             List<String> after = Writes.numbered(engines.kinesisClient(), stream.name(), 100, 140, 8);
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
                     .until(() -> seenByKcl.containsAll(after));
-            // Past at least one more assignment round of the KCL leader (about every 20 s).
-            Thread.sleep(25_000);
+            // Past a few more assignment rounds of the KCL leader, which read the whole table.
+            Thread.sleep(3 * KclWorker.LEASE_ASSIGNMENT_INTERVAL.toMillis());
         } finally {
             System.setErr(originalErr);
         }

@@ -68,7 +68,7 @@ class KclAfterShardwiseMultiStreamIT {
                     new CollectingFactory(seenByKcl))) {
                 List<String> afterA = StreamDeliveries.write(kinesis, first.name(), 100, 140);
                 List<String> afterB = StreamDeliveries.write(kinesis, second, 100, 140);
-                await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1))
+                await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200))
                         .until(() -> seen(seenByKcl, configs.get(0)).containsAll(afterA)
                                 && seen(seenByKcl, configs.get(1)).containsAll(afterB));
             }

@@ -54,7 +54,7 @@ class KclMigrationIT {
         AtomicReference<String> kclCheckpoint = new AtomicReference<>();
         try (KclWorker kcl = new KclWorker(engines, stream.name(), app.value(), "kcl-worker",
                 () -> new CheckpointsOnceProcessor(seenByKcl, kclCheckpoint))) {
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
                     .until(() -> kclCheckpoint.get() != null && seenByKcl.size() > CHECKPOINT_AT);
         }
         var leases = LeaseItems.shardLeases(engines.dynamoDbClient(), app.value());

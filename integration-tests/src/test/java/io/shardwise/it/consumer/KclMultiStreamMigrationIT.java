@@ -64,7 +64,7 @@ class KclMultiStreamMigrationIT {
             Map<String, List<Integer>> seenByKcl = new ConcurrentHashMap<>();
             try (KclWorker kcl = new KclWorker(engines, KclWorker.multiStreamTracker(configs), app.value(), "kcl-worker",
                     new CheckpointOnceFactory(seenByKcl, kclCheckpoints))) {
-                await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(1)).until(() -> configs.stream()
+                await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(200)).until(() -> configs.stream()
                         .allMatch(c -> kclCheckpoints.containsKey(c.streamIdentifier().serialize())
                                 && seenByKcl.get(c.streamIdentifier().serialize()).size() > CHECKPOINT_AT));
             }

@@ -56,7 +56,7 @@ class KclProcessorOnShardwiseIT {
         Map<String, String> kclTableWhileRunning;
         try (KclWorker kcl = new KclWorker(engines, stream.name(), kclApplication, "kcl-worker",
                 () -> new KclUserProcessor(underKcl))) {
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
                     .until(() -> underKcl.sawAndFinished(RECORDS));
             kclTableWhileRunning = storedCheckpoints(engines.dynamoDbClient(), kclApplication);
         }

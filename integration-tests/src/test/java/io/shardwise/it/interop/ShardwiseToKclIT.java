@@ -103,7 +103,7 @@ class ShardwiseToKclIT {
         Map<String, Expected> seen = new ConcurrentHashMap<>();
         try (KclWorker kcl = new KclWorker(engines, stream.name(), application.value(), "kcl-reader",
                 () -> new CollectingProcessor(seen))) {
-            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
                     .until(() -> seen.size() >= RECORDS + 1);
         }
 

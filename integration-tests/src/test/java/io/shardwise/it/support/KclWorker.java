@@ -20,9 +20,17 @@ import software.amazon.kinesis.processor.StreamTracker;
  * does not wait a minute.
  */
 public final class KclWorker implements AutoCloseable {
-    /** Polls every 200 ms, a lease fails over after 5 s, new shards are found within 2 s. */
-    private static final KclPeer.Timings TEST_TIMINGS =
-            new KclPeer.Timings(Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(2));
+    /** How often the KCL leader assigns unowned and expired leases (its default: twice the failover time, 10 s). */
+    public static final Duration LEASE_ASSIGNMENT_INTERVAL = Duration.ofSeconds(1);
+
+    /**
+     * Polls every 200 ms, a lease fails over after 5 s, new shards are found within 2 s, leases are
+     * assigned every second, the worker's loop turns every 200 ms (each step of a shard processor's life
+     * takes a turn) and a child shard looks for its parents' end every 500 ms.
+     */
+    private static final KclPeer.Timings TEST_TIMINGS = new KclPeer.Timings(Duration.ofMillis(200),
+            Duration.ofSeconds(5), Duration.ofSeconds(2), LEASE_ASSIGNMENT_INTERVAL, Duration.ofMillis(200),
+            Duration.ofMillis(500));
 
     private final KclPeer peer;
 

@@ -11,6 +11,7 @@ import software.amazon.kinesis.common.ConfigsBuilder;
 import software.amazon.kinesis.common.InitialPositionInStream;
 import software.amazon.kinesis.common.InitialPositionInStreamExtended;
 import software.amazon.kinesis.common.StreamIdentifier;
+import software.amazon.kinesis.coordinator.CoordinatorConfig;
 import software.amazon.kinesis.coordinator.Scheduler;
 import software.amazon.kinesis.leases.LeaseManagementConfig;
 import software.amazon.kinesis.metrics.MetricsLevel;
@@ -62,9 +63,19 @@ public final class KclPeer implements AutoCloseable {
         if (timings.shardSyncInterval() != null) {
             leases.shardSyncIntervalMillis(timings.shardSyncInterval().toMillis());
         }
+        if (timings.leaseAssignmentInterval() != null) {
+            leases.leaseAssignmentIntervalMillis(timings.leaseAssignmentInterval().toMillis());
+        }
+        CoordinatorConfig coordinator = configs.coordinatorConfig();
+        if (timings.dispatchPollInterval() != null) {
+            coordinator.shardConsumerDispatchPollIntervalMillis(timings.dispatchPollInterval().toMillis());
+        }
+        if (timings.parentShardPollInterval() != null) {
+            coordinator.parentShardPollIntervalMillis(timings.parentShardPollInterval().toMillis());
+        }
         scheduler = new Scheduler(
                 configs.checkpointConfig(),
-                configs.coordinatorConfig(),
+                coordinator,
                 leases,
                 configs.lifecycleConfig(),
                 configs.metricsConfig().metricsLevel(MetricsLevel.NONE).metricsFactory(new NullMetricsFactory()),
@@ -116,13 +127,26 @@ public final class KclPeer implements AutoCloseable {
     /**
      * Timings that differ from the KCL's defaults; a {@code null} keeps the default.
      *
+     * <p>Some start-up waits of the KCL 3.5.1 cannot be shortened: it polls for its lease table's
+     * {@code LeaseOwnerToLeaseKeyIndex} to become active every 10 s, and, on an empty lease table, waits a
+     * random 1 to 30 s (checking every 3 s) before it lists the shards and creates their leases.
+     *
      * @param idleTimeBetweenReads the pause of a shard's poller between two GetRecords calls
      * @param failoverTime how long a lease may go unrenewed before another worker takes it
-     * @param shardSyncInterval how often the worker lists the shards to find new ones
+     * @param shardSyncInterval how often the worker lists the shards to find new ones; also the pause after
+     *        the shard sync of its start-up
+     * @param leaseAssignmentInterval how often the leader assigns unowned and expired leases to workers
+     *        (the KCL: twice the failover time)
+     * @param dispatchPollInterval the pause of the worker's loop that moves each shard's processor through
+     *        its life (initialize, process, shut down); start-up and a graceful shutdown take a few rounds
+     * @param parentShardPollInterval how long a child shard waits before it looks again whether its
+     *        parents are finished
      */
-    public record Timings(Duration idleTimeBetweenReads, Duration failoverTime, Duration shardSyncInterval) {
+    public record Timings(Duration idleTimeBetweenReads, Duration failoverTime, Duration shardSyncInterval,
+                          Duration leaseAssignmentInterval, Duration dispatchPollInterval,
+                          Duration parentShardPollInterval) {
         /** The KCL's defaults throughout. */
-        public static final Timings DEFAULTS = new Timings(null, null, null);
+        public static final Timings DEFAULTS = new Timings(null, null, null, null, null, null);
     }
 
     /** What a {@link KclPeer} reads and with which clients; {@link #clients} and one of {@link #stream}, {@link #streams} are required. */
