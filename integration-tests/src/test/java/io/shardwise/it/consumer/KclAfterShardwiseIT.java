@@ -9,7 +9,6 @@ import io.shardwise.testkit.engines.LocalEngines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.shardwise.consumer.InitialPosition;
 import io.shardwise.consumer.ShardwiseConsumer;
 import io.shardwise.it.support.KclWorker;
 import io.shardwise.it.support.PayloadCollector;
@@ -41,11 +40,7 @@ class KclAfterShardwiseIT {
         List<String> before = Writes.numbered(engines.kinesisClient(), stream.name(), 0, 40, 8);
         Received received = new Received();
         try (WorkerProcess crashing = new WorkerProcess(engines, stream.name(), table.value(), "crashing", received);
-             ShardwiseConsumer closing = ShardwiseConsumer.builder().applicationName(table.value())
-                     .streamName(stream.name()).kinesisClient(engines.kinesisAsyncClient())
-                     .dynamoDbClient(engines.dynamoDbClient()).workerId("closing")
-                     .initialPosition(InitialPosition.trimHorizon()).recordHandler(r -> received.add("closing", r))
-                     .build()) {
+             ShardwiseConsumer closing = LocalWorkers.receiving(engines, stream, table, "closing", received)) {
             assertThat(crashing.awaitStarted()).isTrue();
             closing.start();
             await().atMost(Duration.ofSeconds(60)).until(() -> received.distinctPayloads() == 40

@@ -8,7 +8,6 @@ import io.shardwise.testkit.engines.LocalEngines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.shardwise.consumer.InitialPosition;
 import io.shardwise.consumer.ShardwiseConsumer;
 import io.shardwise.consumer.StreamConfig;
 import io.shardwise.it.support.KclWorker;
@@ -37,19 +36,12 @@ class KclAfterShardwiseMultiStreamIT {
     void theKclResumesAShardwiseMultiStreamTable(LocalEngines engines, TestStream first, LeaseTableName app)
             throws Exception {
         KinesisClient kinesis = engines.kinesisClient();
-        String second = engines.uniqueName("second");
-        engines.createStream(second, 1);
-        try {
-            List<StreamConfig> configs = List.of(
-                    StreamConfig.describe(engines.kinesisAsyncClient(), first.name(), InitialPosition.trimHorizon()),
-                    StreamConfig.describe(engines.kinesisAsyncClient(), second, InitialPosition.trimHorizon()));
-            StreamDeliveries.write(kinesis, first.name(), 0, 40);
-            StreamDeliveries.write(kinesis, second, 0, 40);
+        try (TwoStreams streams = new TwoStreams(engines, first)) {
+            List<StreamConfig> configs = streams.configs();
+            String second = streams.secondName();
+            streams.writeToBoth(0, 40);
             StreamDeliveries deliveries = new StreamDeliveries();
-            try (ShardwiseConsumer consumer = ShardwiseConsumer.builder().applicationName(app.value())
-                    .streamTracker(() -> configs).kinesisClient(engines.kinesisAsyncClient())
-                    .dynamoDbClient(engines.dynamoDbClient()).workerId("shardwise-1")
-                    .processorFactory(deliveries.factory("shardwise-1")).build()) {
+            try (ShardwiseConsumer consumer = streams.worker(app, "shardwise-1", deliveries)) {
                 consumer.start();
                 await().atMost(Duration.ofSeconds(60)).until(() -> configs.stream()
                         .allMatch(c -> deliveries.distinct(c.streamIdentifier()) == 40));
@@ -77,8 +69,6 @@ class KclAfterShardwiseMultiStreamIT {
                         .allMatch(p -> p.startsWith(c.streamIdentifier().streamName() + "/"))
                         .doesNotContainAnyElementsOf(deliveries.payloads(c.streamIdentifier()));
             }
-        } finally {
-            kinesis.deleteStream(r -> r.streamName(second).enforceConsumerDeletion(true));
         }
     }
 

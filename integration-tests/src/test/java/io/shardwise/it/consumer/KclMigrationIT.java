@@ -11,7 +11,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.shardwise.aggregation.KinesisRecord;
 import io.shardwise.aggregation.RecordAggregator;
-import io.shardwise.consumer.InitialPosition;
 import io.shardwise.consumer.ShardwiseConsumer;
 import io.shardwise.it.support.KclWorker;
 import java.nio.charset.StandardCharsets;
@@ -24,14 +23,6 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
-import software.amazon.kinesis.exceptions.KinesisClientLibException;
-import software.amazon.kinesis.lifecycle.events.InitializationInput;
-import software.amazon.kinesis.lifecycle.events.LeaseLostInput;
-import software.amazon.kinesis.lifecycle.events.ProcessRecordsInput;
-import software.amazon.kinesis.lifecycle.events.ShardEndedInput;
-import software.amazon.kinesis.lifecycle.events.ShutdownRequestedInput;
-import software.amazon.kinesis.processor.ShardRecordProcessor;
-import software.amazon.kinesis.retrieval.KinesisClientRecord;
 
 /**
  * Migration from the real KCL 3.5.1 on the same lease table: the KCL processes part of a stream of
@@ -53,7 +44,8 @@ class KclMigrationIT {
         List<Integer> seenByKcl = new CopyOnWriteArrayList<>();
         AtomicReference<String> kclCheckpoint = new AtomicReference<>();
         try (KclWorker kcl = new KclWorker(engines, stream.name(), app.value(), "kcl-worker",
-                () -> new CheckpointsOnceProcessor(seenByKcl, kclCheckpoint))) {
+                () -> new KclCheckpointOnce(seenByKcl, KclMigrationIT::number, CHECKPOINT_AT,
+                        r -> kclCheckpoint.set(r.sequenceNumber() + "/" + r.subSequenceNumber())))) {
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
                     .until(() -> kclCheckpoint.get() != null && seenByKcl.size() > CHECKPOINT_AT);
         }
@@ -63,11 +55,7 @@ class KclMigrationIT {
                 + kclLease.get("checkpointSubSequenceNumber").n());
 
         Received received = new Received();
-        try (ShardwiseConsumer consumer = ShardwiseConsumer.builder().applicationName(app.value())
-                .streamName(stream.name()).kinesisClient(engines.kinesisAsyncClient())
-                .dynamoDbClient(engines.dynamoDbClient()).workerId("shardwise-1")
-                .initialPosition(InitialPosition.trimHorizon())
-                .recordHandler(r -> received.add("shardwise-1", r)).build()) {
+        try (ShardwiseConsumer consumer = LocalWorkers.receiving(engines, stream, app, "shardwise-1", received)) {
             consumer.start();
             await().atMost(Duration.ofSeconds(60)).until(() -> received.distinctPayloads()
                     >= RECORDS - CHECKPOINT_AT - 1);
@@ -95,50 +83,5 @@ class KclMigrationIT {
 
     private static int number(String payload) {
         return Integer.parseInt(payload.substring(payload.indexOf(':') + 1));
-    }
-
-    /** Processes everything but checkpoints once, inside an aggregate, at record {@link #CHECKPOINT_AT}. */
-    private static final class CheckpointsOnceProcessor implements ShardRecordProcessor {
-        private final List<Integer> seen;
-        private final AtomicReference<String> checkpointed;
-
-        CheckpointsOnceProcessor(List<Integer> seen, AtomicReference<String> checkpointed) {
-            this.seen = seen;
-            this.checkpointed = checkpointed;
-        }
-
-        @Override
-        public void initialize(InitializationInput input) {
-        }
-
-        @Override
-        public void processRecords(ProcessRecordsInput input) {
-            for (KinesisClientRecord record : input.records()) {
-                byte[] data = new byte[record.data().remaining()];
-                record.data().get(data);
-                int n = number(new String(data, StandardCharsets.UTF_8));
-                seen.add(n);
-                if (n == CHECKPOINT_AT) {
-                    try {
-                        input.checkpointer().checkpoint(record.sequenceNumber(), record.subSequenceNumber());
-                    } catch (KinesisClientLibException e) {
-                        throw new IllegalStateException("KCL checkpoint failed", e);
-                    }
-                    checkpointed.set(record.sequenceNumber() + "/" + record.subSequenceNumber());
-                }
-            }
-        }
-
-        @Override
-        public void leaseLost(LeaseLostInput input) {
-        }
-
-        @Override
-        public void shardEnded(ShardEndedInput input) {
-        }
-
-        @Override
-        public void shutdownRequested(ShutdownRequestedInput input) {
-        }
     }
 }

@@ -8,14 +8,12 @@ import io.shardwise.testkit.engines.LocalEngines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.shardwise.consumer.InitialPosition;
 import io.shardwise.consumer.MultiStreamLeaseKey;
 import io.shardwise.consumer.ShardwiseConsumer;
 import io.shardwise.consumer.StreamConfig;
 import io.shardwise.consumer.StreamIdentifier;
 import io.shardwise.it.support.KclWorker;
 import io.shardwise.it.support.Reshard;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,15 +22,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.kinesis.exceptions.KinesisClientLibException;
-import software.amazon.kinesis.lifecycle.events.InitializationInput;
-import software.amazon.kinesis.lifecycle.events.LeaseLostInput;
-import software.amazon.kinesis.lifecycle.events.ProcessRecordsInput;
-import software.amazon.kinesis.lifecycle.events.ShardEndedInput;
-import software.amazon.kinesis.lifecycle.events.ShutdownRequestedInput;
 import software.amazon.kinesis.processor.ShardRecordProcessor;
 import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
-import software.amazon.kinesis.retrieval.KinesisClientRecord;
 
 /**
  * Migration of a multi-stream application from the real KCL 3.5.1: the KCL processes two streams
@@ -51,14 +42,9 @@ class KclMultiStreamMigrationIT {
     void shardwiseResumesEachStreamAfterTheKclsMultiStreamCheckpoints(LocalEngines engines, TestStream first,
                                                                       LeaseTableName app) throws Exception {
         KinesisClient kinesis = engines.kinesisClient();
-        String second = engines.uniqueName("second");
-        engines.createStream(second, 1);
-        try {
-            List<StreamConfig> configs = List.of(
-                    StreamConfig.describe(engines.kinesisAsyncClient(), first.name(), InitialPosition.trimHorizon()),
-                    StreamConfig.describe(engines.kinesisAsyncClient(), second, InitialPosition.trimHorizon()));
-            StreamDeliveries.write(kinesis, first.name(), 0, FIRST);
-            StreamDeliveries.write(kinesis, second, 0, FIRST);
+        try (TwoStreams streams = new TwoStreams(engines, first)) {
+            List<StreamConfig> configs = streams.configs();
+            streams.writeToBoth(0, FIRST);
 
             Map<String, String> kclCheckpoints = new ConcurrentHashMap<>();
             Map<String, List<Integer>> seenByKcl = new ConcurrentHashMap<>();
@@ -81,13 +67,9 @@ class KclMultiStreamMigrationIT {
             }
             assertThat(leases).hasSize(2);
 
-            StreamDeliveries.write(kinesis, first.name(), FIRST, TOTAL);
-            StreamDeliveries.write(kinesis, second, FIRST, TOTAL);
+            streams.writeToBoth(FIRST, TOTAL);
             StreamDeliveries deliveries = new StreamDeliveries();
-            try (ShardwiseConsumer consumer = ShardwiseConsumer.builder().applicationName(app.value())
-                    .streamTracker(() -> configs).kinesisClient(engines.kinesisAsyncClient())
-                    .dynamoDbClient(engines.dynamoDbClient()).workerId("shardwise-1")
-                    .processorFactory(deliveries.factory("shardwise-1")).build()) {
+            try (ShardwiseConsumer consumer = streams.worker(app, "shardwise-1", deliveries)) {
                 consumer.start();
                 await().atMost(Duration.ofSeconds(60)).until(() -> configs.stream().allMatch(c ->
                         deliveries.distinct(c.streamIdentifier()) >= TOTAL - CHECKPOINT_AT - 1));
@@ -99,8 +81,6 @@ class KclMultiStreamMigrationIT {
                 assertThat(deliveries.payloads(id)).as("records of %s", id).containsExactlyElementsOf(
                         IntStream.range(CHECKPOINT_AT + 1, TOTAL).mapToObj(n -> id.streamName() + "/" + n).toList());
             }
-        } finally {
-            kinesis.deleteStream(r -> r.streamName(second).enforceConsumerDeletion(true));
         }
     }
 
@@ -119,44 +99,8 @@ class KclMultiStreamMigrationIT {
         @Override
         public ShardRecordProcessor shardRecordProcessor(software.amazon.kinesis.common.StreamIdentifier stream) {
             String id = stream.serialize();
-            return new CheckpointOnce(seen.computeIfAbsent(id, s -> new CopyOnWriteArrayList<>()), id, checkpoints);
-        }
-    }
-
-    private record CheckpointOnce(List<Integer> seen, String stream, Map<String, String> checkpoints)
-            implements ShardRecordProcessor {
-        @Override
-        public void initialize(InitializationInput input) {
-        }
-
-        @Override
-        public void processRecords(ProcessRecordsInput input) {
-            for (KinesisClientRecord record : input.records()) {
-                byte[] data = new byte[record.data().remaining()];
-                record.data().get(data);
-                int n = number(new String(data, StandardCharsets.UTF_8));
-                seen.add(n);
-                if (n == CHECKPOINT_AT) {
-                    try {
-                        input.checkpointer().checkpoint(record.sequenceNumber(), record.subSequenceNumber());
-                    } catch (KinesisClientLibException e) {
-                        throw new IllegalStateException("KCL checkpoint failed", e);
-                    }
-                    checkpoints.put(stream, record.sequenceNumber());
-                }
-            }
-        }
-
-        @Override
-        public void leaseLost(LeaseLostInput input) {
-        }
-
-        @Override
-        public void shardEnded(ShardEndedInput input) {
-        }
-
-        @Override
-        public void shutdownRequested(ShutdownRequestedInput input) {
+            return new KclCheckpointOnce(seen.computeIfAbsent(id, s -> new CopyOnWriteArrayList<>()),
+                    KclMultiStreamMigrationIT::number, CHECKPOINT_AT, r -> checkpoints.put(id, r.sequenceNumber()));
         }
     }
 }

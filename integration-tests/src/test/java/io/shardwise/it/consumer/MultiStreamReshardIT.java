@@ -8,7 +8,6 @@ import io.shardwise.testkit.engines.LocalEngines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.shardwise.consumer.InitialPosition;
 import io.shardwise.consumer.MultiStreamLeaseKey;
 import io.shardwise.consumer.ShardwiseConsumer;
 import io.shardwise.consumer.StreamConfig;
@@ -37,12 +36,11 @@ class MultiStreamReshardIT {
     void twoStreamsOneSplitEveryRecordToTheRightStreamParentBeforeChildren(LocalEngines engines, TestStream first,
                                                                            LeaseTableName table) {
         KinesisClient kinesis = engines.kinesisClient();
-        String second = engines.uniqueName("second");
-        engines.createStream(second, 1);
-        try {
-            StreamConfig a = StreamConfig.describe(engines.kinesisAsyncClient(), first.name(), InitialPosition.trimHorizon());
-            StreamConfig b = StreamConfig.describe(engines.kinesisAsyncClient(), second, InitialPosition.trimHorizon());
-            StreamTracker tracker = () -> List.of(a, b);
+        try (TwoStreams streams = new TwoStreams(engines, first)) {
+            String second = streams.secondName();
+            StreamConfig a = streams.configs().get(0);
+            StreamConfig b = streams.configs().get(1);
+            StreamTracker tracker = streams::configs;
             StreamDeliveries deliveries = new StreamDeliveries();
             List<String> writtenA = new ArrayList<>(StreamDeliveries.write(kinesis, first.name(), 0, 100));
             List<String> writtenB = new ArrayList<>(StreamDeliveries.write(kinesis, second, 0, 100));
@@ -87,8 +85,6 @@ class MultiStreamReshardIT {
             }
             assertThat(deliveries.payloads(a.streamIdentifier())).containsAll(writtenA).allMatch(writtenA::contains);
             assertThat(deliveries.payloads(b.streamIdentifier())).containsAll(writtenB).allMatch(writtenB::contains);
-        } finally {
-            kinesis.deleteStream(r -> r.streamName(second).enforceConsumerDeletion(true));
         }
     }
 
