@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -52,27 +53,15 @@ public final class KclPeer implements AutoCloseable {
         PollingConfig polling = builder.singleStream != null
                 ? new PollingConfig(builder.singleStream, builder.kinesis)
                 : new PollingConfig(builder.kinesis);
-        Timings timings = builder.timings;
-        if (timings.idleTimeBetweenReads() != null) {
-            polling.idleTimeBetweenReadsInMillis(timings.idleTimeBetweenReads().toMillis());
-        }
         LeaseManagementConfig leases = configs.leaseManagementConfig();
-        if (timings.failoverTime() != null) {
-            leases.failoverTimeMillis(timings.failoverTime().toMillis());
-        }
-        if (timings.shardSyncInterval() != null) {
-            leases.shardSyncIntervalMillis(timings.shardSyncInterval().toMillis());
-        }
-        if (timings.leaseAssignmentInterval() != null) {
-            leases.leaseAssignmentIntervalMillis(timings.leaseAssignmentInterval().toMillis());
-        }
         CoordinatorConfig coordinator = configs.coordinatorConfig();
-        if (timings.dispatchPollInterval() != null) {
-            coordinator.shardConsumerDispatchPollIntervalMillis(timings.dispatchPollInterval().toMillis());
-        }
-        if (timings.parentShardPollInterval() != null) {
-            coordinator.parentShardPollIntervalMillis(timings.parentShardPollInterval().toMillis());
-        }
+        Timings timings = builder.timings;
+        inMillis(timings.idleTimeBetweenReads(), polling::idleTimeBetweenReadsInMillis);
+        inMillis(timings.failoverTime(), leases::failoverTimeMillis);
+        inMillis(timings.shardSyncInterval(), leases::shardSyncIntervalMillis);
+        inMillis(timings.leaseAssignmentInterval(), leases::leaseAssignmentIntervalMillis);
+        inMillis(timings.dispatchPollInterval(), coordinator::shardConsumerDispatchPollIntervalMillis);
+        inMillis(timings.parentShardPollInterval(), coordinator::parentShardPollIntervalMillis);
         scheduler = new Scheduler(
                 configs.checkpointConfig(),
                 coordinator,
@@ -81,6 +70,13 @@ public final class KclPeer implements AutoCloseable {
                 configs.metricsConfig().metricsLevel(MetricsLevel.NONE).metricsFactory(new NullMetricsFactory()),
                 configs.processorConfig(),
                 configs.retrievalConfig().retrievalSpecificConfig(polling));
+    }
+
+    /** Sets a KCL timing given in milliseconds, unless {@code timing} is null (the KCL's default stays). */
+    private static void inMillis(Duration timing, LongConsumer setting) {
+        if (timing != null) {
+            setting.accept(timing.toMillis());
+        }
     }
 
     /**
